@@ -1,0 +1,94 @@
+//! API errors and their HTTP answers. User mistakes are 4xx with every problem listed; AWS
+//! failures are 502/503 with the detail logged, not leaked.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use cfm_aws::TaskError;
+use cfm_core::Problems;
+use cfm_events::ErrorName;
+use serde_json::json;
+
+/// Everything a handler can answer besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request breaks rules; every problem is listed.
+    #[error("invalid request: {0}")]
+    Invalid(Problems),
+    /// 401: no valid bearer token.
+    #[error("missing or invalid bearer token")]
+    Unauthorized,
+    /// 403: authenticated but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404.
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: the resource's state forbids it now.
+    #[error("{0}")]
+    Conflict(String),
+    /// 422: well-formed but cannot be done (e.g. an Idempotency-Key reused for another request).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// 502/503: AWS failed us.
+    #[error("upstream failure: {0}")]
+    Upstream(TaskError),
+}
+
+impl From<TaskError> for ApiError {
+    fn from(err: TaskError) -> Self {
+        match err.name {
+            ErrorName::NotFound => ApiError::NotFound(err.cause),
+            ErrorName::Conflict | ErrorName::OriginInUse | ErrorName::BucketAlreadyExists => {
+                ApiError::Conflict(err.cause)
+            }
+            ErrorName::Validation => {
+                let mut problems = Problems::new();
+                problems.add("request", err.cause);
+                ApiError::Invalid(problems)
+            }
+            _ => ApiError::Upstream(err),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            ApiError::Invalid(_) => (StatusCode::BAD_REQUEST, "ValidationFailed"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "Unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "Forbidden"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "NotFound"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
+            ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable"),
+            ApiError::Upstream(err) if err.is_retryable() => (StatusCode::SERVICE_UNAVAILABLE, "Unavailable"),
+            ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "UpstreamFailure"),
+        };
+        let body = match &self {
+            ApiError::Invalid(problems) => {
+                json!({"error": code, "message": "the request is invalid", "problems": problems})
+            }
+            ApiError::Upstream(err) => {
+                tracing::error!(error = %err, "AWS call failed while serving a request");
+                json!({"error": code, "message": "an AWS call failed; try again later"})
+            }
+            other => json!({"error": code, "message": other.to_string()}),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl ApiError {
+    /// A 400 naming one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut problems = Problems::new();
+        problems.add(field, message);
+        ApiError::Invalid(problems)
+    }
+}

@@ -1,0 +1,30 @@
+//! The cfm HTTP API: one axum router, served locally by `cfm local up` and on AWS Lambda.
+//!
+//! Mutations validate everything up front (400 listing every problem), then start a workflow
+//! and answer `202 Accepted` with the execution. Reads come from the cfm table and Step
+//! Functions. Every route needs `Authorization: Bearer <token>`.
+
+pub mod auth;
+mod body;
+pub mod error;
+mod executions;
+mod origins;
+mod state;
+
+use axum::Router;
+use axum::routing::get;
+
+pub use auth::{LocalTokens, Principal, Verifier};
+pub use error::ApiError;
+pub use state::{ApiConfig, AppState};
+
+/// The API router over `state`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/origins", get(origins::list).post(origins::create))
+        .route("/origins/{id}", get(origins::get).put(origins::update).delete(origins::delete))
+        .route("/origins/{id}/history", get(origins::history))
+        .route("/executions/{id}", get(executions::get))
+        .fallback(|| async { ApiError::NotFound("no such route".into()) })
+        .with_state(state)
+}

@@ -1,0 +1,203 @@
+//! `/origins`: create, list, get, update, delete, history.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use cfm_aws::s3::{BucketOwner, OriginBucket};
+use cfm_core::ids;
+use cfm_core::origin::{validate_patch, validate_spec};
+use cfm_core::origin_record::{OriginRecord, OriginStatus};
+use cfm_events::origin::{CreateOriginInput, DeleteOriginInput, OriginPatch, OriginSpec, UpdateOriginInput};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::Principal;
+use crate::body::{PageQuery, checked, decode, idempotency_key};
+use crate::error::ApiError;
+use crate::executions::{Start, request_context};
+use crate::state::AppState;
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The public view of a record: internal bookkeeping left out.
+fn view(record: &OriginRecord) -> Value {
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("version");
+        map.remove("createdByExecution");
+    }
+    value
+}
+
+async fn require(state: &AppState, id: &str) -> Result<OriginRecord, ApiError> {
+    state.store.get_origin(id).await?.ok_or_else(|| ApiError::NotFound(format!("origin '{id}' does not exist")))
+}
+
+/// `POST /origins`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let key = idempotency_key(&headers)?;
+    let spec: OriginSpec = decode(&body)?;
+    checked(validate_spec(&spec))?;
+    let origin_id = ids::origin_id(key.as_deref());
+    let name = ids::execution_name("create-origin", &origin_id, key.as_deref());
+    let request = request_context(&principal, &headers, &name);
+    let input = CreateOriginInput { origin_id: origin_id.clone(), spec: spec.clone(), request };
+    let start = Start {
+        workflow: "create-origin",
+        name: &name,
+        resource_id: &origin_id,
+        input: serde_json::to_value(&input).unwrap_or_default(),
+    };
+    if let Some(replay) = state.replay(&start).await? {
+        return Ok(replay);
+    }
+    match OriginBucket::new(&state.aws, &spec.bucket_name, &spec.region).owner().await? {
+        BucketOwner::Missing => {}
+        BucketOwner::Origin(owner) if owner == origin_id => {}
+        _ => {
+            return Err(ApiError::Conflict(format!(
+                "bucket '{}' already exists; choose another bucketName",
+                spec.bucket_name
+            )));
+        }
+    }
+    let record = OriginRecord::creating(&origin_id, &spec, &name, &principal.sub, &now());
+    state.store.create_origin(&record).await?;
+    match state.start(&start).await {
+        Ok(response) => Ok(response),
+        Err(err) => {
+            // Nothing will run for this record: remove it so the bucket name is free again.
+            if let Err(cleanup) = state.store.delete_origin(&record).await {
+                tracing::warn!(error = %cleanup, origin = origin_id, "could not remove the record of an origin whose workflow did not start");
+            }
+            Err(err)
+        }
+    }
+}
+
+/// `GET /origins`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Query(page): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let (limit, token) = page.parse()?;
+    let page = state.store.list_origins(limit, token).await?;
+    let origins: Vec<Value> = page.items.iter().map(view).collect();
+    Ok(Json(json!({"origins": origins, "count": origins.len(), "nextToken": page.next_token})).into_response())
+}
+
+/// `GET /origins/{id}`.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(view(&require(&state, &id).await?)).into_response())
+}
+
+/// `PUT /origins/{id}`.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let key = idempotency_key(&headers)?;
+    let patch: OriginPatch = decode(&body)?;
+    checked(validate_patch(&patch))?;
+    let name = ids::execution_name("update-origin", &id, key.as_deref());
+    let request = request_context(&principal, &headers, &name);
+    let input = UpdateOriginInput { origin_id: id.clone(), patch, request };
+    let start = Start {
+        workflow: "update-origin",
+        name: &name,
+        resource_id: &id,
+        input: serde_json::to_value(&input).unwrap_or_default(),
+    };
+    if let Some(replay) = state.replay(&start).await? {
+        return Ok(replay);
+    }
+    let record = require(&state, &id).await?;
+    if record.status != OriginStatus::Active {
+        return Err(ApiError::Conflict(format!(
+            "origin '{id}' is {:?}; only active origins can be updated",
+            record.status
+        )));
+    }
+    state.start(&start).await
+}
+
+/// `?emptyBucket=` on delete.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DeleteQuery {
+    empty_bucket: Option<String>,
+}
+
+/// `DELETE /origins/{id}`.
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<DeleteQuery>,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let key = idempotency_key(&headers)?;
+    let empty_bucket = match query.empty_bucket.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::invalid("emptyBucket", "must be true or false")),
+    };
+    let name = ids::execution_name("delete-origin", &id, key.as_deref());
+    let request = request_context(&principal, &headers, &name);
+    let input = DeleteOriginInput { origin_id: id.clone(), empty_bucket, request };
+    let start = Start {
+        workflow: "delete-origin",
+        name: &name,
+        resource_id: &id,
+        input: serde_json::to_value(&input).unwrap_or_default(),
+    };
+    if let Some(replay) = state.replay(&start).await? {
+        return Ok(replay);
+    }
+    let record = require(&state, &id).await?;
+    if !record.distributions.is_empty() {
+        return Err(ApiError::Conflict(format!(
+            "origin '{id}' is used by distributions {}; delete them first",
+            record.distributions.join(", ")
+        )));
+    }
+    if matches!(record.status, OriginStatus::Creating | OriginStatus::Deleting) {
+        return Err(ApiError::Conflict(format!("origin '{id}' is {:?}; wait for that to finish", record.status)));
+    }
+    state.start(&start).await
+}
+
+/// `GET /origins/{id}/history`: newest first. Kept after the origin is deleted.
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Path(id): Path<String>,
+    Query(page): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let (limit, token) = page.parse()?;
+    let page = state.store.history(&id, limit, token).await?;
+    if page.items.is_empty() && token.is_none() && state.store.get_origin(&id).await?.is_none() {
+        return Err(ApiError::NotFound(format!("origin '{id}' has no history")));
+    }
+    Ok(Json(json!({"events": page.items, "nextToken": page.next_token})).into_response())
+}

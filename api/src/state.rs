@@ -1,0 +1,47 @@
+//! What the handlers share.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cfm_aws::AwsContext;
+use cfm_aws::sfn::StepFunctions;
+use cfm_aws::store::Store;
+
+use crate::auth::Verifier;
+
+/// Where the stack's resources are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiConfig {
+    /// The cfm table.
+    pub table: String,
+    /// Workflow name → state machine ARN.
+    pub machines: BTreeMap<String, String>,
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) aws: AwsContext,
+    pub(crate) store: Store,
+    pub(crate) sfn: StepFunctions,
+    pub(crate) machines: Arc<BTreeMap<String, String>>,
+    pub(crate) verifier: Arc<dyn Verifier>,
+}
+
+impl AppState {
+    /// Clients for `config`, authenticating with `verifier`.
+    pub fn new(aws: AwsContext, config: ApiConfig, verifier: Arc<dyn Verifier>) -> Self {
+        Self {
+            store: Store::new(&aws, &config.table),
+            sfn: StepFunctions::new(&aws),
+            machines: Arc::new(config.machines),
+            verifier,
+            aws,
+        }
+    }
+
+    /// The state machine ARN of `workflow`.
+    pub(crate) fn machine(&self, workflow: &str) -> Option<&str> {
+        self.machines.get(workflow).map(String::as_str)
+    }
+}

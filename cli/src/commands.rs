@@ -1,0 +1,342 @@
+//! The `cfm` command line.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::client::ApiClient;
+use crate::local::{LocalCloud, StackOptions};
+use crate::settings::{Connection, LocalFile, home};
+
+/// cfm — CloudFront Manager.
+#[derive(Debug, Parser)]
+#[command(name = "cfm", version, about)]
+pub struct Cli {
+    /// API base URL (default: from .cfm/local.json).
+    #[arg(long, global = true, env = "CFM_API_URL")]
+    api_url: Option<String>,
+    /// Bearer token (default: from .cfm/local.json).
+    #[arg(long, global = true, env = "CFM_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
+    output: Output,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// For people.
+    Text,
+    /// For scripts: one JSON document.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The local cloud.
+    Local {
+        #[command(subcommand)]
+        command: LocalCommand,
+    },
+    /// Run the demo scenario on a fresh local cloud.
+    Demo,
+    /// S3 origins.
+    Origins {
+        #[command(subcommand)]
+        command: OriginsCommand,
+    },
+    /// Workflow executions.
+    Executions {
+        #[command(subcommand)]
+        command: ExecutionsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LocalCommand {
+    /// Start moto, deploy cfm into it, run workers and API until Ctrl-C or SIGTERM.
+    Up {
+        /// API port (default: a free one).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Mutation {
+    /// Follow the execution until it ends, showing each state.
+    #[arg(long)]
+    wait: bool,
+    /// Makes a retried command start nothing new.
+    #[arg(long)]
+    idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct OriginSettings {
+    /// Allowed CORS origin (repeat); enables CORS.
+    #[arg(long = "cors-origin")]
+    cors_origins: Vec<String>,
+    /// Allowed CORS method (repeat; default GET, HEAD).
+    #[arg(long = "cors-method")]
+    cors_methods: Vec<String>,
+    /// Website index document (e.g. index.html); enables website settings.
+    #[arg(long)]
+    website_index: Option<String>,
+    /// Website error document.
+    #[arg(long)]
+    website_error: Option<String>,
+}
+
+impl OriginSettings {
+    fn cors(&self) -> Option<Value> {
+        (!self.cors_origins.is_empty()).then(|| {
+            let methods = if self.cors_methods.is_empty() {
+                vec!["GET".to_owned(), "HEAD".to_owned()]
+            } else {
+                self.cors_methods.clone()
+            };
+            json!([{"allowedOrigins": self.cors_origins, "allowedMethods": methods}])
+        })
+    }
+
+    fn website(&self) -> Option<Value> {
+        self.website_index.as_ref().map(|index| {
+            let mut website = json!({"indexDocument": index});
+            if let Some(error) = &self.website_error {
+                website["errorDocument"] = json!(error);
+            }
+            website
+        })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum OriginsCommand {
+    /// Create an S3 origin (bucket + OAC).
+    Create {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Bucket name.
+        #[arg(long)]
+        bucket: String,
+        /// AWS region of the bucket.
+        #[arg(long)]
+        region: String,
+        #[command(flatten)]
+        settings: OriginSettings,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// List origins.
+    List {
+        /// Page size (1–100).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Token from the previous page.
+        #[arg(long)]
+        next_token: Option<String>,
+    },
+    /// Show one origin.
+    Get {
+        /// Origin id.
+        id: String,
+    },
+    /// Change name, CORS or website settings.
+    Update {
+        /// Origin id.
+        id: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        settings: OriginSettings,
+        /// Remove the CORS rules.
+        #[arg(long, conflicts_with = "cors_origins")]
+        no_cors: bool,
+        /// Turn website settings off.
+        #[arg(long, conflicts_with = "website_index")]
+        no_website: bool,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Delete an origin no distribution uses.
+    Delete {
+        /// Origin id.
+        id: String,
+        /// Delete the bucket's objects first.
+        #[arg(long)]
+        empty_bucket: bool,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// An origin's event history, newest first.
+    History {
+        /// Origin id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExecutionsCommand {
+    /// Show an execution.
+    Get {
+        /// Execution id (from a 202 answer) or ARN.
+        id: String,
+    },
+    /// Follow an execution until it ends.
+    Watch {
+        /// Execution id or ARN.
+        id: String,
+    },
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let connect = || Connection::resolve(cli.api_url.clone(), cli.token.clone()).map(ApiClient::new);
+    match cli.command {
+        Command::Local { command: LocalCommand::Up { port } } => local_up(port).await,
+        Command::Demo => crate::demo::run().await,
+        Command::Origins { command } => origins(&connect()?, cli.output, command).await,
+        Command::Executions { command } => {
+            let client = connect()?;
+            match command {
+                ExecutionsCommand::Get { id } => print(cli.output, &client.get(&format!("/executions/{id}")).await?),
+                ExecutionsCommand::Watch { id } => follow(&client, cli.output, &id).await,
+            }
+        }
+    }
+}
+
+async fn origins(client: &ApiClient, output: Output, command: OriginsCommand) -> anyhow::Result<()> {
+    match command {
+        OriginsCommand::Create { name, bucket, region, settings, mutation } => {
+            let mut spec = json!({"name": name, "bucketName": bucket, "region": region});
+            if let Some(cors) = settings.cors() {
+                spec["cors"] = cors;
+            }
+            if let Some(website) = settings.website() {
+                spec["website"] = website;
+            }
+            mutate(client, output, Method::POST, "/origins", Some(&spec), &mutation).await
+        }
+        OriginsCommand::List { limit, next_token } => {
+            let mut path = format!("/origins?limit={}", limit.unwrap_or(50));
+            if let Some(token) = next_token {
+                path.push_str(&format!("&nextToken={token}"));
+            }
+            print(output, &client.get(&path).await?)
+        }
+        OriginsCommand::Get { id } => print(output, &client.get(&format!("/origins/{id}")).await?),
+        OriginsCommand::Update { id, name, settings, no_cors, no_website, mutation } => {
+            let mut patch = json!({});
+            if let Some(name) = name {
+                patch["name"] = json!(name);
+            }
+            if let Some(cors) = settings.cors() {
+                patch["cors"] = cors;
+            } else if no_cors {
+                patch["cors"] = Value::Null;
+            }
+            if let Some(website) = settings.website() {
+                patch["website"] = website;
+            } else if no_website {
+                patch["website"] = Value::Null;
+            }
+            mutate(client, output, Method::PUT, &format!("/origins/{id}"), Some(&patch), &mutation).await
+        }
+        OriginsCommand::Delete { id, empty_bucket, mutation } => {
+            let path = format!("/origins/{id}?emptyBucket={empty_bucket}");
+            mutate(client, output, Method::DELETE, &path, None, &mutation).await
+        }
+        OriginsCommand::History { id } => print(output, &client.get(&format!("/origins/{id}/history")).await?),
+    }
+}
+
+async fn mutate(
+    client: &ApiClient,
+    output: Output,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+    mutation: &Mutation,
+) -> anyhow::Result<()> {
+    let accepted = client.send(method, path, body, mutation.idempotency_key.as_deref()).await?.ok()?;
+    let execution = accepted["executionId"].as_str().context("the API answered without an execution")?.to_owned();
+    if !mutation.wait {
+        return print(output, &accepted);
+    }
+    if output == Output::Text {
+        println!("started {execution} for {}", accepted["resourceId"].as_str().unwrap_or_default());
+    }
+    follow(client, output, &execution).await
+}
+
+async fn follow(client: &ApiClient, output: Output, execution: &str) -> anyhow::Result<()> {
+    let view = client
+        .wait(execution, |state| {
+            if output == Output::Text {
+                println!("  → {state}");
+            }
+        })
+        .await?;
+    match output {
+        Output::Json => print(output, &view)?,
+        Output::Text => println!("{}: {}", execution, view["status"].as_str().unwrap_or_default()),
+    }
+    if view["status"] != "SUCCEEDED" {
+        anyhow::bail!(
+            "{} failed: {} {}",
+            execution,
+            view["error"].as_str().unwrap_or_default(),
+            view["cause"].as_str().unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+fn print(output: Output, value: &Value) -> anyhow::Result<()> {
+    // Both formats print JSON; text pretty-prints it for reading.
+    match output {
+        Output::Json => println!("{}", serde_json::to_string(value)?),
+        Output::Text => println!("{}", serde_json::to_string_pretty(value)?),
+    }
+    Ok(())
+}
+
+async fn local_up(port: Option<u16>) -> anyhow::Result<()> {
+    let home = home();
+    let cloud = LocalCloud::start(&home, "cfm", StackOptions { api_port: port, ..Default::default() }).await?;
+    let stack = cloud.stack();
+    let file = LocalFile {
+        api_url: stack.api_url().to_owned(),
+        aws_endpoint: cloud.moto().endpoint(),
+        region: crate::local::cloud::REGION.to_owned(),
+        event_bus_name: stack.resources().event_bus.clone(),
+        token: stack.token().to_owned(),
+        pid: std::process::id(),
+        stack: stack.resources().clone(),
+    };
+    let path = file.write()?;
+    println!("cfm is up: API {} (AWS endpoint {})", file.api_url, file.aws_endpoint);
+    println!("settings and token: {} — stop with Ctrl-C", path.display());
+    wait_for_stop_signal().await?;
+    println!("stopping…");
+    LocalFile::remove();
+    cloud.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_stop_signal() -> anyhow::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r?,
+        _ = term.recv() => {}
+    }
+    Ok(())
+}

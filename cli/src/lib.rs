@@ -1,0 +1,7 @@
+//! `cfm`: the command line for cfm. Drives the HTTP API, runs the local cloud, and runs the demo.
+
+pub mod client;
+pub mod commands;
+pub mod demo;
+pub mod local;
+pub mod settings;

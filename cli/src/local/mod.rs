@@ -1,0 +1,17 @@
+//! The local cloud: moto in server mode standing in for AWS, with cfm provisioned into it and
+//! its workers and API running in this process.
+//!
+//! - [`moto`]: install (project-local venv), start on a free loopback port, configure, stop.
+//! - [`provision`]: create a stack's bus, queues, rule, table and state machines from the
+//!   topology. Idempotent.
+//! - [`stack`]: run a provisioned stack's workers and API.
+
+pub mod cloud;
+pub mod moto;
+pub mod provision;
+pub mod stack;
+
+pub use cloud::LocalCloud;
+pub use moto::Moto;
+pub use provision::{StackResources, provision};
+pub use stack::{RunningStack, StackOptions};

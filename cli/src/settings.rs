@@ -1,0 +1,85 @@
+//! Where the CLI finds things: `.cfm/` (the local cloud's home) and `.cfm/local.json` (written
+//! by `cfm local up`, read by every other command). Flags and `CFM_*` variables override it.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::local::StackResources;
+
+/// The local cloud's home: `$CFM_HOME`, else `.cfm` in the current directory.
+pub fn home() -> PathBuf {
+    std::env::var_os("CFM_HOME").map_or_else(|| PathBuf::from(".cfm"), PathBuf::from)
+}
+
+/// What `cfm local up` tells other commands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalFile {
+    /// The API base URL.
+    pub api_url: String,
+    /// The local cloud's AWS endpoint.
+    pub aws_endpoint: String,
+    /// The stack's region.
+    pub region: String,
+    /// The event bus name.
+    pub event_bus_name: String,
+    /// An admin bearer token.
+    pub token: String,
+    /// PID of the `cfm local up` process.
+    pub pid: u32,
+    /// Every resource of the stack.
+    pub stack: StackResources,
+}
+
+impl LocalFile {
+    fn path() -> PathBuf {
+        home().join("local.json")
+    }
+
+    /// Writes `.cfm/local.json`.
+    pub fn write(&self) -> anyhow::Result<PathBuf> {
+        let path = Self::path();
+        std::fs::write(&path, serde_json::to_string_pretty(self)? + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(path)
+    }
+
+    /// Reads `.cfm/local.json`.
+    pub fn read() -> anyhow::Result<Self> {
+        let path = Self::path();
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!("no {}: start the local cloud with `cfm local up`, or pass --api-url and --token", path.display())
+        })?;
+        serde_json::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
+    }
+
+    /// Removes `.cfm/local.json` (the cloud it describes is gone).
+    pub fn remove() {
+        let _ = std::fs::remove_file(Self::path());
+    }
+}
+
+/// How to reach the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    /// Base URL.
+    pub api_url: String,
+    /// Bearer token.
+    pub token: String,
+}
+
+impl Connection {
+    /// Flags (which clap also fills from `CFM_API_URL`/`CFM_TOKEN`) win; the rest comes from
+    /// `.cfm/local.json`.
+    pub fn resolve(api_url: Option<String>, token: Option<String>) -> anyhow::Result<Self> {
+        match (api_url, token) {
+            (Some(api_url), Some(token)) => Ok(Self { api_url, token }),
+            (api_url, token) => {
+                let local = LocalFile::read()?;
+                Ok(Self { api_url: api_url.unwrap_or(local.api_url), token: token.unwrap_or(local.token) })
+            }
+        }
+    }
+}

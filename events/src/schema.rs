@@ -1,0 +1,79 @@
+//! One JSON Schema per detail-type, published under `events/schemas/`. A test keeps the files in
+//! step with the Rust types; `CFM_UPDATE_SCHEMAS=1 cargo test -p cfm-events` rewrites them.
+
+use schemars::schema_for;
+use serde_json::Value;
+
+use crate::envelope::{EventDetail, EventEnvelope};
+use crate::origin::{
+    OriginCreateFailed, OriginCreated, OriginDeleteFailed, OriginDeleted, OriginUpdateFailed, OriginUpdated,
+};
+
+fn schema_of<T: EventDetail>() -> (&'static str, Value) {
+    let mut schema = serde_json::to_value(schema_for!(EventEnvelope<T>)).expect("schema is JSON");
+    schema["title"] = Value::String(T::DETAIL_TYPE.to_owned());
+    schema["$id"] = Value::String(format!("https://cfm.dev/events/{}.schema.json", T::DETAIL_TYPE));
+    (T::DETAIL_TYPE, schema)
+}
+
+/// Every detail-type cfm publishes, with its schema.
+pub fn all() -> Vec<(&'static str, Value)> {
+    vec![
+        schema_of::<OriginCreated>(),
+        schema_of::<OriginCreateFailed>(),
+        schema_of::<OriginUpdated>(),
+        schema_of::<OriginUpdateFailed>(),
+        schema_of::<OriginDeleted>(),
+        schema_of::<OriginDeleteFailed>(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn schema_files_match_the_rust_types() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+        let update = std::env::var_os("CFM_UPDATE_SCHEMAS").is_some();
+        let mut expected = BTreeSet::new();
+        for (detail_type, schema) in all() {
+            let file = format!("{detail_type}.schema.json");
+            let path = dir.join(&file);
+            let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+            if update {
+                std::fs::write(&path, &text).unwrap();
+            }
+            let on_disk = std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("{file} is missing: run CFM_UPDATE_SCHEMAS=1 cargo test -p cfm-events"));
+            assert_eq!(on_disk, text, "{file} is stale: run CFM_UPDATE_SCHEMAS=1 cargo test -p cfm-events");
+            expected.insert(file);
+        }
+        let present: BTreeSet<String> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        assert_eq!(present, expected, "schemas/ holds a file no Rust type backs");
+    }
+
+    #[test]
+    fn an_emitted_event_has_every_required_field_of_its_schema() {
+        use crate::envelope::{EventOrigin, OutgoingEvent};
+        let origin = EventOrigin { execution_arn: Some("arn:e"), correlation_id: "c", actor: "a" };
+        let data = OriginUpdated { origin_id: "org-1".into(), changed: vec!["name".into()] };
+        let event = OutgoingEvent::new(&origin, &data, chrono::Utc::now());
+        let (_, schema) = schema_of::<OriginUpdated>();
+        for part in ["metadata", "data"] {
+            let def = &schema["properties"][part];
+            let required = match def.get("$ref").and_then(Value::as_str) {
+                Some(r) => schema["$defs"][r.rsplit('/').next().unwrap()]["required"].clone(),
+                None => def["required"].clone(),
+            };
+            for field in required.as_array().unwrap() {
+                let field = field.as_str().unwrap();
+                assert!(event.detail[part].get(field).is_some(), "{part}.{field} missing");
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! One place builds the `SdkConfig` and every client: endpoint, region and credentials are set
+//! here, and per-service quirks (S3 path style, CloudFront in us-east-1) too.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
+
+/// CloudFront's control plane and ACM certificates for it live in us-east-1.
+pub const GLOBAL_REGION: &str = "us-east-1";
+
+/// Where AWS is: the real one (default chain) or a local stand-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// Real AWS, credentials and region from the default provider chain.
+    Aws,
+    /// A local cloud at this URL with static test credentials.
+    Local {
+        /// e.g. `http://127.0.0.1:4566`.
+        url: String,
+        /// The home region of the stack.
+        region: String,
+    },
+}
+
+/// The loaded configuration plus optional interceptors (used by tests to inject faults into the
+/// real clients).
+#[derive(Clone, Debug)]
+pub struct AwsContext {
+    config: SdkConfig,
+    local: bool,
+    interceptors: Vec<SharedInterceptor>,
+}
+
+impl AwsContext {
+    /// Loads the configuration once.
+    pub async fn load(endpoint: &Endpoint) -> Self {
+        let loader = aws_config::defaults(BehaviorVersion::latest());
+        let (config, local) = match endpoint {
+            Endpoint::Aws => (loader.load().await, false),
+            Endpoint::Local { url, region } => {
+                let creds = aws_sdk_sqs::config::Credentials::new("testing", "testing", None, None, "cfm-local");
+                let config = loader
+                    .endpoint_url(url)
+                    .region(Region::new(region.clone()))
+                    .credentials_provider(creds)
+                    .load()
+                    .await;
+                (config, true)
+            }
+        };
+        Self { config, local, interceptors: Vec::new() }
+    }
+
+    /// Adds an interceptor to every client built from now on.
+    pub fn with_interceptor(mut self, interceptor: SharedInterceptor) -> Self {
+        self.interceptors.push(interceptor);
+        self
+    }
+
+    /// The stack's home region.
+    pub fn region(&self) -> String {
+        self.config.region().map(ToString::to_string).unwrap_or_else(|| GLOBAL_REGION.to_owned())
+    }
+
+    /// The shared SDK configuration.
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.config
+    }
+
+    /// An S3 client for `region`; path-style addressing against a local cloud.
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let mut builder = aws_sdk_s3::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .force_path_style(self.local);
+        for i in &self.interceptors {
+            builder.push_interceptor(i.clone());
+        }
+        aws_sdk_s3::Client::from_conf(builder.build())
+    }
+
+    /// The CloudFront client (us-east-1).
+    pub fn cloudfront(&self) -> aws_sdk_cloudfront::Client {
+        let mut builder = aws_sdk_cloudfront::config::Builder::from(&self.config).region(Region::new(GLOBAL_REGION));
+        for i in &self.interceptors {
+            builder.push_interceptor(i.clone());
+        }
+        aws_sdk_cloudfront::Client::from_conf(builder.build())
+    }
+
+    /// The DynamoDB client.
+    pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.config)
+    }
+
+    /// The EventBridge client.
+    pub fn eventbridge(&self) -> aws_sdk_eventbridge::Client {
+        aws_sdk_eventbridge::Client::new(&self.config)
+    }
+
+    /// The Step Functions client.
+    pub fn sfn(&self) -> aws_sdk_sfn::Client {
+        aws_sdk_sfn::Client::new(&self.config)
+    }
+
+    /// The SQS client.
+    pub fn sqs(&self) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.config)
+    }
+}

@@ -1,0 +1,325 @@
+//! The cfm table in DynamoDB: origins, bucket-name claims, and per-resource event history.
+//!
+//! One table, keys `pk`/`sk`, one index `byKind` (`kind`, `sortKey`) for lists. Records are
+//! stored as a JSON document in `doc`, with `version` for optimistic locking.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cfm_core::origin_record::OriginRecord;
+use cfm_events::ErrorName;
+use serde_json::Value;
+
+use crate::classify::{TaskError, aws, error_code};
+use crate::config::AwsContext;
+
+/// The list index.
+pub const KIND_INDEX: &str = "byKind";
+const ORIGIN_KIND: &str = "ORIGIN";
+/// Read-modify-write attempts before giving up on a contended record.
+const UPDATE_ATTEMPTS: usize = 5;
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Pass back to get the next page.
+    pub next_token: Option<String>,
+}
+
+/// The cfm table.
+#[derive(Debug, Clone)]
+pub struct Store {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn origin_key(id: &str) -> HashMap<String, AttributeValue> {
+    HashMap::from([("pk".into(), s(format!("ORIGIN#{id}"))), ("sk".into(), s("META"))])
+}
+
+fn claim_key(bucket: &str) -> HashMap<String, AttributeValue> {
+    HashMap::from([("pk".into(), s(format!("BUCKET#{bucket}"))), ("sk".into(), s("CLAIM"))])
+}
+
+fn internal(e: impl std::fmt::Display) -> TaskError {
+    TaskError::new(ErrorName::Internal, e.to_string())
+}
+
+fn origin_item(record: &OriginRecord) -> Result<HashMap<String, AttributeValue>, TaskError> {
+    let mut item = origin_key(&record.id);
+    item.insert("kind".into(), s(ORIGIN_KIND));
+    item.insert("sortKey".into(), s(format!("{}#{}", record.created_at, record.id)));
+    item.insert("version".into(), AttributeValue::N(record.version.to_string()));
+    item.insert("createdByExecution".into(), s(&record.created_by_execution));
+    item.insert("doc".into(), s(serde_json::to_string(record).map_err(internal)?));
+    Ok(item)
+}
+
+fn doc<T: serde::de::DeserializeOwned>(item: &HashMap<String, AttributeValue>) -> Result<T, TaskError> {
+    let text = item.get("doc").and_then(|v| v.as_s().ok()).ok_or_else(|| internal("item has no doc"))?;
+    serde_json::from_str(text).map_err(internal)
+}
+
+fn encode_token(key: &HashMap<String, AttributeValue>) -> String {
+    let plain: HashMap<&str, &str> =
+        key.iter().filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str()))).collect();
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&plain).unwrap_or_default())
+}
+
+fn decode_token(token: &str) -> Result<HashMap<String, AttributeValue>, TaskError> {
+    let bad = || TaskError::new(ErrorName::Validation, "nextToken is not a token this API returned");
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
+    let plain: HashMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    Ok(plain.into_iter().map(|(k, v)| (k, s(v))).collect())
+}
+
+/// Whether a transaction was cancelled by a failed condition, and at which positions.
+fn cancelled_conditions(err: &aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError) -> Vec<bool> {
+    match err {
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(e) => {
+            e.cancellation_reasons().iter().map(|r| r.code() == Some("ConditionalCheckFailed")).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+impl Store {
+    /// The table `table`.
+    pub fn new(aws: &AwsContext, table: &str) -> Self {
+        Self { client: aws.dynamodb(), table: table.to_owned() }
+    }
+
+    /// Records a new origin and claims its bucket name, both or neither. Repeating the call for
+    /// the same execution is a no-op.
+    pub async fn create_origin(&self, record: &OriginRecord) -> Result<(), TaskError> {
+        let put_origin = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(origin_item(record)?))
+            .condition_expression("attribute_not_exists(pk) OR createdByExecution = :exec")
+            .expression_attribute_values(":exec", s(&record.created_by_execution))
+            .build()
+            .map_err(internal)?;
+        let mut claim = claim_key(&record.bucket_name);
+        claim.insert("originId".into(), s(&record.id));
+        let put_claim = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(claim))
+            .condition_expression("attribute_not_exists(pk) OR originId = :id")
+            .expression_attribute_values(":id", s(&record.id))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(internal)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put_origin).build())
+            .transact_items(TransactWriteItem::builder().put(put_claim).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let failed = err.as_service_error().map(cancelled_conditions).unwrap_or_default();
+                if failed.get(1) == Some(&true) {
+                    Err(TaskError::new(
+                        ErrorName::Conflict,
+                        format!("bucket '{}' is already used by another origin", record.bucket_name),
+                    ))
+                } else if failed.first() == Some(&true) {
+                    Err(TaskError::new(ErrorName::Conflict, format!("origin {} already exists", record.id)))
+                } else {
+                    Err(aws("TransactWriteItems")(err))
+                }
+            }
+        }
+    }
+
+    /// The origin, if it exists.
+    pub async fn get_origin(&self, id: &str) -> Result<Option<OriginRecord>, TaskError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(origin_key(id)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(aws("GetItem"))?;
+        out.item().map(doc).transpose()
+    }
+
+    /// The origin, or a `cfm.NotFound` task error.
+    pub async fn require_origin(&self, id: &str) -> Result<OriginRecord, TaskError> {
+        self.get_origin(id)
+            .await?
+            .ok_or_else(|| TaskError::new(ErrorName::NotFound, format!("origin {id} does not exist")))
+    }
+
+    /// Applies `change` to the stored origin with optimistic locking, retrying on contention.
+    /// `change` may refuse by returning an error; nothing is written then.
+    pub async fn update_origin<F>(&self, id: &str, now: &str, mut change: F) -> Result<OriginRecord, TaskError>
+    where
+        F: FnMut(&mut OriginRecord) -> Result<(), TaskError>,
+    {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let mut record = self.require_origin(id).await?;
+            let expected = record.version;
+            change(&mut record)?;
+            record.version = expected + 1;
+            record.updated_at = now.to_owned();
+            let result = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(origin_item(&record)?))
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", AttributeValue::N(expected.to_string()))
+                .send()
+                .await;
+            match result {
+                Ok(_) => return Ok(record),
+                Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                    continue;
+                }
+                Err(err) => return Err(aws("PutItem")(err)),
+            }
+        }
+        Err(TaskError::new(ErrorName::Transient, format!("origin {id} kept changing while updating it")))
+    }
+
+    /// Frees a bucket name claimed by `origin_id` (after a failed create).
+    pub async fn release_claim(&self, bucket: &str, origin_id: &str) -> Result<(), TaskError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(claim_key(bucket)))
+            .condition_expression("attribute_not_exists(pk) OR originId = :id")
+            .expression_attribute_values(":id", s(origin_id))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(err) => Err(aws("DeleteItem")(err)),
+        }
+    }
+
+    /// Deletes the origin record and its bucket claim. History is kept.
+    pub async fn delete_origin(&self, record: &OriginRecord) -> Result<(), TaskError> {
+        let delete_origin = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(origin_key(&record.id)))
+            .build()
+            .map_err(internal)?;
+        let delete_claim = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(claim_key(&record.bucket_name)))
+            .condition_expression("attribute_not_exists(pk) OR originId = :id")
+            .expression_attribute_values(":id", s(&record.id))
+            .build()
+            .map_err(internal)?;
+        self.client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().delete(delete_origin).build())
+            .transact_items(TransactWriteItem::builder().delete(delete_claim).build())
+            .send()
+            .await
+            .map_err(aws("TransactWriteItems"))?;
+        Ok(())
+    }
+
+    /// Origins, newest first.
+    pub async fn list_origins(&self, limit: i32, next_token: Option<&str>) -> Result<Page<OriginRecord>, TaskError> {
+        let start = next_token.map(decode_token).transpose()?;
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(KIND_INDEX)
+            .key_condition_expression("kind = :k")
+            .expression_attribute_values(":k", s(ORIGIN_KIND))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(aws("Query"))?;
+        let items = out.items().iter().map(doc).collect::<Result<_, _>>()?;
+        Ok(Page { items, next_token: out.last_evaluated_key().map(encode_token) })
+    }
+
+    /// Records an event in its resource's history. Returns false for a duplicate (same
+    /// `metadata.id`), which is not written again.
+    pub async fn record_event(&self, detail_type: &str, envelope: &Value) -> Result<bool, TaskError> {
+        let meta = &envelope["metadata"];
+        let field = |name: &str| {
+            meta[name]
+                .as_str()
+                .ok_or_else(|| TaskError::new(ErrorName::Validation, format!("event metadata has no {name}")))
+        };
+        let (id, resource, at) = (field("id")?, field("resourceId")?, field("occurredAt")?);
+        let seen = Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(format!("EVENT#{id}")))
+            .item("sk", s("SEEN"))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(internal)?;
+        let entry = serde_json::json!({"detailType": detail_type, "metadata": meta, "data": envelope["data"]});
+        let history = Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(format!("HISTORY#{resource}")))
+            .item("sk", s(format!("{at}#{id}")))
+            .item("doc", s(entry.to_string()))
+            .build()
+            .map_err(internal)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(seen).build())
+            .transact_items(TransactWriteItem::builder().put(history).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if err.as_service_error().map(cancelled_conditions).is_some_and(|f| f.first() == Some(&true)) => {
+                Ok(false)
+            }
+            Err(err) if error_code(&err) == Some("ConditionalCheckFailedException") => Ok(false),
+            Err(err) => Err(aws("TransactWriteItems")(err)),
+        }
+    }
+
+    /// A resource's history, newest first.
+    pub async fn history(
+        &self,
+        resource_id: &str,
+        limit: i32,
+        next_token: Option<&str>,
+    ) -> Result<Page<Value>, TaskError> {
+        let start = next_token.map(decode_token).transpose()?;
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(format!("HISTORY#{resource_id}")))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(aws("Query"))?;
+        let items = out.items().iter().map(doc).collect::<Result<_, _>>()?;
+        Ok(Page { items, next_token: out.last_evaluated_key().map(encode_token) })
+    }
+}

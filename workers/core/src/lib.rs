@@ -1,0 +1,10 @@
+//! The pure domain of cfm: validation rules, identifiers and the topology. No SDK types here.
+
+pub mod ids;
+pub mod origin;
+pub mod origin_record;
+pub mod problems;
+pub mod region;
+pub mod topology;
+
+pub use problems::{Problem, Problems};

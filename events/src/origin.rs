@@ -97,6 +97,10 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+fn null_as_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
 /// Who asked and how to correlate what follows. Part of every execution input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -150,8 +154,8 @@ pub struct CaughtFailure {
     /// The error name.
     #[serde(rename = "Error")]
     pub error: String,
-    /// The cause text.
-    #[serde(rename = "Cause", default)]
+    /// The cause text (absent or `null` when the task gave none).
+    #[serde(rename = "Cause", default, deserialize_with = "null_as_empty")]
     pub cause: String,
 }
 

@@ -1,1 +1,128 @@
-//! e2e
+//! The end-to-end harness: one moto per test process, one freshly provisioned stack per test
+//! (resources prefixed with a random stack name), so tests run in parallel.
+
+pub mod faults;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use cfm::client::ApiClient;
+use cfm::local::{Moto, RunningStack, StackOptions, provision};
+use cfm::settings::Connection;
+use cfm_aws::{AwsContext, Endpoint};
+use reqwest::Method;
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+static MOTO: OnceCell<Moto> = OnceCell::const_new();
+
+/// The shared moto, started on first use. It dies with the test process (see `Moto`).
+async fn moto() -> &'static Moto {
+    MOTO.get_or_init(|| async {
+        let home = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.cfm");
+        Moto::start(&home).await.expect("the local cloud starts")
+    })
+    .await
+}
+
+/// One test's stack.
+pub struct TestStack {
+    /// The running stack.
+    pub stack: RunningStack,
+    /// AWS clients without injected faults, for checking the cloud itself.
+    pub aws: AwsContext,
+    /// The API client with an admin token.
+    pub api: ApiClient,
+}
+
+impl TestStack {
+    /// Provisions and starts a stack with a random name.
+    pub async fn start(options: StackOptions) -> Self {
+        // Worker logs show up with `RUST_LOG=info cargo test -- --nocapture`.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+        let moto = moto().await;
+        let aws = AwsContext::load(&Endpoint::Local { url: moto.endpoint(), region: "us-east-1".into() }).await;
+        let name = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+        let resources = provision(&aws, &name).await.expect("provisioning");
+        let stack = RunningStack::start(&aws, resources, options).await.expect("stack starts");
+        let api = ApiClient::new(Connection { api_url: stack.api_url().to_owned(), token: stack.token().to_owned() });
+        Self { stack, aws, api }
+    }
+
+    /// A stack with default options.
+    pub async fn default() -> Self {
+        Self::start(StackOptions::default()).await
+    }
+
+    /// Waits for an execution to end and returns its view.
+    pub async fn wait(&self, execution_id: &str) -> Value {
+        tokio::time::timeout(Duration::from_secs(90), self.api.wait(execution_id, |_| {}))
+            .await
+            .expect("execution ends within 90 s")
+            .expect("execution can be read")
+    }
+
+    /// Starts a mutation and waits for it; returns (202 body, final execution view).
+    pub async fn run(&self, method: Method, path: &str, body: Option<&Value>) -> (Value, Value) {
+        let accepted = self.api.send(method, path, body, None).await.unwrap().ok().expect("202 Accepted");
+        let view = self.wait(accepted["executionId"].as_str().unwrap()).await;
+        (accepted, view)
+    }
+
+    /// Every execution of every state machine of this stack.
+    pub async fn execution_count(&self) -> usize {
+        let sfn = self.aws.sfn();
+        let mut count = 0;
+        for arn in self.stack.resources().machines.values() {
+            count += sfn.list_executions().state_machine_arn(arn).send().await.unwrap().executions().len();
+        }
+        count
+    }
+
+    /// Polls an origin's history until it has `n` events.
+    pub async fn history(&self, origin_id: &str, n: usize) -> anyhow::Result<Vec<Value>> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let page = self.api.get(&format!("/origins/{origin_id}/history")).await.unwrap_or_default();
+            let events = page["events"].as_array().cloned().unwrap_or_default();
+            if events.len() >= n {
+                return Ok(events);
+            }
+            if Instant::now() > deadline {
+                bail!("history of {origin_id} has {} events, expected {n}: {events:?}", events.len());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The OAC ids named `name`.
+    pub async fn oacs_named(&self, name: &str) -> Vec<String> {
+        let list = self.aws.cloudfront().list_origin_access_controls().max_items(1000).send().await.unwrap();
+        let items = list.origin_access_control_list().map(|l| l.items().to_vec()).unwrap_or_default();
+        items.iter().filter(|o| o.name() == name).map(|o| o.id().to_owned()).collect()
+    }
+
+    /// Whether bucket `name` exists.
+    pub async fn bucket_exists(&self, name: &str, region: &str) -> bool {
+        match self.aws.s3(region).head_bucket().bucket(name).send().await {
+            Ok(_) => true,
+            Err(err) if err.raw_response().map(|r| r.status().as_u16()) == Some(404) => false,
+            Err(err) => panic!("HeadBucket {name}: {err:?}"),
+        }
+    }
+}
+
+/// A bucket name no other test uses.
+pub fn unique_bucket(prefix: &str) -> String {
+    format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+}
+
+/// Reads the field names a 4xx answer lists.
+pub fn problem_fields(body: &Value) -> anyhow::Result<Vec<String>> {
+    let problems = body["problems"].as_array().context("no problems listed")?;
+    Ok(problems.iter().filter_map(|p| p["field"].as_str().map(str::to_owned)).collect())
+}

@@ -36,7 +36,8 @@ pub fn ensure_installed(home: &Path) -> anyhow::Result<PathBuf> {
     let marker = venv.join(".cfm-installed");
     let lock = File::create(home.join("venv.lock"))?;
     lock.lock().context("locking the venv")?;
-    if marker.exists() && std::fs::read_to_string(&marker)? == MOTO_REQUIREMENT {
+    let installed = format!("{MOTO_REQUIREMENT} {}", FIXES.len());
+    if marker.exists() && std::fs::read_to_string(&marker)? == installed {
         return Ok(server);
     }
     eprintln!(
@@ -57,8 +58,31 @@ pub fn ensure_installed(home: &Path) -> anyhow::Result<PathBuf> {
         ]),
         "pip install moto (is PyPI reachable?)",
     )?;
-    std::fs::write(&marker, MOTO_REQUIREMENT)?;
+    apply_fixes(&venv)?;
+    std::fs::write(&marker, installed)?;
     Ok(server)
+}
+
+/// Source fixes where moto 5.2.5 differs from AWS in a way our workflows depend on:
+/// `(file under site-packages/moto, text, replacement)`.
+const FIXES: &[(&str, &str, &str)] = &[(
+    // SendTaskFailure drops `cause`, so a Catch sees `"Cause": null` (AWS passes it through).
+    "stepfunctions/responses.py",
+    "        error = self._get_param(\"error\")\n        self.stepfunction_backend.send_task_failure(task_token, error=error)",
+    "        error = self._get_param(\"error\")\n        cause = self._get_param(\"cause\")\n        self.stepfunction_backend.send_task_failure(task_token, error=error, cause=cause)",
+)];
+
+fn apply_fixes(venv: &Path) -> anyhow::Result<()> {
+    let lib = std::fs::read_dir(venv.join("lib"))?.next().context("venv has no lib/python*")??.path();
+    for (file, text, replacement) in FIXES {
+        let path = lib.join("site-packages/moto").join(file);
+        let source = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        if !source.contains(replacement) {
+            anyhow::ensure!(source.contains(text), "moto changed: cannot apply the fix to {file}");
+            std::fs::write(&path, source.replacen(text, replacement, 1))?;
+        }
+    }
+    Ok(())
 }
 
 fn run(command: &mut Command, what: &str) -> anyhow::Result<()> {

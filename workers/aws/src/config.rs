@@ -21,6 +21,17 @@ pub enum Endpoint {
     },
 }
 
+/// Builds a service config from `$builder` with the context's interceptors added.
+macro_rules! configured {
+    ($ctx:ident, $builder:expr) => {{
+        let mut builder = $builder;
+        for interceptor in &$ctx.interceptors {
+            builder.push_interceptor(interceptor.clone());
+        }
+        builder.build()
+    }};
+}
+
 /// The loaded configuration plus optional interceptors (used by tests to inject faults into the
 /// real clients).
 #[derive(Clone, Debug)]
@@ -68,41 +79,42 @@ impl AwsContext {
 
     /// An S3 client for `region`; path-style addressing against a local cloud.
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let mut builder = aws_sdk_s3::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .force_path_style(self.local);
-        for i in &self.interceptors {
-            builder.push_interceptor(i.clone());
-        }
-        aws_sdk_s3::Client::from_conf(builder.build())
+        aws_sdk_s3::Client::from_conf(configured!(
+            self,
+            aws_sdk_s3::config::Builder::from(&self.config)
+                .region(Region::new(region.to_owned()))
+                .force_path_style(self.local)
+        ))
     }
 
     /// The CloudFront client (us-east-1).
     pub fn cloudfront(&self) -> aws_sdk_cloudfront::Client {
-        let mut builder = aws_sdk_cloudfront::config::Builder::from(&self.config).region(Region::new(GLOBAL_REGION));
-        for i in &self.interceptors {
-            builder.push_interceptor(i.clone());
-        }
-        aws_sdk_cloudfront::Client::from_conf(builder.build())
+        aws_sdk_cloudfront::Client::from_conf(configured!(
+            self,
+            aws_sdk_cloudfront::config::Builder::from(&self.config).region(Region::new(GLOBAL_REGION))
+        ))
     }
 
     /// The DynamoDB client.
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
-        aws_sdk_dynamodb::Client::new(&self.config)
+        aws_sdk_dynamodb::Client::from_conf(configured!(self, aws_sdk_dynamodb::config::Builder::from(&self.config)))
     }
 
     /// The EventBridge client.
     pub fn eventbridge(&self) -> aws_sdk_eventbridge::Client {
-        aws_sdk_eventbridge::Client::new(&self.config)
+        aws_sdk_eventbridge::Client::from_conf(configured!(
+            self,
+            aws_sdk_eventbridge::config::Builder::from(&self.config)
+        ))
     }
 
     /// The Step Functions client.
     pub fn sfn(&self) -> aws_sdk_sfn::Client {
-        aws_sdk_sfn::Client::new(&self.config)
+        aws_sdk_sfn::Client::from_conf(configured!(self, aws_sdk_sfn::config::Builder::from(&self.config)))
     }
 
     /// The SQS client.
     pub fn sqs(&self) -> aws_sdk_sqs::Client {
-        aws_sdk_sqs::Client::new(&self.config)
+        aws_sdk_sqs::Client::from_conf(configured!(self, aws_sdk_sqs::config::Builder::from(&self.config)))
     }
 }

@@ -9,8 +9,9 @@ use serde_json::Value;
 
 /// Reads the state input as `T`. A mismatch is a bug in the ASL or the API, not a user error.
 pub(crate) fn parse<T: DeserializeOwned>(input: Value) -> Result<T, TaskError> {
+    let text = input.to_string();
     serde_json::from_value(input)
-        .map_err(|e| TaskError::new(ErrorName::Internal, format!("unexpected task input: {e}")))
+        .map_err(|e| TaskError::new(ErrorName::Internal, format!("unexpected task input: {e}: {text}")))
 }
 
 /// Now, as stored in records.

@@ -1,0 +1,83 @@
+//! At-least-once delivery: duplicated task messages, answers that come too late, and messages
+//! no worker can read.
+
+use std::time::Duration;
+
+use cfm::local::StackOptions;
+use cfm_e2e::{TestStack, unique_bucket};
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_task_delivered_twice_creates_one_bucket_and_one_oac() {
+    let t = TestStack::start(StackOptions { paused_workers: true, ..Default::default() }).await;
+    let bucket = unique_bucket("twice");
+    let spec = json!({"name": "x", "bucketName": bucket, "region": "eu-north-1"});
+    let accepted = t.api.send(Method::POST, "/origins", Some(&spec), None).await.unwrap().ok().unwrap();
+    let execution = accepted["executionId"].as_str().unwrap();
+    let id = accepted["resourceId"].as_str().unwrap();
+
+    // Play SQS: hand every message to the worker twice (the second time its token is spent,
+    // as after a redelivery), then delete it.
+    let sqs = t.aws.sqs();
+    let queue = &t.stack.resources().worker_queues[0].url;
+    let worker = t.stack.task_worker();
+    let mut delivered = 0;
+    for _ in 0..200 {
+        let view = t.api.get(&format!("/executions/{execution}")).await.unwrap();
+        if view["status"] != "RUNNING" {
+            assert_eq!(view["status"], "SUCCEEDED", "{view}");
+            break;
+        }
+        let received = sqs.receive_message().queue_url(queue).wait_time_seconds(1).send().await.unwrap();
+        for message in received.messages() {
+            let body = message.body().unwrap();
+            for _ in 0..2 {
+                assert_eq!(cfm_runtime_settle(worker.as_ref(), body).await, "Ack");
+            }
+            delivered += 1;
+            sqs.delete_message()
+                .queue_url(queue)
+                .receipt_handle(message.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    assert_eq!(delivered, 5, "five tasks ran");
+    assert_eq!(t.oacs_named(&format!("cfm-{id}")).await.len(), 1, "one OAC");
+    let buckets = t.aws.s3("eu-north-1").list_buckets().send().await.unwrap();
+    assert_eq!(buckets.buckets().iter().filter(|b| b.name() == Some(bucket.as_str())).count(), 1);
+    let origin = t.api.get(&format!("/origins/{id}")).await.unwrap();
+    assert_eq!(origin["status"], "ACTIVE");
+    // the twice-run FinalizeOrigin published the same event id twice; history holds it once
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let events = t.history(id, 1).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+}
+
+async fn cfm_runtime_settle(worker: &cfm::local::stack::LocalTaskWorker, body: &str) -> &'static str {
+    use cfm_runtime::{MessageHandler, Settle};
+    match worker.handle(body).await {
+        Settle::Ack => "Ack",
+        Settle::Retry(_) => "Retry",
+        Settle::DeadLetter(_) => "DeadLetter",
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undecodable_message_goes_to_the_dlq() {
+    let t = TestStack::default().await;
+    let pair = &t.stack.resources().worker_queues[0];
+    let sqs = t.aws.sqs();
+    sqs.send_message().queue_url(&pair.url).message_body("{not a task").send().await.unwrap();
+    let mut found = None;
+    for _ in 0..20 {
+        let got = sqs.receive_message().queue_url(&pair.dlq_url).wait_time_seconds(1).send().await.unwrap();
+        if let Some(m) = got.messages().first() {
+            found = m.body().map(str::to_owned);
+            break;
+        }
+    }
+    assert_eq!(found.as_deref(), Some("{not a task"));
+}

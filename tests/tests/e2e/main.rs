@@ -1,0 +1,9 @@
+//! End-to-end scenarios on the local cloud. One moto serves the whole binary; every test
+//! provisions its own stack, so they run in parallel.
+
+mod auth;
+mod bad_input;
+mod delivery;
+mod failures;
+mod idempotency;
+mod origins;

@@ -1,1 +1,79 @@
-fn main() {}
+//! `cargo xtask test`: every check CI runs, in the order that fails fastest.
+//!
+//! 1. `cargo fmt --check`
+//! 2. `cargo clippy --workspace --all-targets -- -D warnings`
+//! 3. `cargo test --workspace` (unit tests, the ASL lint, and the end-to-end tests, which start
+//!    the local cloud themselves)
+//! 4. `asl-validator` over every state machine (npm package, installed on first use)
+//! 5. the CDK app's tests (`npm test` in infra/cdk), when it exists
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("test") => test(),
+        _ => bail!("usage: cargo xtask test"),
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+}
+
+fn run(what: &str, command: &mut Command) -> anyhow::Result<()> {
+    let started = Instant::now();
+    eprintln!("xtask: {what}");
+    let status = command.current_dir(root()).status().with_context(|| format!("could not start: {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    eprintln!("xtask: {what} ok in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(args);
+    command
+}
+
+fn npm_ci(dir: &Path) -> anyhow::Result<()> {
+    if dir.join("node_modules").exists() {
+        return Ok(());
+    }
+    run(
+        &format!("npm ci in {}", dir.display()),
+        Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(dir),
+    )
+}
+
+fn test() -> anyhow::Result<()> {
+    run("cargo fmt --check", &mut cargo(&["fmt", "--all", "--check"]))?;
+    run("cargo clippy -D warnings", &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run("cargo test", &mut cargo(&["test", "--workspace"]))?;
+
+    let validator = root().join("tools/asl-validator");
+    npm_ci(&validator)?;
+    let mut asl = Command::new(validator.join("node_modules/.bin/asl-validator"));
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(root().join("statemachines"))?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    files.retain(|p| p.to_string_lossy().ends_with(".asl.json"));
+    files.sort();
+    for file in &files {
+        asl.arg("--json-path").arg(file);
+    }
+    run(&format!("asl-validator ({} state machines)", files.len()), &mut asl)?;
+
+    let cdk = root().join("infra/cdk");
+    if cdk.join("package.json").exists() {
+        npm_ci(&cdk)?;
+        run("npm test in infra/cdk", Command::new("npm").arg("test").current_dir(&cdk))?;
+    }
+    eprintln!("xtask: all checks passed");
+    Ok(())
+}

@@ -28,7 +28,10 @@ fn root() -> PathBuf {
 fn run(what: &str, command: &mut Command) -> anyhow::Result<()> {
     let started = Instant::now();
     eprintln!("xtask: {what}");
-    let status = command.current_dir(root()).status().with_context(|| format!("could not start: {what}"))?;
+    if command.get_current_dir().is_none() {
+        command.current_dir(root());
+    }
+    let status = command.status().with_context(|| format!("could not start: {what}"))?;
     if !status.success() {
         bail!("{what} failed ({status})");
     }

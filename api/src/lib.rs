@@ -6,13 +6,17 @@
 
 pub mod auth;
 mod body;
+mod distributions;
 pub mod error;
 mod executions;
+mod history;
 mod origins;
 mod state;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
+use cfm_core::distribution_record::DistributionRecord;
+use cfm_core::origin_record::OriginRecord;
 
 pub use auth::{LocalTokens, Principal, Verifier};
 pub use error::ApiError;
@@ -23,7 +27,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/origins", get(origins::list).post(origins::create))
         .route("/origins/{id}", get(origins::get).put(origins::update).delete(origins::delete))
-        .route("/origins/{id}/history", get(origins::history))
+        .route("/origins/{id}/history", get(history::history::<OriginRecord>))
+        .route("/distributions", get(distributions::list).post(distributions::create))
+        .route("/distributions/{id}", get(distributions::get).put(distributions::update).delete(distributions::delete))
+        .route("/distributions/{id}/status", get(distributions::status))
+        .route("/distributions/{id}/invalidate", post(distributions::invalidate))
+        .route("/distributions/{id}/history", get(history::history::<DistributionRecord>))
         .route("/executions/{id}", get(executions::get))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .with_state(state)

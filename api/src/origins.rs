@@ -34,7 +34,11 @@ fn view(record: &OriginRecord) -> Value {
 }
 
 async fn require(state: &AppState, id: &str) -> Result<OriginRecord, ApiError> {
-    state.store.get_origin(id).await?.ok_or_else(|| ApiError::NotFound(format!("origin '{id}' does not exist")))
+    state
+        .store
+        .get::<OriginRecord>(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("origin '{id}' does not exist")))
 }
 
 /// `POST /origins`.
@@ -92,7 +96,7 @@ pub(crate) async fn list(
     Query(page): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let (limit, token) = page.parse()?;
-    let page = state.store.list_origins(limit, token).await?;
+    let page = state.store.list::<OriginRecord>(limit, token, None).await?;
     let origins: Vec<Value> = page.items.iter().map(view).collect();
     Ok(Json(json!({"origins": origins, "count": origins.len(), "nextToken": page.next_token})).into_response())
 }
@@ -185,19 +189,4 @@ pub(crate) async fn delete(
         return Err(ApiError::Conflict(format!("origin '{id}' is {:?}; wait for that to finish", record.status)));
     }
     state.start(&start).await
-}
-
-/// `GET /origins/{id}/history`: newest first. Kept after the origin is deleted.
-pub(crate) async fn history(
-    State(state): State<AppState>,
-    _principal: Principal,
-    Path(id): Path<String>,
-    Query(page): Query<PageQuery>,
-) -> Result<Response, ApiError> {
-    let (limit, token) = page.parse()?;
-    let page = state.store.history(&id, limit, token).await?;
-    if page.items.is_empty() && token.is_none() && state.store.get_origin(&id).await?.is_none() {
-        return Err(ApiError::NotFound(format!("origin '{id}' has no history")));
-    }
-    Ok(Json(json!({"events": page.items, "nextToken": page.next_token})).into_response())
 }

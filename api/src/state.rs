@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cfm_aws::AwsContext;
+use cfm_aws::acm::Acm;
+use cfm_aws::cloudfront::CloudFront;
 use cfm_aws::sfn::StepFunctions;
 use cfm_aws::store::Store;
 
@@ -24,6 +26,8 @@ pub struct AppState {
     pub(crate) aws: AwsContext,
     pub(crate) store: Store,
     pub(crate) sfn: StepFunctions,
+    pub(crate) cloudfront: CloudFront,
+    pub(crate) acm: Acm,
     pub(crate) machines: Arc<BTreeMap<String, String>>,
     pub(crate) verifier: Arc<dyn Verifier>,
 }
@@ -34,6 +38,8 @@ impl AppState {
         Self {
             store: Store::new(&aws, &config.table),
             sfn: StepFunctions::new(&aws),
+            cloudfront: CloudFront::new(&aws),
+            acm: Acm::new(&aws),
             machines: Arc::new(config.machines),
             verifier,
             aws,

@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: OriginsCommand,
     },
+    /// CloudFront distributions.
+    Distributions {
+        #[command(subcommand)]
+        command: DistributionsCommand,
+    },
     /// Workflow executions.
     Executions {
         #[command(subcommand)]
@@ -182,6 +187,138 @@ enum OriginsCommand {
     },
 }
 
+#[derive(Debug, Args)]
+struct DistributionSettings {
+    /// A JSON file with spec fields; flags override it.
+    #[arg(long)]
+    spec_file: Option<std::path::PathBuf>,
+    /// Alternate domain name (repeat); needs --certificate-arn.
+    #[arg(long = "alias")]
+    aliases: Vec<String>,
+    /// ACM certificate ARN (us-east-1).
+    #[arg(long)]
+    certificate_arn: Option<String>,
+    /// PriceClass_100, PriceClass_200 or PriceClass_All.
+    #[arg(long)]
+    price_class: Option<String>,
+    /// Object served for `/`.
+    #[arg(long)]
+    default_root_object: Option<String>,
+    /// Comment.
+    #[arg(long)]
+    comment: Option<String>,
+}
+
+impl DistributionSettings {
+    fn spec(&self) -> anyhow::Result<Value> {
+        let mut spec = match &self.spec_file {
+            Some(path) => serde_json::from_str(
+                &std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            )
+            .with_context(|| format!("{} is not JSON", path.display()))?,
+            None => json!({}),
+        };
+        if !self.aliases.is_empty() {
+            spec["aliases"] = json!(self.aliases);
+        }
+        for (key, value) in [
+            ("certificateArn", &self.certificate_arn),
+            ("priceClass", &self.price_class),
+            ("defaultRootObject", &self.default_root_object),
+            ("comment", &self.comment),
+        ] {
+            if let Some(value) = value {
+                spec[key] = json!(value);
+            }
+        }
+        Ok(spec)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum DistributionsCommand {
+    /// Create a distribution on an origin and wait for nothing (use --wait to follow it).
+    Create {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// The origin id (org-…).
+        #[arg(long)]
+        origin: String,
+        #[command(flatten)]
+        settings: DistributionSettings,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// List distributions.
+    List {
+        /// Only those in this status (CREATING, IN_PROGRESS, DEPLOYED, UPDATING, DELETING, FAILED).
+        #[arg(long)]
+        status: Option<String>,
+        /// Page size (1–100).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Token from the previous page.
+        #[arg(long)]
+        next_token: Option<String>,
+    },
+    /// Show one distribution with CloudFront's live status.
+    Get {
+        /// Distribution id.
+        id: String,
+    },
+    /// Show the deployment status.
+    Status {
+        /// Distribution id.
+        id: String,
+    },
+    /// Change settings (only the ones given).
+    Update {
+        /// Distribution id.
+        id: String,
+        #[command(flatten)]
+        settings: DistributionSettings,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Enable a distribution.
+    Enable {
+        /// Distribution id.
+        id: String,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Disable a distribution.
+    Disable {
+        /// Distribution id.
+        id: String,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Delete a distribution (disable, wait, delete, clean up) in one call.
+    Delete {
+        /// Distribution id.
+        id: String,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Invalidate cached paths.
+    Invalidate {
+        /// Distribution id.
+        id: String,
+        /// Paths, e.g. /index.html /images/*.
+        #[arg(required = true)]
+        paths: Vec<String>,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// A distribution's event history, newest first.
+    History {
+        /// Distribution id.
+        id: String,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 enum ExecutionsCommand {
     /// Show an execution.
@@ -203,6 +340,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Local { command: LocalCommand::Up { port } } => local_up(port).await,
         Command::Demo => crate::demo::run().await,
         Command::Origins { command } => origins(&connect()?, cli.output, command).await,
+        Command::Distributions { command } => distributions(&connect()?, cli.output, command).await,
         Command::Executions { command } => {
             let client = connect()?;
             match command {
@@ -255,6 +393,45 @@ async fn origins(client: &ApiClient, output: Output, command: OriginsCommand) ->
             mutate(client, output, Method::DELETE, &path, None, &mutation).await
         }
         OriginsCommand::History { id } => print(output, &client.get(&format!("/origins/{id}/history")).await?),
+    }
+}
+
+async fn distributions(client: &ApiClient, output: Output, command: DistributionsCommand) -> anyhow::Result<()> {
+    use DistributionsCommand as D;
+    let put = |id: String, body: Value, mutation: Mutation| async move {
+        mutate(client, output, Method::PUT, &format!("/distributions/{id}"), Some(&body), &mutation).await
+    };
+    match command {
+        D::Create { name, origin, settings, mutation } => {
+            let mut spec = settings.spec()?;
+            spec["name"] = json!(name);
+            spec["originId"] = json!(origin);
+            mutate(client, output, Method::POST, "/distributions", Some(&spec), &mutation).await
+        }
+        D::List { status, limit, next_token } => {
+            let mut path = format!("/distributions?limit={}", limit.unwrap_or(50));
+            if let Some(status) = status {
+                path.push_str(&format!("&status={status}"));
+            }
+            if let Some(token) = next_token {
+                path.push_str(&format!("&nextToken={token}"));
+            }
+            print(output, &client.get(&path).await?)
+        }
+        D::Get { id } => print(output, &client.get(&format!("/distributions/{id}")).await?),
+        D::Status { id } => print(output, &client.get(&format!("/distributions/{id}/status")).await?),
+        D::Update { id, settings, mutation } => put(id, settings.spec()?, mutation).await,
+        D::Enable { id, mutation } => put(id, json!({"enabled": true}), mutation).await,
+        D::Disable { id, mutation } => put(id, json!({"enabled": false}), mutation).await,
+        D::Delete { id, mutation } => {
+            mutate(client, output, Method::DELETE, &format!("/distributions/{id}"), None, &mutation).await
+        }
+        D::Invalidate { id, paths, mutation } => {
+            let body = json!({ "paths": paths });
+            mutate(client, output, Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body), &mutation)
+                .await
+        }
+        D::History { id } => print(output, &client.get(&format!("/distributions/{id}/history")).await?),
     }
 }
 
@@ -311,7 +488,9 @@ fn print(output: Output, value: &Value) -> anyhow::Result<()> {
 
 async fn local_up(port: Option<u16>) -> anyhow::Result<()> {
     let home = home();
-    let cloud = LocalCloud::start(&home, "cfm", StackOptions { api_port: port, ..Default::default() }).await?;
+    let options =
+        StackOptions { api_port: port, schedule_every: Some(std::time::Duration::from_secs(60)), ..Default::default() };
+    let cloud = LocalCloud::start(&home, "cfm", options).await?;
     let stack = cloud.stack();
     let file = LocalFile {
         api_url: stack.api_url().to_owned(),

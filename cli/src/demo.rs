@@ -1,7 +1,8 @@
 //! `cfm demo`: a fresh local cloud, a real scenario through the workflows, a report, exit 0.
 //!
-//! Create two S3 origins in different regions → update one → show their history → delete both
-//! → show that the history outlived them.
+//! Create two S3 origins in different regions → update one → create a distribution on it and
+//! wait until Deployed → invalidate → update → delete the distribution → delete both origins →
+//! show that the history outlived them.
 
 use std::time::{Duration, Instant};
 
@@ -80,6 +81,9 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
     let list = client.get("/origins?limit=10").await?;
     println!("▶ GET /origins lists {} origin(s)", list["count"]);
 
+    distribution(client, &ids[0]).await?;
+
+    // created, updated, and (from the distribution) nothing new on the origin itself
     for (id, expected) in ids.iter().zip([2, 1]) {
         show_history(client, id, expected).await?;
     }
@@ -95,6 +99,51 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
     for (id, expected) in ids.iter().zip([3, 2]) {
         show_history(client, id, expected).await?;
     }
+    Ok(())
+}
+
+/// A distribution's life on `origin`: create → Deployed → invalidate → update → delete.
+async fn distribution(client: &ApiClient, origin: &str) -> anyhow::Result<()> {
+    println!("▶ create a distribution on {origin} (waits until CloudFront says Deployed)");
+    let spec = json!({"name": "Europe site", "originId": origin, "defaultRootObject": "index.html",
+        "customErrorResponses": [{"errorCode": 404, "responseCode": 200, "responsePagePath": "/index.html"}]});
+    let accepted = client.send(Method::POST, "/distributions", Some(&spec), None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let id = accepted["resourceId"].as_str().context("no resource id")?.to_owned();
+    let d = client.get(&format!("/distributions/{id}")).await?;
+    println!(
+        "  {id}: {} as {} ({}), CloudFront says {}",
+        d["status"].as_str().unwrap_or_default(),
+        d["cloudfrontId"].as_str().unwrap_or_default(),
+        d["domainName"].as_str().unwrap_or_default(),
+        d["live"]["status"].as_str().unwrap_or_default()
+    );
+    let origin_view = client.get(&format!("/origins/{origin}")).await?;
+    println!("  origin {origin} is now used by {}", origin_view["distributions"]);
+
+    println!("▶ invalidate /index.html and /assets/* on {id}");
+    let body = json!({"paths": ["/index.html", "/assets/*"]});
+    let accepted =
+        client.send(Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body), None).await?.ok()?;
+    follow(client, &accepted).await?;
+    println!(
+        "  invalidation {}",
+        client.get(&format!("/executions/{}", accepted["executionId"].as_str().unwrap_or_default())).await?["output"]["invalidation"]
+            ["invalidationId"]
+    );
+
+    println!("▶ update {id}: new comment, all edge locations");
+    let patch = json!({"comment": "served from eu-west-1", "priceClass": "PriceClass_All"});
+    let accepted = client.send(Method::PUT, &format!("/distributions/{id}"), Some(&patch), None).await?.ok()?;
+    follow(client, &accepted).await?;
+
+    println!("▶ delete {id} (one call: disable → wait → delete → clean up the bucket policy)");
+    let accepted = client.send(Method::DELETE, &format!("/distributions/{id}"), None, None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let history = client.get(&format!("/distributions/{id}/history")).await?;
+    let types: Vec<&str> =
+        history["events"].as_array().into_iter().flatten().filter_map(|e| e["detailType"].as_str()).collect();
+    println!("  history of {id}: {}", types.join(" ← "));
     Ok(())
 }
 

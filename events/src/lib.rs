@@ -3,11 +3,12 @@
 //! - [`task`]: the message a Step Functions Task state sends to a worker queue.
 //! - [`error_name`]: the stable error names that ASL `Retry`/`Catch` match.
 //! - [`envelope`]: the EventBridge `detail` envelope every cfm event carries.
-//! - [`origin`]: origin task inputs/outputs and event details.
+//! - [`origin`], [`distribution`]: request shapes, workflow inputs and event details.
 //!
 //! Glossary: a *workflow* is a state machine definition; an *execution* is one run of it;
 //! a *task* is one Task state handled by a worker; an *event* is a fact published on the bus.
 
+pub mod distribution;
 pub mod envelope;
 pub mod error_name;
 pub mod origin;

@@ -4,6 +4,11 @@
 use schemars::schema_for;
 use serde_json::Value;
 
+use crate::distribution::{
+    DistributionCreateFailed, DistributionCreated, DistributionDeleteFailed, DistributionDeleted, DistributionDeployed,
+    DistributionDriftDetected, DistributionStatusChanged, DistributionUpdateFailed, DistributionUpdated,
+    InvalidationCompleted,
+};
 use crate::envelope::{EventDetail, EventEnvelope};
 use crate::origin::{
     OriginCreateFailed, OriginCreated, OriginDeleteFailed, OriginDeleted, OriginUpdateFailed, OriginUpdated,
@@ -25,6 +30,16 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<OriginUpdateFailed>(),
         schema_of::<OriginDeleted>(),
         schema_of::<OriginDeleteFailed>(),
+        schema_of::<DistributionCreated>(),
+        schema_of::<DistributionDeployed>(),
+        schema_of::<DistributionCreateFailed>(),
+        schema_of::<DistributionUpdated>(),
+        schema_of::<DistributionUpdateFailed>(),
+        schema_of::<DistributionDeleted>(),
+        schema_of::<DistributionDeleteFailed>(),
+        schema_of::<InvalidationCompleted>(),
+        schema_of::<DistributionStatusChanged>(),
+        schema_of::<DistributionDriftDetected>(),
     ]
 }
 

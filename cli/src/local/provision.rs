@@ -63,12 +63,13 @@ pub async fn provision(aws: &AwsContext, stack: &str) -> anyhow::Result<StackRes
     let history_queue = create_queue_pair(aws, stack, &topology.history_queue).await?;
     create_history_rule(aws, stack, &event_bus, &history_queue).await?;
     create_table(aws, stack).await?;
-    let placeholders: BTreeMap<String, String> = topology
+    let mut placeholders: BTreeMap<String, String> = topology
         .worker_queues
         .iter()
         .zip(&worker_queues)
         .map(|(decl, pair)| (decl.placeholder(), pair.url.clone()))
         .collect();
+    placeholders.extend(topology.settings.iter().map(|s| (s.name.clone(), s.local.clone())));
     let mut machines = BTreeMap::new();
     for workflow in &topology.state_machines {
         let text = definition(workflow).with_context(|| format!("{workflow} is not embedded"))?;

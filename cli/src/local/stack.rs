@@ -30,6 +30,8 @@ pub struct StackOptions {
     pub paused_workers: bool,
     /// The API port; `None` picks a free one.
     pub api_port: Option<u16>,
+    /// Start the scheduled workflows this often (the local stand-in for EventBridge Scheduler).
+    pub schedule_every: Option<Duration>,
 }
 
 /// The worker type serving every task queue.
@@ -83,6 +85,9 @@ impl RunningStack {
         let projector = Arc::new(HistoryProjector::new(cfm_aws::store::Store::new(aws, &resources.table)));
         let settler = Settler::new(aws.sqs(), &history.url, &history.dlq_url);
         tasks.spawn(local::poll(aws.sqs(), history.url.clone(), settler, projector, stop.subscribe()));
+        if let Some(every) = options.schedule_every {
+            tasks.spawn(run_schedules(aws.sfn(), resources.clone(), every, stop.subscribe()));
+        }
         let mut running = Self { resources, aws: worker_aws, worker, tokens, token, api_url, stop, tasks };
         if !options.paused_workers {
             running.start_workers();
@@ -133,5 +138,30 @@ impl RunningStack {
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Starts every scheduled workflow of the topology every `every`, until stopped.
+async fn run_schedules(
+    sfn: aws_sdk_sfn::Client,
+    resources: StackResources,
+    every: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let topology = cfm_core::topology::Topology::load();
+    let mut ticker = tokio::time::interval(every);
+    ticker.tick().await;
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        for schedule in &topology.scheduled {
+            let Some(machine) = resources.machines.get(&schedule.workflow) else { continue };
+            let name = format!("{}.{}", schedule.workflow, uuid::Uuid::new_v4().simple());
+            if let Err(err) = sfn.start_execution().state_machine_arn(machine).name(name).input("{}").send().await {
+                tracing::warn!(workflow = schedule.workflow, error = %aws_sdk_sfn::error::DisplayErrorContext(err), "could not start a scheduled workflow");
+            }
+        }
     }
 }

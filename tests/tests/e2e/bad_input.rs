@@ -161,7 +161,7 @@ async fn invalid_updates_deletes_and_conflicts_change_nothing() {
     // an origin a distribution uses cannot be deleted (fast 409 from the API)
     let store = cfm_aws::store::Store::new(&t.aws, &t.stack.resources().table);
     store
-        .update_origin(id, "2026-01-01T00:00:00Z", |r| {
+        .update::<OriginRecord, _>(id, "2026-01-01T00:00:00Z", |r| {
             r.distributions.push("dist-1".into());
             Ok(())
         })

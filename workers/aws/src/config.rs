@@ -95,6 +95,14 @@ impl AwsContext {
         ))
     }
 
+    /// The ACM client in us-east-1, where CloudFront's certificates live.
+    pub fn acm(&self) -> aws_sdk_acm::Client {
+        aws_sdk_acm::Client::from_conf(configured!(
+            self,
+            aws_sdk_acm::config::Builder::from(&self.config).region(Region::new(GLOBAL_REGION))
+        ))
+    }
+
     /// The DynamoDB client.
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
         aws_sdk_dynamodb::Client::from_conf(configured!(self, aws_sdk_dynamodb::config::Builder::from(&self.config)))

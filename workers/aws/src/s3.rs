@@ -235,4 +235,37 @@ impl OriginBucket {
             Err(err) => Err(crate::classify::classify("DeleteBucket", err)),
         }
     }
+
+    /// The bucket policy, if there is one.
+    pub async fn policy(&self) -> Result<Option<String>, TaskError> {
+        match self.client.get_bucket_policy().bucket(&self.name).send().await {
+            Ok(out) => Ok(out.policy().map(str::to_owned)),
+            Err(err) if error_code(&err) == Some("NoSuchBucketPolicy") => Ok(None),
+            Err(err) => Err(crate::classify::classify("GetBucketPolicy", err)),
+        }
+    }
+
+    /// Replaces the bucket policy, or deletes it when `None`.
+    pub async fn set_policy(&self, policy: Option<&str>) -> Result<(), TaskError> {
+        match policy {
+            Some(policy) => {
+                self.client
+                    .put_bucket_policy()
+                    .bucket(&self.name)
+                    .policy(policy)
+                    .send()
+                    .await
+                    .map_err(aws("PutBucketPolicy"))?;
+            }
+            None => {
+                self.client
+                    .delete_bucket_policy()
+                    .bucket(&self.name)
+                    .send()
+                    .await
+                    .map_err(aws("DeleteBucketPolicy"))?;
+            }
+        }
+        Ok(())
+    }
 }

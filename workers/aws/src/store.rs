@@ -8,8 +8,11 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cfm_core::distribution_record::DistributionRecord;
 use cfm_core::origin_record::OriginRecord;
 use cfm_events::ErrorName;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::classify::{TaskError, aws, error_code};
@@ -17,9 +20,66 @@ use crate::config::AwsContext;
 
 /// The list index.
 pub const KIND_INDEX: &str = "byKind";
-const ORIGIN_KIND: &str = "ORIGIN";
 /// Read-modify-write attempts before giving up on a contended record.
 const UPDATE_ATTEMPTS: usize = 5;
+
+/// A record kind the table stores: its key prefix and bookkeeping fields.
+pub trait Stored: Serialize + DeserializeOwned {
+    /// Key prefix and list partition, e.g. `ORIGIN`.
+    const KIND: &'static str;
+    /// What users call it, for messages.
+    const NOUN: &'static str;
+    /// The record id.
+    fn id(&self) -> &str;
+    /// The optimistic-lock version.
+    fn version(&self) -> u64;
+    /// Sets version and update time on write.
+    fn stamp(&mut self, version: u64, now: &str);
+    /// Creation time (list order).
+    fn created_at(&self) -> &str;
+    /// The execution that created it (idempotent creates).
+    fn execution(&self) -> &str;
+    /// The lifecycle status (list filter).
+    fn status(&self) -> &'static str;
+}
+
+macro_rules! stored {
+    ($ty:ty, $kind:literal, $noun:literal, |$r:ident| $status:expr) => {
+        impl Stored for $ty {
+            const KIND: &'static str = $kind;
+            const NOUN: &'static str = $noun;
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn version(&self) -> u64 {
+                self.version
+            }
+            fn stamp(&mut self, version: u64, now: &str) {
+                self.version = version;
+                self.updated_at = now.to_owned();
+            }
+            fn created_at(&self) -> &str {
+                &self.created_at
+            }
+            fn execution(&self) -> &str {
+                &self.created_by_execution
+            }
+            fn status(&self) -> &'static str {
+                let $r = self;
+                $status
+            }
+        }
+    };
+}
+
+stored!(OriginRecord, "ORIGIN", "origin", |r| match r.status {
+    cfm_core::origin_record::OriginStatus::Creating => "CREATING",
+    cfm_core::origin_record::OriginStatus::Active => "ACTIVE",
+    cfm_core::origin_record::OriginStatus::Failed => "FAILED",
+    cfm_core::origin_record::OriginStatus::Deleting => "DELETING",
+    cfm_core::origin_record::OriginStatus::DeleteFailed => "DELETE_FAILED",
+});
+stored!(DistributionRecord, "DISTRIBUTION", "distribution", |r| r.status.as_str());
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,8 +101,8 @@ fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
-fn origin_key(id: &str) -> HashMap<String, AttributeValue> {
-    HashMap::from([("pk".into(), s(format!("ORIGIN#{id}"))), ("sk".into(), s("META"))])
+fn record_key<T: Stored>(id: &str) -> HashMap<String, AttributeValue> {
+    HashMap::from([("pk".into(), s(format!("{}#{id}", T::KIND))), ("sk".into(), s("META"))])
 }
 
 fn claim_key(bucket: &str) -> HashMap<String, AttributeValue> {
@@ -53,17 +113,18 @@ fn internal(e: impl std::fmt::Display) -> TaskError {
     TaskError::new(ErrorName::Internal, e.to_string())
 }
 
-fn origin_item(record: &OriginRecord) -> Result<HashMap<String, AttributeValue>, TaskError> {
-    let mut item = origin_key(&record.id);
-    item.insert("kind".into(), s(ORIGIN_KIND));
-    item.insert("sortKey".into(), s(format!("{}#{}", record.created_at, record.id)));
-    item.insert("version".into(), AttributeValue::N(record.version.to_string()));
-    item.insert("createdByExecution".into(), s(&record.created_by_execution));
+fn record_item<T: Stored>(record: &T) -> Result<HashMap<String, AttributeValue>, TaskError> {
+    let mut item = record_key::<T>(record.id());
+    item.insert("kind".into(), s(T::KIND));
+    item.insert("sortKey".into(), s(format!("{}#{}", record.created_at(), record.id())));
+    item.insert("version".into(), AttributeValue::N(record.version().to_string()));
+    item.insert("createdByExecution".into(), s(record.execution()));
+    item.insert("status".into(), s(record.status()));
     item.insert("doc".into(), s(serde_json::to_string(record).map_err(internal)?));
     Ok(item)
 }
 
-fn doc<T: serde::de::DeserializeOwned>(item: &HashMap<String, AttributeValue>) -> Result<T, TaskError> {
+fn doc<T: DeserializeOwned>(item: &HashMap<String, AttributeValue>) -> Result<T, TaskError> {
     let text = item.get("doc").and_then(|v| v.as_s().ok()).ok_or_else(|| internal("item has no doc"))?;
     serde_json::from_str(text).map_err(internal)
 }
@@ -97,16 +158,29 @@ impl Store {
         Self { client: aws.dynamodb(), table: table.to_owned() }
     }
 
+    /// A put that creates `record`, or repeats harmlessly for the execution that created it.
+    fn create_put<T: Stored>(&self, record: &T) -> Result<Put, TaskError> {
+        Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(record_item(record)?))
+            .condition_expression("attribute_not_exists(pk) OR createdByExecution = :exec")
+            .expression_attribute_values(":exec", s(record.execution()))
+            .build()
+            .map_err(internal)
+    }
+
+    /// Records a new record. Repeating the call for the same execution is a no-op.
+    pub async fn create<T: Stored>(&self, record: &T) -> Result<(), TaskError> {
+        self.transact(vec![TransactWriteItem::builder().put(self.create_put(record)?).build()], |failed| {
+            (failed.first() == Some(&true))
+                .then(|| TaskError::new(ErrorName::Conflict, format!("{} {} already exists", T::NOUN, record.id())))
+        })
+        .await
+    }
+
     /// Records a new origin and claims its bucket name, both or neither. Repeating the call for
     /// the same execution is a no-op.
     pub async fn create_origin(&self, record: &OriginRecord) -> Result<(), TaskError> {
-        let put_origin = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(origin_item(record)?))
-            .condition_expression("attribute_not_exists(pk) OR createdByExecution = :exec")
-            .expression_attribute_values(":exec", s(&record.created_by_execution))
-            .build()
-            .map_err(internal)?;
         let mut claim = claim_key(&record.bucket_name);
         claim.insert("originId".into(), s(&record.id));
         let put_claim = Put::builder()
@@ -117,38 +191,46 @@ impl Store {
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .build()
             .map_err(internal)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put_origin).build())
-            .transact_items(TransactWriteItem::builder().put(put_claim).build())
-            .send()
-            .await;
-        match result {
+        let items = vec![
+            TransactWriteItem::builder().put(self.create_put(record)?).build(),
+            TransactWriteItem::builder().put(put_claim).build(),
+        ];
+        self.transact(items, |failed| {
+            if failed.get(1) == Some(&true) {
+                Some(TaskError::new(
+                    ErrorName::Conflict,
+                    format!("bucket '{}' is already used by another origin", record.bucket_name),
+                ))
+            } else {
+                (failed.first() == Some(&true))
+                    .then(|| TaskError::new(ErrorName::Conflict, format!("origin {} already exists", record.id)))
+            }
+        })
+        .await
+    }
+
+    /// Runs a transaction; `explain` turns failed conditions (by position) into an error.
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+        explain: impl FnOnce(&[bool]) -> Option<TaskError>,
+    ) -> Result<(), TaskError> {
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(err) => {
                 let failed = err.as_service_error().map(cancelled_conditions).unwrap_or_default();
-                if failed.get(1) == Some(&true) {
-                    Err(TaskError::new(
-                        ErrorName::Conflict,
-                        format!("bucket '{}' is already used by another origin", record.bucket_name),
-                    ))
-                } else if failed.first() == Some(&true) {
-                    Err(TaskError::new(ErrorName::Conflict, format!("origin {} already exists", record.id)))
-                } else {
-                    Err(aws("TransactWriteItems")(err))
-                }
+                Err(explain(&failed).unwrap_or_else(|| aws("TransactWriteItems")(err)))
             }
         }
     }
 
-    /// The origin, if it exists.
-    pub async fn get_origin(&self, id: &str) -> Result<Option<OriginRecord>, TaskError> {
+    /// The record, if it exists.
+    pub async fn get<T: Stored>(&self, id: &str) -> Result<Option<T>, TaskError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(origin_key(id)))
+            .set_key(Some(record_key::<T>(id)))
             .consistent_read(true)
             .send()
             .await
@@ -156,30 +238,30 @@ impl Store {
         out.item().map(doc).transpose()
     }
 
-    /// The origin, or a `cfm.NotFound` task error.
-    pub async fn require_origin(&self, id: &str) -> Result<OriginRecord, TaskError> {
-        self.get_origin(id)
+    /// The record, or a `cfm.NotFound` task error.
+    pub async fn require<T: Stored>(&self, id: &str) -> Result<T, TaskError> {
+        self.get(id)
             .await?
-            .ok_or_else(|| TaskError::new(ErrorName::NotFound, format!("origin {id} does not exist")))
+            .ok_or_else(|| TaskError::new(ErrorName::NotFound, format!("{} {id} does not exist", T::NOUN)))
     }
 
-    /// Applies `change` to the stored origin with optimistic locking, retrying on contention.
+    /// Applies `change` to the stored record with optimistic locking, retrying on contention.
     /// `change` may refuse by returning an error; nothing is written then.
-    pub async fn update_origin<F>(&self, id: &str, now: &str, mut change: F) -> Result<OriginRecord, TaskError>
+    pub async fn update<T, F>(&self, id: &str, now: &str, mut change: F) -> Result<T, TaskError>
     where
-        F: FnMut(&mut OriginRecord) -> Result<(), TaskError>,
+        T: Stored,
+        F: FnMut(&mut T) -> Result<(), TaskError>,
     {
         for _ in 0..UPDATE_ATTEMPTS {
-            let mut record = self.require_origin(id).await?;
-            let expected = record.version;
+            let mut record: T = self.require(id).await?;
+            let expected = record.version();
             change(&mut record)?;
-            record.version = expected + 1;
-            record.updated_at = now.to_owned();
+            record.stamp(expected + 1, now);
             let result = self
                 .client
                 .put_item()
                 .table_name(&self.table)
-                .set_item(Some(origin_item(&record)?))
+                .set_item(Some(record_item(&record)?))
                 .condition_expression("version = :v")
                 .expression_attribute_values(":v", AttributeValue::N(expected.to_string()))
                 .send()
@@ -192,7 +274,19 @@ impl Store {
                 Err(err) => return Err(aws("PutItem")(err)),
             }
         }
-        Err(TaskError::new(ErrorName::Transient, format!("origin {id} kept changing while updating it")))
+        Err(TaskError::new(ErrorName::Transient, format!("{} {id} kept changing while updating it", T::NOUN)))
+    }
+
+    /// Deletes a record (history is kept).
+    pub async fn delete<T: Stored>(&self, id: &str) -> Result<(), TaskError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(record_key::<T>(id)))
+            .send()
+            .await
+            .map_err(aws("DeleteItem"))?;
+        Ok(())
     }
 
     /// Frees a bucket name claimed by `origin_id` (after a failed create).
@@ -217,7 +311,7 @@ impl Store {
     pub async fn delete_origin(&self, record: &OriginRecord) -> Result<(), TaskError> {
         let delete_origin = Delete::builder()
             .table_name(&self.table)
-            .set_key(Some(origin_key(&record.id)))
+            .set_key(Some(record_key::<OriginRecord>(&record.id)))
             .build()
             .map_err(internal)?;
         let delete_claim = Delete::builder()
@@ -227,34 +321,70 @@ impl Store {
             .expression_attribute_values(":id", s(&record.id))
             .build()
             .map_err(internal)?;
-        self.client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().delete(delete_origin).build())
-            .transact_items(TransactWriteItem::builder().delete(delete_claim).build())
-            .send()
-            .await
-            .map_err(aws("TransactWriteItems"))?;
-        Ok(())
+        let items = vec![
+            TransactWriteItem::builder().delete(delete_origin).build(),
+            TransactWriteItem::builder().delete(delete_claim).build(),
+        ];
+        self.transact(items, |_| None).await
     }
 
-    /// Origins, newest first.
-    pub async fn list_origins(&self, limit: i32, next_token: Option<&str>) -> Result<Page<OriginRecord>, TaskError> {
+    /// Records of a kind, newest first, optionally only those in `status`. (DynamoDB filters
+    /// after `limit`, so a filtered page can be short while a `nextToken` remains.)
+    pub async fn list<T: Stored>(
+        &self,
+        limit: i32,
+        next_token: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Page<T>, TaskError> {
         let start = next_token.map(decode_token).transpose()?;
-        let out = self
+        let mut query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(KIND_INDEX)
             .key_condition_expression("kind = :k")
-            .expression_attribute_values(":k", s(ORIGIN_KIND))
+            .expression_attribute_values(":k", s(T::KIND))
             .scan_index_forward(false)
             .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(aws("Query"))?;
+            .set_exclusive_start_key(start);
+        if let Some(status) = status {
+            query = query
+                .filter_expression("#s = :s")
+                .expression_attribute_names("#s", "status")
+                .expression_attribute_values(":s", s(status));
+        }
+        let out = query.send().await.map_err(aws("Query"))?;
         let items = out.items().iter().map(doc).collect::<Result<_, _>>()?;
         Ok(Page { items, next_token: out.last_evaluated_key().map(encode_token) })
+    }
+
+    /// Stores a small value under `key` (markers that make a side effect happen once).
+    pub async fn remember(&self, key: &str, value: &str) -> Result<(), TaskError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("MARK#{key}")))
+            .item("sk", s("VALUE"))
+            .item("value", s(value))
+            .send()
+            .await
+            .map_err(aws("PutItem"))?;
+        Ok(())
+    }
+
+    /// The value stored under `key`, if any.
+    pub async fn recall(&self, key: &str) -> Result<Option<String>, TaskError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("MARK#{key}")))
+            .key("sk", s("VALUE"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(aws("GetItem"))?;
+        Ok(out.item().and_then(|i| i.get("value")).and_then(|v| v.as_s().ok()).cloned())
     }
 
     /// Records an event in its resource's history. Returns false for a duplicate (same

@@ -13,6 +13,11 @@ pub fn origin_id(idempotency_key: Option<&str>) -> String {
     format!("org-{}", id_part("create-origin", idempotency_key))
 }
 
+/// A new distribution id: `dist-` and 16 hex digits, derived from the idempotency key when given.
+pub fn distribution_id(idempotency_key: Option<&str>) -> String {
+    format!("dist-{}", id_part("create-distribution", idempotency_key))
+}
+
 /// An execution name `<operation>.<suffix>`: unique per operation, at most 80 characters, and
 /// derived from the idempotency key when there is one.
 pub fn execution_name(operation: &str, resource_id: &str, idempotency_key: Option<&str>) -> String {

@@ -1,5 +1,8 @@
 //! The pure domain of cfm: validation rules, identifiers and the topology. No SDK types here.
 
+pub mod bucket_policy;
+pub mod distribution;
+pub mod distribution_record;
 pub mod ids;
 pub mod origin;
 pub mod origin_record;

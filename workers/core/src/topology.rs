@@ -41,6 +41,28 @@ impl WorkerQueue {
     }
 }
 
+/// A deployment setting filled into the ASL as `${name}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Setting {
+    /// The placeholder name.
+    pub name: String,
+    /// The value on the local cloud.
+    pub local: String,
+    /// The value on AWS.
+    pub aws: String,
+    /// What it controls.
+    pub description: String,
+}
+
+/// A workflow started on a schedule (EventBridge Scheduler on AWS; the local runner locally).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Schedule {
+    /// The workflow.
+    pub workflow: String,
+    /// A Scheduler expression, e.g. `rate(5 minutes)`.
+    pub rate: String,
+}
+
 /// The parsed topology.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -51,6 +73,12 @@ pub struct Topology {
     pub history_queue: WorkerQueue,
     /// Workflow names; each has `statemachines/<name>.asl.json`.
     pub state_machines: Vec<String>,
+    /// Non-queue placeholders.
+    #[serde(default)]
+    pub settings: Vec<Setting>,
+    /// Scheduled workflows.
+    #[serde(default)]
+    pub scheduled: Vec<Schedule>,
 }
 
 impl Topology {
@@ -67,6 +95,12 @@ impl Topology {
     /// Every declared task name.
     pub fn tasks(&self) -> impl Iterator<Item = &str> {
         self.worker_queues.iter().flat_map(|q| q.tasks.iter().map(String::as_str))
+    }
+
+    /// Every placeholder name the ASL may use.
+    pub fn placeholder_names(&self) -> Vec<String> {
+        let queues = self.worker_queues.iter().map(WorkerQueue::placeholder);
+        queues.chain(self.settings.iter().map(|s| s.name.clone())).collect()
     }
 
     /// The state machine's name within a stack.

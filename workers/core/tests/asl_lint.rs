@@ -89,6 +89,17 @@ fn every_state_machine_passes_the_lint() {
 }
 
 #[test]
+fn every_placeholder_is_declared() {
+    let known = Topology::load().placeholder_names();
+    for (workflow, text) in DEFINITIONS {
+        for part in text.split("${").skip(1) {
+            let name = part.split('}').next().unwrap_or_default();
+            assert!(known.iter().any(|k| k == name), "{workflow}: unknown placeholder ${{{name}}}");
+        }
+    }
+}
+
+#[test]
 fn every_declared_task_is_used_by_some_workflow() {
     let topology = Topology::load();
     let all: String = DEFINITIONS.iter().map(|(_, text)| *text).collect();

@@ -1,10 +1,12 @@
 //! The task handlers: one small function per task, dispatched by name, plus the history
 //! projector. Every handler is idempotent: SQS may deliver its message more than once.
 
+pub mod distributions;
 pub mod history;
 mod input;
 pub mod origins;
 
+use cfm_aws::acm::Acm;
 use cfm_aws::cloudfront::CloudFront;
 use cfm_aws::store::Store;
 use cfm_aws::{AwsContext, TaskError};
@@ -21,12 +23,14 @@ pub struct Deps {
     pub store: Store,
     /// CloudFront.
     pub cloudfront: CloudFront,
+    /// ACM (us-east-1).
+    pub acm: Acm,
 }
 
 impl Deps {
     /// Builds the clients for `table`.
     pub fn new(aws: AwsContext, table: &str) -> Self {
-        Self { store: Store::new(&aws, table), cloudfront: CloudFront::new(&aws), aws }
+        Self { store: Store::new(&aws, table), cloudfront: CloudFront::new(&aws), acm: Acm::new(&aws), aws }
     }
 }
 
@@ -45,6 +49,7 @@ impl Tasks {
 
 impl TaskHandler for Tasks {
     async fn run(&self, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+        use distributions as dist;
         use origins::{create, delete, update};
         let d = &self.deps;
         match ctx.task.as_str() {
@@ -60,6 +65,24 @@ impl TaskHandler for Tasks {
             "DeleteOriginResources" => delete::delete_resources(d, input).await,
             "FinalizeOriginDelete" => delete::finalize(d, ctx, input).await,
             "RecordOriginDeleteFailed" => delete::record_failure(d, ctx, input).await,
+            "ValidateDistribution" => dist::create::validate(d, input).await,
+            "CreateDistribution" => dist::create::create(d, ctx, input).await,
+            "GrantOriginAccess" => dist::create::grant(d, input).await,
+            "RecordDistribution" => dist::create::record(d, ctx, input).await,
+            "CheckDeployment" => dist::poll::check_deployment(d, input).await,
+            "MarkDeployed" => dist::create::mark_deployed(d, ctx, input).await,
+            "CompensateDistribution" => dist::create::compensate(d, input).await,
+            "FinishDistributionCompensation" => dist::create::finish_compensation(d, ctx, input).await,
+            "ApplyDistributionUpdate" => dist::update::apply(d, input).await,
+            "FinalizeDistributionUpdate" => dist::update::finalize(d, ctx, input).await,
+            "RecordDistributionUpdateFailed" => dist::update::record_failure(d, ctx, input).await,
+            "DisableDistribution" => dist::delete::disable(d, input).await,
+            "DeleteDistribution" => dist::delete::delete(d, ctx, input).await,
+            "RecordDistributionDeleteFailed" => dist::delete::record_failure(d, ctx, input).await,
+            "CreateInvalidation" => dist::invalidate::create(d, ctx, input).await,
+            "CheckInvalidation" => dist::invalidate::check(d, input).await,
+            "FinalizeInvalidation" => dist::invalidate::finalize(ctx, input).await,
+            "ReconcileDistributions" => dist::reconcile::reconcile(d, ctx, input).await,
             other => Err(TaskError::new(ErrorName::Internal, format!("no handler for task '{other}'"))),
         }
     }

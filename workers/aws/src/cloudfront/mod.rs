@@ -1,4 +1,10 @@
-//! CloudFront: Origin Access Controls (one per origin).
+//! CloudFront: Origin Access Controls (one per origin), distributions and invalidations.
+//! [`convert`] turns a spec into a `DistributionConfig` without any network.
+
+pub mod convert;
+mod distribution;
+
+pub use distribution::{Created, Live};
 
 use aws_sdk_cloudfront::types::{
     OriginAccessControlConfig, OriginAccessControlOriginTypes, OriginAccessControlSigningBehaviors,
@@ -12,7 +18,7 @@ use crate::config::AwsContext;
 /// CloudFront operations cfm performs.
 #[derive(Debug, Clone)]
 pub struct CloudFront {
-    client: aws_sdk_cloudfront::Client,
+    pub(crate) client: aws_sdk_cloudfront::Client,
 }
 
 /// The OAC name for an origin: deterministic, so a redelivered task finds the one it made.

@@ -4,7 +4,7 @@
 use cfm_aws::TaskError;
 use cfm_aws::s3::{BucketOwner, OriginBucket};
 use cfm_core::origin::validate_spec;
-use cfm_core::origin_record::{OriginStatus, RecordedError};
+use cfm_core::origin_record::{OriginRecord, OriginStatus, RecordedError};
 use cfm_events::origin::{CaughtFailure, CreateOriginInput, OriginCreateFailed, OriginCreated};
 use cfm_events::{ErrorName, TaskContext};
 use cfm_runtime::TaskOutput;
@@ -24,7 +24,7 @@ fn bucket(deps: &Deps, input: &CreateOriginInput) -> OriginBucket {
 pub async fn validate(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
     let input: CreateOriginInput = parse(input)?;
     validate_spec(&input.spec).map_err(|p| TaskError::new(ErrorName::Validation, p.to_string()))?;
-    let record = deps.store.require_origin(&input.origin_id).await?;
+    let record = deps.store.require::<OriginRecord>(&input.origin_id).await?;
     if record.status != OriginStatus::Creating {
         return Err(TaskError::new(
             ErrorName::Conflict,
@@ -87,7 +87,7 @@ pub async fn finalize(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Ta
     let WithOac { input, oac } = parse(input)?;
     let record = deps
         .store
-        .update_origin(&input.origin_id, &now(), |r| {
+        .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
             r.status = OriginStatus::Active;
             r.oac_id = Some(oac.oac_id.clone());
             Ok(())
@@ -128,7 +128,7 @@ pub async fn compensate(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<
     let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
     let update = deps
         .store
-        .update_origin(&input.origin_id, &now(), |r| {
+        .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
             r.status = OriginStatus::Failed;
             r.oac_id = None;
             r.last_error = Some(recorded.clone());

@@ -3,7 +3,7 @@
 
 use cfm_aws::TaskError;
 use cfm_aws::s3::BucketOwner;
-use cfm_core::origin_record::{OriginStatus, RecordedError};
+use cfm_core::origin_record::{OriginRecord, OriginStatus, RecordedError};
 use cfm_events::origin::{CaughtFailure, DeleteOriginInput, OriginDeleteFailed, OriginDeleted};
 use cfm_events::{ErrorName, TaskContext};
 use cfm_runtime::TaskOutput;
@@ -18,7 +18,7 @@ use crate::input::{event, now, parse};
 pub async fn check_unused(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
     let input: DeleteOriginInput = parse(input)?;
     deps.store
-        .update_origin(&input.origin_id, &now(), |r| {
+        .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
             if !r.distributions.is_empty() {
                 return Err(TaskError::new(
                     ErrorName::OriginInUse,
@@ -42,7 +42,7 @@ pub async fn check_unused(deps: &Deps, input: Value) -> Result<TaskOutput, TaskE
 /// Empties (when asked) and deletes the bucket, then the OAC.
 pub async fn delete_resources(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
     let input: DeleteOriginInput = parse(input)?;
-    let record = deps.store.require_origin(&input.origin_id).await?;
+    let record = deps.store.require::<OriginRecord>(&input.origin_id).await?;
     let bucket = bucket_of(deps, &record);
     let mut objects = 0;
     if bucket.owner().await? != BucketOwner::Missing {
@@ -78,7 +78,7 @@ struct WithDeleted {
 /// Deletes the record and the bucket-name claim, and announces it.
 pub async fn finalize(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let WithDeleted { input, deleted } = parse(input)?;
-    if let Some(record) = deps.store.get_origin(&input.origin_id).await? {
+    if let Some(record) = deps.store.get::<OriginRecord>(&input.origin_id).await? {
         deps.store.delete_origin(&record).await?;
     }
     let data = OriginDeleted {
@@ -100,11 +100,11 @@ struct WithFailure {
 /// removed), otherwise `DELETE_FAILED` so a second delete can finish the job.
 pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let WithFailure { input, failure } = parse(input)?;
-    if let Some(record) = deps.store.get_origin(&input.origin_id).await? {
+    if let Some(record) = deps.store.get::<OriginRecord>(&input.origin_id).await? {
         let bucket_exists = bucket_of(deps, &record).owner().await? != BucketOwner::Missing;
         let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
         deps.store
-            .update_origin(&input.origin_id, &now(), |r| {
+            .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
                 if r.status == OriginStatus::Deleting {
                     r.status = if bucket_exists { OriginStatus::Active } else { OriginStatus::DeleteFailed };
                 }

@@ -2,7 +2,7 @@
 
 use cfm_aws::TaskError;
 use cfm_core::origin::validate_patch;
-use cfm_core::origin_record::{OriginStatus, RecordedError};
+use cfm_core::origin_record::{OriginRecord, OriginStatus, RecordedError};
 use cfm_events::origin::{CaughtFailure, OriginUpdateFailed, OriginUpdated, UpdateOriginInput};
 use cfm_events::{ErrorName, TaskContext};
 use cfm_runtime::TaskOutput;
@@ -19,7 +19,7 @@ pub async fn update(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Task
     let input: UpdateOriginInput = parse(input)?;
     let patch = &input.patch;
     validate_patch(patch).map_err(|p| TaskError::new(ErrorName::Validation, p.to_string()))?;
-    let record = deps.store.require_origin(&input.origin_id).await?;
+    let record = deps.store.require::<OriginRecord>(&input.origin_id).await?;
     if record.status != OriginStatus::Active {
         return Err(TaskError::new(
             ErrorName::Conflict,
@@ -34,7 +34,7 @@ pub async fn update(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Task
         bucket.set_website(website.as_ref()).await?;
     }
     deps.store
-        .update_origin(&input.origin_id, &now(), |r| {
+        .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
             if let Some(name) = &patch.name {
                 r.name = name.clone();
             }
@@ -65,7 +65,7 @@ pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Res
     let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
     match deps
         .store
-        .update_origin(&input.origin_id, &now(), |r| {
+        .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
             r.last_error = Some(recorded.clone());
             Ok(())
         })

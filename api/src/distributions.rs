@@ -1,0 +1,296 @@
+//! `/distributions`: create, list (filter by status), get with live status, status, update,
+//! delete, invalidate.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use cfm_aws::TaskError;
+use cfm_aws::preflight::{check_certificate, origin_target};
+use cfm_core::distribution::{validate_create, validate_patch, validate_paths};
+use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
+use cfm_core::ids;
+use cfm_events::ErrorName;
+use cfm_events::distribution::{
+    CreateDistributionInput, DistributionInput, DistributionSpec, InvalidateInput, TemplateRef, UpdateDistributionInput,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::Principal;
+use crate::body::{PageQuery, checked, decode, idempotency_key};
+use crate::error::ApiError;
+use crate::executions::{Start, request_context};
+use crate::state::AppState;
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A failed cross-resource check as an answer naming `field`.
+fn on_field(field: &str) -> impl Fn(TaskError) -> ApiError + '_ {
+    move |err| match err.name {
+        ErrorName::Validation => ApiError::invalid(field, err.cause),
+        _ => err.into(),
+    }
+}
+
+/// The origin and certificate checks, each answer naming its field.
+pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Result<(), ApiError> {
+    origin_target(&state.aws, &state.store, spec.origin_id.as_deref().unwrap_or_default())
+        .await
+        .map_err(on_field("originId"))?;
+    check_certificate(&state.acm, spec).await.map_err(on_field("certificateArn"))?;
+    Ok(())
+}
+
+fn view(record: &DistributionRecord) -> Value {
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("version");
+        map.remove("createdByExecution");
+    }
+    value
+}
+
+async fn require(state: &AppState, id: &str) -> Result<DistributionRecord, ApiError> {
+    state.store.get(id).await?.ok_or_else(|| ApiError::NotFound(format!("distribution '{id}' does not exist")))
+}
+
+/// Starts `create-distribution` for a complete, checked spec. Template apply uses it too.
+pub(crate) async fn start_create(
+    state: &AppState,
+    principal: &Principal,
+    headers: &HeaderMap,
+    spec: DistributionSpec,
+    template: Option<TemplateRef>,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(headers)?;
+    checked(validate_create(&spec))?;
+    let id = ids::distribution_id(key.as_deref());
+    let name = ids::execution_name("create-distribution", &id, key.as_deref());
+    let request = request_context(principal, headers, &name);
+    let input = CreateDistributionInput {
+        distribution_id: id.clone(),
+        spec: spec.clone(),
+        template: template.clone(),
+        request,
+    };
+    let start = Start {
+        workflow: "create-distribution",
+        name: &name,
+        resource_id: &id,
+        input: serde_json::to_value(&input).unwrap_or_default(),
+    };
+    if let Some(replay) = state.replay(&start).await? {
+        return Ok(replay);
+    }
+    preflight(state, &spec).await?;
+    let record = DistributionRecord::creating(&id, &spec, template, &name, &principal.sub, &now());
+    state.store.create(&record).await?;
+    match state.start(&start).await {
+        Ok(response) => Ok(response),
+        Err(err) => {
+            if let Err(cleanup) = state.store.delete::<DistributionRecord>(&id).await {
+                tracing::warn!(error = %cleanup, distribution = id, "could not remove the record of a distribution whose workflow did not start");
+            }
+            Err(err)
+        }
+    }
+}
+
+/// `POST /distributions`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let spec: DistributionSpec = decode(&body)?;
+    start_create(&state, &principal, &headers, spec, None).await
+}
+
+/// `?status=&limit=&nextToken=` on the list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ListQuery {
+    status: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+/// `GET /distributions`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    let (limit, token) = query.page.parse()?;
+    let status = match query.status.as_deref() {
+        None => None,
+        Some(s) => Some(DistributionStatus::parse(s).ok_or_else(|| {
+            ApiError::invalid("status", "must be one of CREATING, IN_PROGRESS, DEPLOYED, UPDATING, DELETING, FAILED")
+        })?),
+    };
+    let page = state.store.list::<DistributionRecord>(limit, token, status.map(DistributionStatus::as_str)).await?;
+    let items: Vec<Value> = page.items.iter().map(view).collect();
+    Ok(Json(json!({"distributions": items, "count": items.len(), "nextToken": page.next_token})).into_response())
+}
+
+/// CloudFront's current view, if it has the distribution.
+async fn live(state: &AppState, record: &DistributionRecord) -> Result<Option<Value>, ApiError> {
+    let Some(id) = &record.cloudfront_id else { return Ok(None) };
+    Ok(state.cloudfront.live(id).await?.map(|l| json!({"status": l.status, "enabled": l.config.enabled})))
+}
+
+/// `GET /distributions/{id}`: the record with CloudFront's live status.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let record = require(&state, &id).await?;
+    let mut value = view(&record);
+    value["live"] = live(&state, &record).await?.unwrap_or(Value::Null);
+    Ok(Json(value).into_response())
+}
+
+/// `GET /distributions/{id}/status`.
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let record = require(&state, &id).await?;
+    let live = live(&state, &record).await?;
+    Ok(Json(json!({
+        "distributionId": record.id,
+        "status": record.status.as_str(),
+        "cloudfrontId": record.cloudfront_id,
+        "cloudfrontStatus": live.as_ref().map(|l| l["status"].clone()).or(record.cloudfront_status.map(Value::String)),
+        "enabled": live.as_ref().map(|l| l["enabled"].clone()),
+        "drift": record.drift,
+        "updatedAt": record.updated_at,
+    }))
+    .into_response())
+}
+
+fn refuse_busy(record: &DistributionRecord) -> Result<(), ApiError> {
+    if record.status.is_busy() || record.status == DistributionStatus::Failed {
+        return Err(ApiError::Conflict(format!(
+            "distribution '{}' is {}; it cannot change now",
+            record.id,
+            record.status.as_str()
+        )));
+    }
+    Ok(())
+}
+
+/// `PUT /distributions/{id}`: a partial spec (`{"enabled": false}` disables).
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let key = idempotency_key(&headers)?;
+    let patch: DistributionSpec = decode(&body)?;
+    checked(validate_patch(&patch))?;
+    let name = ids::execution_name("update-distribution", &id, key.as_deref());
+    let request = request_context(&principal, &headers, &name);
+    let input = UpdateDistributionInput { distribution_id: id.clone(), patch: patch.clone(), request };
+    let start = Start {
+        workflow: "update-distribution",
+        name: &name,
+        resource_id: &id,
+        input: serde_json::to_value(&input).unwrap_or_default(),
+    };
+    if let Some(replay) = state.replay(&start).await? {
+        return Ok(replay);
+    }
+    let record = require(&state, &id).await?;
+    refuse_busy(&record)?;
+    let merged = record.spec.merged(&patch);
+    checked(validate_create(&merged))?;
+    check_certificate(&state.acm, &merged).await.map_err(on_field("certificateArn"))?;
+    state.start(&start).await
+}
+
+/// `DELETE /distributions/{id}`: one call disables, waits, deletes and cleans up.
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let key = idempotency_key(&headers)?;
+    let name = ids::execution_name("delete-distribution", &id, key.as_deref());
+    let request = request_context(&principal, &headers, &name);
+    let input = DistributionInput { distribution_id: id.clone(), request };
+    let start = Start {
+        workflow: "delete-distribution",
+        name: &name,
+        resource_id: &id,
+        input: serde_json::to_value(&input).unwrap_or_default(),
+    };
+    if let Some(replay) = state.replay(&start).await? {
+        return Ok(replay);
+    }
+    let record = require(&state, &id).await?;
+    if record.status.is_busy() {
+        return Err(ApiError::Conflict(format!(
+            "distribution '{id}' is {}; wait for that to finish",
+            record.status.as_str()
+        )));
+    }
+    state.start(&start).await
+}
+
+/// The invalidation request body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InvalidateBody {
+    #[serde(default)]
+    paths: Vec<String>,
+}
+
+/// `POST /distributions/{id}/invalidate`.
+pub(crate) async fn invalidate(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let key = idempotency_key(&headers)?;
+    let body: InvalidateBody = decode(&body)?;
+    checked(validate_paths(&body.paths))?;
+    let name = ids::execution_name("invalidate-distribution", &id, key.as_deref());
+    let request = request_context(&principal, &headers, &name);
+    let input = InvalidateInput { distribution_id: id.clone(), paths: body.paths, request };
+    let start = Start {
+        workflow: "invalidate-distribution",
+        name: &name,
+        resource_id: &id,
+        input: serde_json::to_value(&input).unwrap_or_default(),
+    };
+    if let Some(replay) = state.replay(&start).await? {
+        return Ok(replay);
+    }
+    let record = require(&state, &id).await?;
+    if record.cloudfront_id.is_none()
+        || matches!(record.status, DistributionStatus::Deleting | DistributionStatus::Failed)
+    {
+        return Err(ApiError::Conflict(format!(
+            "distribution '{id}' is {}; nothing to invalidate",
+            record.status.as_str()
+        )));
+    }
+    state.start(&start).await
+}

@@ -1,0 +1,92 @@
+//! `delete-distribution`: disable → wait until Deployed → delete with a fresh ETag → remove the
+//! bucket grant and origin reference → delete the record (history stays).
+
+use cfm_aws::TaskError;
+use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
+use cfm_core::origin_record::RecordedError;
+use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, DistributionInput};
+use cfm_events::origin::CaughtFailure;
+use cfm_events::{ErrorName, TaskContext};
+use cfm_runtime::TaskOutput;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::revoke_origin_access;
+use crate::Deps;
+use crate::input::{event, now, parse};
+
+/// Marks the record deleting and disables the distribution (a no-op if already disabled).
+pub async fn disable(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+    let input: DistributionInput = parse(input)?;
+    let record = deps
+        .store
+        .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| match r.status {
+            DistributionStatus::Creating | DistributionStatus::Updating => Err(TaskError::new(
+                ErrorName::Conflict,
+                format!("distribution {} is {}; wait for that to finish", r.id, r.status.as_str()),
+            )),
+            _ => {
+                r.status = DistributionStatus::Deleting;
+                Ok(())
+            }
+        })
+        .await?;
+    if let Some(id) = &record.cloudfront_id {
+        deps.cloudfront.update_distribution(id, |config| config.enabled = false).await?;
+    }
+    Ok(TaskOutput::none())
+}
+
+/// Deletes the distribution, its grant, its origin reference and its record.
+pub async fn delete(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    let input: DistributionInput = parse(input)?;
+    let mut cloudfront_id = String::new();
+    if let Some(record) = deps.store.get::<DistributionRecord>(&input.distribution_id).await? {
+        if let Some(id) = &record.cloudfront_id {
+            deps.cloudfront.delete_distribution(id).await?;
+            cloudfront_id = id.clone();
+        }
+        revoke_origin_access(deps, record.origin_id(), &record.id).await?;
+        deps.store.delete::<DistributionRecord>(&record.id).await?;
+    }
+    let deleted = DistributionDeleted { distribution_id: input.distribution_id.clone(), cloudfront_id };
+    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &deleted)))
+}
+
+#[derive(Deserialize)]
+struct WithFailure {
+    #[serde(flatten)]
+    input: DistributionInput,
+    failure: CaughtFailure,
+}
+
+/// Records the failure; the status follows what CloudFront has, so a second delete can finish.
+pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    let WithFailure { input, failure } = parse(input)?;
+    if let Some(record) = deps.store.get::<DistributionRecord>(&input.distribution_id).await? {
+        let live = match &record.cloudfront_id {
+            Some(id) => deps.cloudfront.live(id).await?,
+            None => None,
+        };
+        let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
+        deps.store
+            .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
+                if r.status == DistributionStatus::Deleting {
+                    r.status = match live.as_ref().map(|l| l.status.as_str()) {
+                        Some("Deployed") => DistributionStatus::Deployed,
+                        _ => DistributionStatus::InProgress,
+                    };
+                    r.spec.enabled = live.as_ref().map(|l| l.config.enabled).or(r.spec.enabled);
+                }
+                r.last_error = Some(recorded.clone());
+                Ok(())
+            })
+            .await?;
+    }
+    let failed = DistributionDeleteFailed {
+        distribution_id: input.distribution_id.clone(),
+        error: failure.error,
+        cause: failure.cause,
+    };
+    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
+}

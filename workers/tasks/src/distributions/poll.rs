@@ -1,0 +1,97 @@
+//! The Wait-loop poll shared by every workflow that waits on CloudFront: the task checks once
+//! and returns the next interval, doubling from the base up to ten times it.
+
+use cfm_aws::TaskError;
+use cfm_core::distribution_record::DistributionRecord;
+use cfm_events::ErrorName;
+use cfm_runtime::TaskOutput;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::Deps;
+use crate::input::parse;
+
+/// Polls before a wait gives up. With a 30 s base that is about 4.5 hours.
+pub const MAX_POLLS: u32 = 60;
+/// The interval stops growing at this multiple of the base.
+const CAP_FACTOR: u64 = 10;
+
+/// The loop state at `$.poll`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Poll {
+    /// The base interval (seconds).
+    pub base: u64,
+    /// The next wait (seconds).
+    pub seconds: u64,
+    /// Polls so far.
+    pub attempt: u32,
+    /// Whether the wait is over.
+    pub done: bool,
+}
+
+impl Poll {
+    /// The state after one more check.
+    pub fn next(self, done: bool) -> Result<Poll, TaskError> {
+        let attempt = self.attempt + 1;
+        if !done && attempt >= MAX_POLLS {
+            return Err(TaskError::new(ErrorName::DeploymentTimedOut, format!("still not done after {attempt} polls")));
+        }
+        let base = self.base.max(1);
+        let seconds = base.saturating_mul(1 << attempt.min(16)).min(base * CAP_FACTOR);
+        Ok(Poll { base, seconds, attempt, done })
+    }
+
+    /// As task output.
+    pub fn output(self) -> TaskOutput {
+        TaskOutput::value(serde_json::to_value(self).unwrap_or_default())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PollInput {
+    distribution_id: String,
+    poll: Poll,
+}
+
+/// `CheckDeployment`: is the distribution `Deployed`? A distribution that does not exist (or
+/// was never created) has nothing to wait for.
+pub async fn check_deployment(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+    let PollInput { distribution_id, poll } = parse(input)?;
+    let record: Option<DistributionRecord> = deps.store.get(&distribution_id).await?;
+    let done = match record.and_then(|r| r.cloudfront_id) {
+        None => true,
+        Some(id) => deps.cloudfront.live(&id).await?.is_none_or(|live| live.status == "Deployed"),
+    };
+    Ok(poll.next(done)?.output())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_a_cap_and_gives_up() {
+        let mut poll = Poll { base: 30, seconds: 30, attempt: 0, done: false };
+        let mut waits = vec![poll.seconds];
+        for _ in 0..6 {
+            poll = poll.next(false).unwrap();
+            waits.push(poll.seconds);
+        }
+        assert_eq!(waits, [30, 60, 120, 240, 300, 300, 300]);
+        let last = Poll { attempt: MAX_POLLS - 1, ..poll };
+        assert_eq!(last.next(false).unwrap_err().name, ErrorName::DeploymentTimedOut);
+        assert!(last.next(true).unwrap().done);
+    }
+
+    #[test]
+    fn a_fifteen_minute_deployment_costs_at_most_fifteen_polls() {
+        let (mut poll, mut waited, mut polls) = (Poll { base: 30, seconds: 30, attempt: 0, done: false }, 0, 0);
+        while waited < 15 * 60 {
+            waited += poll.seconds;
+            poll = poll.next(false).unwrap();
+            polls += 1;
+        }
+        assert!(polls <= 15, "{polls} polls");
+    }
+}

@@ -1,0 +1,119 @@
+//! `update-distribution`: merge the patch into the stored spec, apply it to CloudFront with
+//! If-Match (re-reading on 412), wait until Deployed, record and announce.
+
+use cfm_aws::TaskError;
+use cfm_aws::cloudfront::convert::{apply_managed, build_config};
+use cfm_core::distribution::{validate_create, validate_patch};
+use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
+use cfm_core::origin_record::RecordedError;
+use cfm_events::distribution::{DistributionUpdateFailed, DistributionUpdated, UpdateDistributionInput};
+use cfm_events::origin::CaughtFailure;
+use cfm_events::{ErrorName, TaskContext};
+use cfm_runtime::TaskOutput;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{check_certificate, invalid, origin_target};
+use crate::Deps;
+use crate::input::{event, now, parse};
+
+/// Applies the merged spec to CloudFront and stores it on the record.
+pub async fn apply(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+    let input: UpdateDistributionInput = parse(input)?;
+    validate_patch(&input.patch).map_err(|p| invalid(p.to_string()))?;
+    let record = deps
+        .store
+        .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| match r.status {
+            DistributionStatus::Creating | DistributionStatus::Deleting | DistributionStatus::Failed => {
+                Err(TaskError::new(
+                    ErrorName::Conflict,
+                    format!("distribution {} is {} and cannot change", r.id, r.status.as_str()),
+                ))
+            }
+            _ => {
+                r.status = DistributionStatus::Updating;
+                Ok(())
+            }
+        })
+        .await?;
+    let spec = record.spec.merged(&input.patch);
+    validate_create(&spec).map_err(|p| invalid(p.to_string()))?;
+    check_certificate(deps, &spec).await?;
+    let (_, target) = origin_target(deps, record.origin_id()).await?;
+    let id = record
+        .cloudfront_id
+        .clone()
+        .ok_or_else(|| TaskError::new(ErrorName::Conflict, "the distribution has no CloudFront id"))?;
+    let mut build_error = None;
+    deps.cloudfront
+        .update_distribution(&id, |live| match build_config(&spec, &target, &live.caller_reference) {
+            Ok(desired) => apply_managed(live, desired),
+            Err(err) => build_error = Some(err),
+        })
+        .await?;
+    if let Some(err) = build_error {
+        return Err(TaskError::new(ErrorName::Internal, err.to_string()));
+    }
+    deps.store
+        .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
+            r.spec = spec.clone();
+            r.cloudfront_status = Some("InProgress".into());
+            Ok(())
+        })
+        .await?;
+    Ok(TaskOutput::none())
+}
+
+/// Marks the change deployed and announces it.
+pub async fn finalize(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    let input: UpdateDistributionInput = parse(input)?;
+    deps.store
+        .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
+            r.status = DistributionStatus::Deployed;
+            r.cloudfront_status = Some("Deployed".into());
+            r.last_error = None;
+            r.drift.clear();
+            Ok(())
+        })
+        .await?;
+    let updated =
+        DistributionUpdated { distribution_id: input.distribution_id.clone(), changed: input.patch.set_fields() };
+    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &updated)))
+}
+
+#[derive(Deserialize)]
+struct WithFailure {
+    #[serde(flatten)]
+    input: UpdateDistributionInput,
+    failure: CaughtFailure,
+}
+
+/// Records the failure; the status follows what CloudFront has.
+pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    let WithFailure { input, failure } = parse(input)?;
+    if let Some(record) = deps.store.get::<DistributionRecord>(&input.distribution_id).await? {
+        let live = match &record.cloudfront_id {
+            Some(id) => deps.cloudfront.live(id).await?,
+            None => None,
+        };
+        let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
+        deps.store
+            .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
+                if r.status == DistributionStatus::Updating {
+                    r.status = match live.as_ref().map(|l| l.status.as_str()) {
+                        Some("Deployed") => DistributionStatus::Deployed,
+                        _ => DistributionStatus::InProgress,
+                    };
+                }
+                r.last_error = Some(recorded.clone());
+                Ok(())
+            })
+            .await?;
+    }
+    let failed = DistributionUpdateFailed {
+        distribution_id: input.distribution_id.clone(),
+        error: failure.error,
+        cause: failure.cause,
+    };
+    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
+}

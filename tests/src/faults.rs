@@ -1,9 +1,11 @@
-//! Fault injection into the real SDK clients. The local cloud cannot fail on cue, so tests add
+//! Fault injection into the real SDK clients. The local cloud cannot fail on cue (and moto's
+//! CloudFront ignores If-Match, never throttles and deletes enabled distributions), so tests add
 //! this interceptor to a stack's worker clients: it lets the request reach moto, then replaces
-//! the response of a chosen operation with a real AWS error response, a given number of times.
+//! the response with a real AWS error response, a given number of times per operation.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
@@ -14,14 +16,24 @@ use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 
-/// Replaces the responses of one operation with an error.
+/// Which calls fail.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// One operation, e.g. `PutBucketCors`.
+    Operation(&'static str),
+    /// Every operation of a service, e.g. `CloudFront`.
+    Service(&'static str),
+}
+
+/// Replaces responses with an AWS error, `times` times per matching operation.
 #[derive(Debug)]
 pub struct FailOperation {
-    operation: &'static str,
+    target: Target,
     status: u16,
     content_type: &'static str,
     body: String,
-    remaining: AtomicUsize,
+    times: usize,
+    seen: Mutex<HashMap<String, usize>>,
     hits: Arc<AtomicUsize>,
 }
 
@@ -31,18 +43,28 @@ impl FailOperation {
         let body = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>injected by the test</Message><RequestId>test</RequestId></Error>"
         );
-        Self::new(operation, status, "application/xml", body, times)
+        Self::new(Target::Operation(operation), status, "application/xml", body, times)
+    }
+
+    /// CloudFront (REST-XML) error `code` with HTTP `status` on `operation`, `times` times.
+    pub fn cloudfront(operation: &'static str, status: u16, code: &str, times: usize) -> Self {
+        Self::new(Target::Operation(operation), status, "text/xml", cloudfront_error(code), times)
+    }
+
+    /// `Throttling: Rate exceeded` on every CloudFront operation, `times` times each.
+    pub fn cloudfront_throttling(times: usize) -> Self {
+        Self::new(Target::Service("CloudFront"), 400, "text/xml", cloudfront_error("Throttling"), times)
     }
 
     /// DynamoDB (AWS-JSON) error `code` (HTTP 400), `times` times.
     pub fn dynamodb(operation: &'static str, code: &str, times: usize) -> Self {
         let body =
             format!("{{\"__type\":\"com.amazonaws.dynamodb.v20120810#{code}\",\"message\":\"injected by the test\"}}");
-        Self::new(operation, 400, "application/x-amz-json-1.0", body, times)
+        Self::new(Target::Operation(operation), 400, "application/x-amz-json-1.0", body, times)
     }
 
-    fn new(operation: &'static str, status: u16, content_type: &'static str, body: String, times: usize) -> Self {
-        Self { operation, status, content_type, body, remaining: AtomicUsize::new(times), hits: Arc::default() }
+    fn new(target: Target, status: u16, content_type: &'static str, body: String, times: usize) -> Self {
+        Self { target, status, content_type, body, times, seen: Mutex::default(), hits: Arc::default() }
     }
 
     /// How many responses were replaced so far (read it before `shared`).
@@ -67,11 +89,21 @@ impl Intercept for FailOperation {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if cfg.load::<Metadata>().map(Metadata::name) != Some(self.operation) {
+        let Some(metadata) = cfg.load::<Metadata>() else { return Ok(()) };
+        let matches = match self.target {
+            Target::Operation(op) => metadata.name() == op,
+            Target::Service(service) => metadata.service() == service,
+        };
+        if !matches {
             return Ok(());
         }
-        if self.remaining.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
-            return Ok(());
+        {
+            let mut seen = self.seen.lock().expect("fault counter");
+            let count = seen.entry(metadata.name().to_owned()).or_default();
+            if *count >= self.times {
+                return Ok(());
+            }
+            *count += 1;
         }
         self.hits.fetch_add(1, Ordering::SeqCst);
         let mut response = HttpResponse::new(StatusCode::try_from(self.status)?, SdkBody::from(self.body.clone()));
@@ -79,4 +111,11 @@ impl Intercept for FailOperation {
         *context.response_mut() = response;
         Ok(())
     }
+}
+
+fn cloudfront_error(code: &str) -> String {
+    let message = if code == "Throttling" { "Rate exceeded" } else { "injected by the test" };
+    format!(
+        "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>test</RequestId></ErrorResponse>"
+    )
 }

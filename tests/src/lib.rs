@@ -73,6 +73,38 @@ impl TestStack {
         (accepted, view)
     }
 
+    /// Creates an active origin in `region` and returns its id.
+    pub async fn origin(&self, region: &str) -> String {
+        let spec = serde_json::json!({"name": "origin", "bucketName": unique_bucket("orig"), "region": region});
+        let (accepted, view) = self.run(Method::POST, "/origins", Some(&spec)).await;
+        assert_eq!(view["status"], "SUCCEEDED", "origin: {view}");
+        accepted["resourceId"].as_str().unwrap().to_owned()
+    }
+
+    /// Runs the scheduled reconcile workflow once and returns its execution view.
+    pub async fn reconcile(&self) -> Value {
+        let machine = &self.stack.resources().machines["reconcile"];
+        let name = format!("reconcile.{}", uuid::Uuid::new_v4().simple());
+        self.aws.sfn().start_execution().state_machine_arn(machine).name(&name).input("{}").send().await.unwrap();
+        self.wait(&name).await
+    }
+
+    /// Polls a resource's history until it has `n` events.
+    pub async fn history_of(&self, path: &str, n: usize) -> anyhow::Result<Vec<Value>> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let page = self.api.get(&format!("{path}/history")).await.unwrap_or_default();
+            let events = page["events"].as_array().cloned().unwrap_or_default();
+            if events.len() >= n {
+                return Ok(events);
+            }
+            if Instant::now() > deadline {
+                bail!("history of {path} has {} events, expected {n}: {events:?}", events.len());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Every execution of every state machine of this stack.
     pub async fn execution_count(&self) -> usize {
         let sfn = self.aws.sfn();
@@ -85,18 +117,7 @@ impl TestStack {
 
     /// Polls an origin's history until it has `n` events.
     pub async fn history(&self, origin_id: &str, n: usize) -> anyhow::Result<Vec<Value>> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let page = self.api.get(&format!("/origins/{origin_id}/history")).await.unwrap_or_default();
-            let events = page["events"].as_array().cloned().unwrap_or_default();
-            if events.len() >= n {
-                return Ok(events);
-            }
-            if Instant::now() > deadline {
-                bail!("history of {origin_id} has {} events, expected {n}: {events:?}", events.len());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        self.history_of(&format!("/origins/{origin_id}"), n).await
     }
 
     /// The OAC ids named `name`.

@@ -1,5 +1,6 @@
 //! Bad input gets a 4xx naming the field, and changes nothing: no execution, no bucket, no record.
 
+use cfm_core::origin_record::OriginRecord;
 use cfm_e2e::{TestStack, problem_fields, unique_bucket};
 use reqwest::Method;
 use serde_json::{Value, json};

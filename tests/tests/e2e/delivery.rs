@@ -17,17 +17,32 @@ async fn every_task_delivered_twice_creates_one_bucket_and_one_oac() {
     let execution = accepted["executionId"].as_str().unwrap();
     let id = accepted["resourceId"].as_str().unwrap();
 
-    // Play SQS: hand every message to the worker twice (the second time its token is spent,
-    // as after a redelivery), then delete it.
+    let delivered = deliver_twice(&t, "Origins", execution).await;
+    assert_eq!(delivered, 5, "five tasks ran");
+    assert_eq!(t.oacs_named(&format!("cfm-{id}")).await.len(), 1, "one OAC");
+    let buckets = t.aws.s3("eu-north-1").list_buckets().send().await.unwrap();
+    assert_eq!(buckets.buckets().iter().filter(|b| b.name() == Some(bucket.as_str())).count(), 1);
+    let origin = t.api.get(&format!("/origins/{id}")).await.unwrap();
+    assert_eq!(origin["status"], "ACTIVE");
+    // the twice-run FinalizeOrigin published the same event id twice; history holds it once
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let events = t.history(id, 1).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+}
+
+/// Plays SQS for one execution: hands every message on `family`'s queue to the worker twice
+/// (the second time its token is spent, as after a redelivery), then deletes it. Returns how
+/// many messages were delivered.
+async fn deliver_twice(t: &TestStack, family: &str, execution: &str) -> usize {
     let sqs = t.aws.sqs();
-    let queue = &t.stack.resources().worker_queues[0].url;
+    let queue = &t.stack.resources().worker_queues.iter().find(|q| q.family == family).unwrap().url;
     let worker = t.stack.task_worker();
     let mut delivered = 0;
-    for _ in 0..200 {
+    for _ in 0..300 {
         let view = t.api.get(&format!("/executions/{execution}")).await.unwrap();
         if view["status"] != "RUNNING" {
             assert_eq!(view["status"], "SUCCEEDED", "{view}");
-            break;
+            return delivered;
         }
         let received = sqs.receive_message().queue_url(queue).wait_time_seconds(1).send().await.unwrap();
         for message in received.messages() {
@@ -44,16 +59,47 @@ async fn every_task_delivered_twice_creates_one_bucket_and_one_oac() {
                 .unwrap();
         }
     }
-    assert_eq!(delivered, 5, "five tasks ran");
-    assert_eq!(t.oacs_named(&format!("cfm-{id}")).await.len(), 1, "one OAC");
-    let buckets = t.aws.s3("eu-north-1").list_buckets().send().await.unwrap();
-    assert_eq!(buckets.buckets().iter().filter(|b| b.name() == Some(bucket.as_str())).count(), 1);
-    let origin = t.api.get(&format!("/origins/{id}")).await.unwrap();
-    assert_eq!(origin["status"], "ACTIVE");
-    // the twice-run FinalizeOrigin published the same event id twice; history holds it once
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let events = t.history(id, 1).await.unwrap();
-    assert_eq!(events.len(), 1, "{events:?}");
+    panic!("{execution} did not finish");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_distribution_task_delivered_twice_makes_one_distribution_and_one_invalidation() {
+    let t = TestStack::start(StackOptions { paused_workers: true, ..Default::default() }).await;
+    let spec = json!({"name": "x", "bucketName": unique_bucket("twice-d"), "region": "us-east-1"});
+    let accepted = t.api.send(Method::POST, "/origins", Some(&spec), None).await.unwrap().ok().unwrap();
+    deliver_twice(&t, "Origins", accepted["executionId"].as_str().unwrap()).await;
+    let origin = accepted["resourceId"].as_str().unwrap();
+    let (_, _, domain) = crate::distributions::origin_bucket(&t, origin).await;
+
+    let accepted = t
+        .api
+        .send(Method::POST, "/distributions", Some(&json!({"name": "d", "originId": origin})), None)
+        .await
+        .unwrap()
+        .ok()
+        .unwrap();
+    let delivered = deliver_twice(&t, "Distributions", accepted["executionId"].as_str().unwrap()).await;
+    assert!(delivered >= 6, "{delivered}");
+    let id = accepted["resourceId"].as_str().unwrap();
+    assert_eq!(crate::distributions::serving(&t, &domain).await.len(), 1, "one distribution");
+
+    let body = json!({"paths": ["/index.html"]});
+    let accepted = t
+        .api
+        .send(Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body), None)
+        .await
+        .unwrap()
+        .ok()
+        .unwrap();
+    deliver_twice(&t, "Distributions", accepted["executionId"].as_str().unwrap()).await;
+    let cf_id = t.api.get(&format!("/distributions/{id}")).await.unwrap()["cloudfrontId"].as_str().unwrap().to_owned();
+    let invalidations = t.aws.cloudfront().list_invalidations().distribution_id(&cf_id).send().await.unwrap();
+    assert_eq!(invalidations.invalidation_list().unwrap().items().len(), 1, "one invalidation");
+    let policy =
+        t.aws.s3("us-east-1").get_bucket_policy().bucket(domain.split('.').next().unwrap()).send().await.unwrap();
+    let policy: serde_json::Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    assert_eq!(policy["Statement"].as_array().unwrap().len(), 1, "one grant: {policy}");
+    assert_eq!(t.api.get(&format!("/origins/{origin}")).await.unwrap()["distributions"], json!([id]));
 }
 
 async fn cfm_runtime_settle(worker: &cfm::local::stack::LocalTaskWorker, body: &str) -> &'static str {

@@ -4,6 +4,9 @@
 mod auth;
 mod bad_input;
 mod delivery;
+mod distribution_faults;
+mod distribution_input;
+mod distributions;
 mod failures;
 mod idempotency;
 mod origins;

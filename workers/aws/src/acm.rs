@@ -32,10 +32,10 @@ impl Acm {
             Ok(out) => {
                 let Some(detail) = out.certificate() else { return Ok(None) };
                 let mut domains: Vec<String> = detail.subject_alternative_names().to_vec();
-                if let Some(name) = detail.domain_name() {
-                    if !domains.iter().any(|d| d == name) {
-                        domains.insert(0, name.to_owned());
-                    }
+                if let Some(name) = detail.domain_name()
+                    && !domains.iter().any(|d| d == name)
+                {
+                    domains.insert(0, name.to_owned());
                 }
                 Ok(Some(Certificate {
                     status: detail.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),

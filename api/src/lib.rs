@@ -6,6 +6,7 @@
 
 pub mod auth;
 mod body;
+pub mod cognito;
 mod distributions;
 pub mod error;
 mod executions;

@@ -5,7 +5,8 @@
 //! 3. `cargo test --workspace` (unit tests, the ASL lint, and the end-to-end tests, which start
 //!    the local cloud themselves)
 //! 4. `asl-validator` over every state machine (npm package, installed on first use)
-//! 5. the CDK app's tests (`npm test` in infra/cdk), when it exists
+//! 5. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
+//!    synthesized definitions, cfn-lint on the template)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,6 +56,25 @@ fn npm_ci(dir: &Path) -> anyhow::Result<()> {
     )
 }
 
+/// The pinned cfn-lint, in a project-local venv created on first use.
+const CFN_LINT: &str = "cfn-lint==1.58.0";
+
+fn ensure_cfn_lint() -> anyhow::Result<PathBuf> {
+    let venv = root().join(".cfm/tools");
+    let bin = venv.join("bin/cfn-lint");
+    let marker = venv.join(".installed");
+    if bin.exists() && std::fs::read_to_string(&marker).is_ok_and(|m| m == CFN_LINT) {
+        return Ok(bin);
+    }
+    run("python3 -m venv .cfm/tools", Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(
+        &format!("pip install {CFN_LINT}"),
+        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", CFN_LINT]),
+    )?;
+    std::fs::write(marker, CFN_LINT)?;
+    Ok(bin)
+}
+
 fn test() -> anyhow::Result<()> {
     run("cargo fmt --check", &mut cargo(&["fmt", "--all", "--check"]))?;
     run("cargo clippy -D warnings", &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
@@ -73,10 +93,12 @@ fn test() -> anyhow::Result<()> {
     run(&format!("asl-validator ({} state machines)", files.len()), &mut asl)?;
 
     let cdk = root().join("infra/cdk");
-    if cdk.join("package.json").exists() {
-        npm_ci(&cdk)?;
-        run("npm test in infra/cdk", Command::new("npm").arg("test").current_dir(&cdk))?;
-    }
+    npm_ci(&cdk)?;
+    let cfn_lint = ensure_cfn_lint()?;
+    run(
+        "npm test in infra/cdk (CDK assertions, asl-validator, cfn-lint)",
+        Command::new("npm").arg("test").current_dir(&cdk).env("CFN_LINT", cfn_lint),
+    )?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }

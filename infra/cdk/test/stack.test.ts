@@ -1,0 +1,160 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import validator = require('asl-validator');
+import { loadTopology, definitionText } from '../lib/topology';
+import { UNSCOPABLE_ACTIONS } from '../lib/cfm-stack';
+import { resources, synth } from './helpers';
+
+const topology = loadTopology();
+const families = topology.workerQueues.length;
+
+test('deploys every workflow, queue, worker and mapping the topology declares', () => {
+  const { template } = synth();
+  template.resourceCountIs('AWS::StepFunctions::StateMachine', topology.stateMachines.length);
+  // a queue and a DLQ per family and for history, plus the history rule's DLQ
+  template.resourceCountIs('AWS::SQS::Queue', 2 * (families + 1) + 1);
+  template.resourceCountIs('AWS::Lambda::EventSourceMapping', families + 1);
+  template.resourceCountIs('AWS::Lambda::Function', families + 2);
+  template.resourceCountIs('AWS::Events::EventBus', 1);
+  template.resourceCountIs('AWS::Events::Archive', 1);
+  template.resourceCountIs('AWS::Scheduler::Schedule', topology.scheduled.length);
+  template.resourceCountIs('AWS::DynamoDB::Table', 1);
+});
+
+/** Replaces CloudFormation tokens with plausible values so the ASL can be validated. */
+function filled(machine: Record<string, any>): string {
+  const body = machine.Properties.DefinitionString;
+  const text = typeof body === 'string' ? body : (body['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  const subs = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
+  return text.replace(/\$\{(\w+)\}/g, (_m: string, name: string) => {
+    assert.ok(name in subs, `unfilled placeholder \${${name}}`);
+    const value = subs[name];
+    return typeof value === 'string' ? value : 'https://sqs.eu-west-1.amazonaws.com/123456789012/queue';
+  });
+}
+
+test('every state machine has all placeholders filled, passes asl-validator, logs and traces', () => {
+  const machines = Object.values(resources('AWS::StepFunctions::StateMachine'));
+  assert.equal(machines.length, topology.stateMachines.length);
+  for (const machine of machines) {
+    const definition = JSON.parse(filled(machine));
+    const result = validator(definition);
+    assert.ok(result.isValid, result.errorsText('\n'));
+    assert.equal(machine.Properties.StateMachineType, 'STANDARD');
+    assert.equal(machine.Properties.TracingConfiguration.Enabled, true);
+    assert.equal(machine.Properties.LoggingConfiguration.Level, 'ALL');
+    assert.equal(machine.Properties.LoggingConfiguration.IncludeExecutionData, true);
+  }
+  // the definitions are the repository's files, not a copy
+  const names = machines.map((m) => m.Properties.StateMachineName as string);
+  for (const workflow of topology.stateMachines) {
+    assert.ok(names.some((n: string) => n.endsWith(`-${workflow}`)), `${workflow} missing`);
+    assert.ok(definitionText(workflow).length > 0);
+  }
+});
+
+test('every worker queue has a DLQ and stays invisible at least 6x the function timeout', () => {
+  const queues = resources('AWS::SQS::Queue');
+  const timeouts = Object.values(resources('AWS::Lambda::Function')).map((f) => f.Properties.Timeout as number);
+  const longest = Math.max(...timeouts.filter((t) => t < 29 || timeouts.length === 1));
+  const dlqIds = new Set<string>();
+  for (const q of Object.values(queues)) {
+    const redrive = q.Properties.RedrivePolicy;
+    if (redrive) dlqIds.add(redrive.deadLetterTargetArn['Fn::GetAtt'][0]);
+  }
+  const mapped = Object.values(resources('AWS::Lambda::EventSourceMapping')).map((m) => m.Properties.EventSourceArn['Fn::GetAtt'][0]);
+  assert.equal(mapped.length, families + 1);
+  for (const id of mapped) {
+    const queue = queues[id];
+    assert.ok(queue.Properties.RedrivePolicy, `${id} has no DLQ`);
+    assert.ok(queue.Properties.VisibilityTimeout >= 6 * longest, `${id} visibility ${queue.Properties.VisibilityTimeout} < 6 x ${longest}`);
+  }
+  for (const [id, q] of Object.entries(queues)) {
+    assert.ok(q.Properties.RedrivePolicy || dlqIds.has(id) || id.startsWith('HistoryRuleDlq'), `${id} is neither a DLQ nor has one`);
+  }
+});
+
+test('every event source mapping reports batch item failures and caps concurrency', () => {
+  for (const mapping of Object.values(resources('AWS::Lambda::EventSourceMapping'))) {
+    assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    const max = mapping.Properties.ScalingConfig?.MaximumConcurrency;
+    assert.ok(max >= 2 && max <= 5, `MaximumConcurrency ${max}`);
+  }
+  const distributions = Object.entries(resources('AWS::Lambda::EventSourceMapping')).filter(([, m]) =>
+    JSON.stringify(m.Properties.EventSourceArn).includes('DistributionsQueue'));
+  assert.equal(distributions.length, 1);
+  assert.equal(distributions[0][1].Properties.ScalingConfig.MaximumConcurrency, 2, 'CloudFront control-plane limits');
+});
+
+/** Actions AWS only allows on resource `*` (X-Ray, CloudWatch Logs delivery for Step Functions, List* calls). */
+const STAR_ONLY = new Set([
+  ...UNSCOPABLE_ACTIONS,
+  'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+]);
+
+test('IAM grants no wildcard action, and no wildcard resource where AWS allows scoping', () => {
+  const policies = Object.entries(resources('AWS::IAM::Policy'));
+  assert.ok(policies.length > 0);
+  for (const [id, policy] of policies) {
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      const actions: string[] = [statement.Action].flat();
+      const resourcesOf: unknown[] = [statement.Resource].flat();
+      for (const action of actions) {
+        assert.ok(action !== '*' && !action.endsWith(':*'), `${id}: wildcard action ${action}`);
+      }
+      if (resourcesOf.includes('*')) {
+        for (const action of actions) assert.ok(STAR_ONLY.has(action), `${id}: ${action} on resource *`);
+      }
+    }
+  }
+});
+
+test('each worker family may call only its own services', () => {
+  const statements = (id: string) =>
+    Object.entries(resources('AWS::IAM::Policy'))
+      .filter(([policyId]) => policyId.startsWith(id))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+      .flatMap((s) => [s.Action].flat());
+  const origins = statements('OriginsWorker');
+  const history = statements('HistoryWorker');
+  assert.ok(origins.includes('s3:CreateBucket') && !origins.includes('cloudfront:CreateDistribution'));
+  assert.ok(statements('DistributionsWorker').includes('cloudfront:UpdateDistribution'));
+  assert.ok(!history.some((a) => a.startsWith('s3:') || a.startsWith('cloudfront:') || a.startsWith('states:')), `history worker: ${history}`);
+});
+
+test('events are archived, history has a DLQ, the table has point-in-time recovery', () => {
+  const { template } = synth();
+  const rules = Object.values(resources('AWS::Events::Rule'));
+  assert.equal(rules.length, 1);
+  assert.ok(rules[0].Properties.Targets[0].DeadLetterConfig, 'history rule target has a DLQ');
+  assert.deepEqual(rules[0].Properties.EventPattern, { source: ['cfm'] });
+  template.hasResourceProperties('AWS::DynamoDB::Table', { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+});
+
+test('the API sits behind a Cognito authorizer and runs the Rust API Lambda', () => {
+  const { template } = synth();
+  for (const method of Object.values(resources('AWS::ApiGateway::Method'))) {
+    assert.equal(method.Properties.AuthorizationType, 'COGNITO_USER_POOLS');
+  }
+  template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
+  for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
+    assert.equal(fn.Properties.Runtime, 'provided.al2023');
+    assert.equal(fn.Properties.Handler, 'bootstrap');
+    assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' });
+  }
+  const groups = Object.values(resources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName).sort();
+  assert.deepEqual(groups, ['admin', 'read-only']);
+});
+
+test('alarms watch failed executions, every DLQ and API 5xx; a dashboard exists', () => {
+  const alarms = Object.values(resources('AWS::CloudWatch::Alarm'));
+  const metrics = alarms.map((a) => a.Properties.MetricName);
+  assert.equal(metrics.filter((m) => m === 'ExecutionsFailed').length, topology.stateMachines.length);
+  assert.equal(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible').length, families + 2);
+  assert.equal(metrics.filter((m) => m === '5XXError').length, 1);
+  synth().template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  const schedule = Object.values(resources('AWS::Scheduler::Schedule'))[0];
+  assert.equal(schedule.Properties.ScheduleExpression, topology.scheduled[0].rate);
+});

@@ -25,3 +25,15 @@ pub(crate) async fn history<T: Stored + Send>(
     }
     Ok(Json(json!({"events": page.items, "nextToken": page.next_token})).into_response())
 }
+
+/// History of a certificate (kept by ARN; ACM holds the certificate itself).
+pub(crate) async fn certificate_history(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Path(arn): Path<String>,
+    Query(page): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let (limit, token) = page.parse()?;
+    let page = state.store.history(&arn, limit, token).await?;
+    Ok(Json(json!({"events": page.items, "nextToken": page.next_token})).into_response())
+}

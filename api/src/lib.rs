@@ -6,6 +6,7 @@
 
 pub mod auth;
 mod body;
+mod certificates;
 pub mod cognito;
 mod distributions;
 pub mod error;
@@ -13,11 +14,13 @@ mod executions;
 mod history;
 mod origins;
 mod state;
+mod templates;
 
 use axum::Router;
 use axum::routing::{get, post};
 use cfm_core::distribution_record::DistributionRecord;
 use cfm_core::origin_record::OriginRecord;
+use cfm_core::template::TemplateRecord;
 
 pub use auth::{LocalTokens, Principal, Verifier};
 pub use error::ApiError;
@@ -34,6 +37,14 @@ pub fn router(state: AppState) -> Router {
         .route("/distributions/{id}/status", get(distributions::status))
         .route("/distributions/{id}/invalidate", post(distributions::invalidate))
         .route("/distributions/{id}/history", get(history::history::<DistributionRecord>))
+        .route("/templates", get(templates::list).post(templates::create))
+        .route("/templates/{id}", get(templates::get).put(templates::update).delete(templates::delete))
+        .route("/templates/{id}/versions", get(templates::versions))
+        .route("/templates/{id}/apply", post(templates::apply))
+        .route("/templates/{id}/history", get(history::history::<TemplateRecord>))
+        .route("/certificates", get(certificates::list).post(certificates::request))
+        .route("/certificates/{arn}", get(certificates::get))
+        .route("/certificates/{arn}/history", get(history::certificate_history))
         .route("/executions/{id}", get(executions::get))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .with_state(state)

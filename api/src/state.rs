@@ -6,6 +6,7 @@ use std::sync::Arc;
 use cfm_aws::AwsContext;
 use cfm_aws::acm::Acm;
 use cfm_aws::cloudfront::CloudFront;
+use cfm_aws::events::EventPublisher;
 use cfm_aws::sfn::StepFunctions;
 use cfm_aws::store::Store;
 
@@ -18,6 +19,8 @@ pub struct ApiConfig {
     pub table: String,
     /// Workflow name → state machine ARN.
     pub machines: BTreeMap<String, String>,
+    /// The event bus (template events are published by the API itself).
+    pub event_bus: String,
 }
 
 /// Shared by every request.
@@ -28,6 +31,7 @@ pub struct AppState {
     pub(crate) sfn: StepFunctions,
     pub(crate) cloudfront: CloudFront,
     pub(crate) acm: Acm,
+    pub(crate) events: EventPublisher,
     pub(crate) machines: Arc<BTreeMap<String, String>>,
     pub(crate) verifier: Arc<dyn Verifier>,
 }
@@ -40,6 +44,7 @@ impl AppState {
             sfn: StepFunctions::new(&aws),
             cloudfront: CloudFront::new(&aws),
             acm: Acm::new(&aws),
+            events: EventPublisher::new(&aws, &config.event_bus),
             machines: Arc::new(config.machines),
             verifier,
             aws,

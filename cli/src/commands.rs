@@ -54,6 +54,16 @@ enum Command {
         #[command(subcommand)]
         command: DistributionsCommand,
     },
+    /// Distribution templates (versioned).
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
+    /// ACM certificates for CloudFront (us-east-1).
+    Certificates {
+        #[command(subcommand)]
+        command: CertificatesCommand,
+    },
     /// Workflow executions.
     Executions {
         #[command(subcommand)]
@@ -320,6 +330,152 @@ enum DistributionsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum TemplatesCommand {
+    /// Create a template from a JSON file ({name, description, category, features, spec, ssl}).
+    Create {
+        /// The template body.
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
+    /// List templates (deleted ones are hidden).
+    List,
+    /// Show a template (latest version unless --version).
+    Get {
+        /// Template id.
+        id: String,
+        /// Version number.
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// List a template's versions.
+    Versions {
+        /// Template id.
+        id: String,
+    },
+    /// Make a new version from a JSON file (fields given replace the current ones).
+    Update {
+        /// Template id.
+        id: String,
+        /// The changes.
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
+    /// Mark a template deleted (its versions are kept).
+    Delete {
+        /// Template id.
+        id: String,
+    },
+    /// Create a distribution from a template version.
+    Apply {
+        /// Template id.
+        id: String,
+        /// The distribution's name.
+        #[arg(long)]
+        name: String,
+        /// Template version (default: latest).
+        #[arg(long)]
+        version: Option<u32>,
+        /// A JSON file with spec fields that replace the template's.
+        #[arg(long)]
+        overrides: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CertificatesCommand {
+    /// List certificates (default: issued; --status ALL for every status).
+    List {
+        /// ACM status filter.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Show a certificate with its expiry and users.
+    Get {
+        /// Certificate ARN.
+        arn: String,
+    },
+    /// Request a DNS-validated certificate.
+    Request {
+        /// The main domain.
+        #[arg(long)]
+        domain: String,
+        /// Another name it should cover (repeat).
+        #[arg(long = "alternative-name")]
+        alternative_names: Vec<String>,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+}
+
+fn read_json(path: &std::path::Path) -> anyhow::Result<Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// Percent-encodes a path segment (certificate ARNs hold ':' and '/').
+fn segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn templates(client: &ApiClient, output: Output, command: TemplatesCommand) -> anyhow::Result<()> {
+    use TemplatesCommand as T;
+    match command {
+        T::Create { file } => {
+            print(output, &client.send(Method::POST, "/templates", Some(&read_json(&file)?), None).await?.ok()?)
+        }
+        T::List => print(output, &client.get("/templates").await?),
+        T::Get { id, version } => {
+            let query = version.map(|v| format!("?version={v}")).unwrap_or_default();
+            print(output, &client.get(&format!("/templates/{id}{query}")).await?)
+        }
+        T::Versions { id } => print(output, &client.get(&format!("/templates/{id}/versions")).await?),
+        T::Update { id, file } => print(
+            output,
+            &client.send(Method::PUT, &format!("/templates/{id}"), Some(&read_json(&file)?), None).await?.ok()?,
+        ),
+        T::Delete { id } => {
+            print(output, &client.send(Method::DELETE, &format!("/templates/{id}"), None, None).await?.ok()?)
+        }
+        T::Apply { id, name, version, overrides, mutation } => {
+            let mut body = json!({"name": name});
+            if let Some(version) = version {
+                body["version"] = json!(version);
+            }
+            if let Some(path) = overrides {
+                body["overrides"] = read_json(&path)?;
+            }
+            mutate(client, output, Method::POST, &format!("/templates/{id}/apply"), Some(&body), &mutation).await
+        }
+    }
+}
+
+async fn certificates(client: &ApiClient, output: Output, command: CertificatesCommand) -> anyhow::Result<()> {
+    match command {
+        CertificatesCommand::List { status } => {
+            let query = status.map(|s| format!("?status={s}")).unwrap_or_default();
+            print(output, &client.get(&format!("/certificates{query}")).await?)
+        }
+        CertificatesCommand::Get { arn } => {
+            print(output, &client.get(&format!("/certificates/{}", segment(&arn))).await?)
+        }
+        CertificatesCommand::Request { domain, alternative_names, mutation } => {
+            let body = json!({"domainName": domain, "subjectAlternativeNames": alternative_names});
+            mutate(client, output, Method::POST, "/certificates", Some(&body), &mutation).await
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
 enum ExecutionsCommand {
     /// Show an execution.
     Get {
@@ -341,6 +497,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo => crate::demo::run().await,
         Command::Origins { command } => origins(&connect()?, cli.output, command).await,
         Command::Distributions { command } => distributions(&connect()?, cli.output, command).await,
+        Command::Templates { command } => templates(&connect()?, cli.output, command).await,
+        Command::Certificates { command } => certificates(&connect()?, cli.output, command).await,
         Command::Executions { command } => {
             let client = connect()?;
             match command {

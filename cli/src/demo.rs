@@ -2,7 +2,8 @@
 //!
 //! Create two S3 origins in different regions → update one → create a distribution on it and
 //! wait until Deployed → invalidate → update → delete the distribution → delete both origins →
-//! show that the history outlived them.
+//! show that the history outlived them. Along the way: a template (two versions, the first
+//! applied with an override) and a certificate request.
 
 use std::time::{Duration, Instant};
 
@@ -82,6 +83,7 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
     println!("▶ GET /origins lists {} origin(s)", list["count"]);
 
     distribution(client, &ids[0]).await?;
+    template_and_certificate(client, &ids[0]).await?;
 
     // created, updated, and (from the distribution) nothing new on the origin itself
     for (id, expected) in ids.iter().zip([2, 1]) {
@@ -144,6 +146,49 @@ async fn distribution(client: &ApiClient, origin: &str) -> anyhow::Result<()> {
     let types: Vec<&str> =
         history["events"].as_array().into_iter().flatten().filter_map(|e| e["detailType"].as_str()).collect();
     println!("  history of {id}: {}", types.join(" ← "));
+    Ok(())
+}
+
+/// Request a certificate; create a template, make a second version, apply the first.
+async fn template_and_certificate(client: &ApiClient, origin: &str) -> anyhow::Result<()> {
+    println!("▶ request a certificate for demo.example.com (the local cloud issues it in ~2 s)");
+    let body = json!({"domainName": "demo.example.com", "subjectAlternativeNames": ["www.demo.example.com"]});
+    let accepted = client.send(Method::POST, "/certificates", Some(&body), None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let view = client.get(&format!("/executions/{}", accepted["executionId"].as_str().unwrap_or_default())).await?;
+    println!(
+        "  issued {}; DNS record to create: {}",
+        view["output"]["requested"]["certificateArn"].as_str().unwrap_or_default(),
+        view["output"]["validation"]["records"][0]["name"].as_str().unwrap_or_default()
+    );
+
+    println!("▶ create template 'Static site' and a second version of it");
+    let template = json!({"name": "Static site", "category": "Web", "features": ["spa"],
+        "spec": {"defaultRootObject": "index.html", "comment": "static site v1", "customErrorResponses": [{"errorCode": 404, "responseCode": 200, "responsePagePath": "/index.html"}]}});
+    let created = client.send(Method::POST, "/templates", Some(&template), None).await?.ok()?;
+    let id = created["id"].as_str().context("no template id")?.to_owned();
+    let v2 = json!({"spec": {"defaultRootObject": "index.html", "comment": "static site v2", "priceClass": "PriceClass_All"}});
+    client.send(Method::PUT, &format!("/templates/{id}"), Some(&v2), None).await?.ok()?;
+    let versions = client.get(&format!("/templates/{id}/versions")).await?;
+    println!("  {id} has {} versions", versions["count"]);
+
+    println!("▶ apply version 1 of {id} to {origin}, overriding the comment");
+    let apply = json!({"name": "From template", "version": 1, "overrides": {"originId": origin, "comment": "applied by the demo"}});
+    let accepted = client.send(Method::POST, &format!("/templates/{id}/apply"), Some(&apply), None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let dist = accepted["resourceId"].as_str().context("no distribution id")?.to_owned();
+    let d = client.get(&format!("/distributions/{dist}")).await?;
+    println!(
+        "  {dist} came from {} v{}: comment '{}', root object '{}'",
+        d["template"]["templateId"].as_str().unwrap_or_default(),
+        d["template"]["version"],
+        d["spec"]["comment"].as_str().unwrap_or_default(),
+        d["spec"]["defaultRootObject"].as_str().unwrap_or_default()
+    );
+    let accepted = client.send(Method::DELETE, &format!("/distributions/{dist}"), None, None).await?.ok()?;
+    follow(client, &accepted).await?;
+    client.send(Method::DELETE, &format!("/templates/{id}"), None, None).await?.ok()?;
+    println!("  deleted {dist} and marked {id} deleted (its versions stay)");
     Ok(())
 }
 

@@ -4,6 +4,10 @@
 use schemars::schema_for;
 use serde_json::Value;
 
+use crate::certificate::{
+    CertificateExpired, CertificateExpiring, CertificateIssued, CertificateValidationFailed,
+    CertificateValidationRequired,
+};
 use crate::distribution::{
     DistributionCreateFailed, DistributionCreated, DistributionDeleteFailed, DistributionDeleted, DistributionDeployed,
     DistributionDriftDetected, DistributionStatusChanged, DistributionUpdateFailed, DistributionUpdated,
@@ -13,6 +17,7 @@ use crate::envelope::{EventDetail, EventEnvelope};
 use crate::origin::{
     OriginCreateFailed, OriginCreated, OriginDeleteFailed, OriginDeleted, OriginUpdateFailed, OriginUpdated,
 };
+use crate::template::{TemplateApplied, TemplateCreated, TemplateDeleted, TemplateUpdated};
 
 fn schema_of<T: EventDetail>() -> (&'static str, Value) {
     let mut schema = serde_json::to_value(schema_for!(EventEnvelope<T>)).expect("schema is JSON");
@@ -40,6 +45,15 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<InvalidationCompleted>(),
         schema_of::<DistributionStatusChanged>(),
         schema_of::<DistributionDriftDetected>(),
+        schema_of::<TemplateCreated>(),
+        schema_of::<TemplateUpdated>(),
+        schema_of::<TemplateDeleted>(),
+        schema_of::<TemplateApplied>(),
+        schema_of::<CertificateValidationRequired>(),
+        schema_of::<CertificateIssued>(),
+        schema_of::<CertificateValidationFailed>(),
+        schema_of::<CertificateExpiring>(),
+        schema_of::<CertificateExpired>(),
     ]
 }
 

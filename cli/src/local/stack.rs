@@ -60,7 +60,11 @@ impl RunningStack {
         let mut tasks = JoinSet::new();
         let tokens = LocalTokens::new(&random_key());
         let token = tokens.issue("local-admin", &[cfm_api::auth::ADMIN_GROUP]);
-        let config = ApiConfig { table: resources.table.clone(), machines: resources.machines.clone() };
+        let config = ApiConfig {
+            table: resources.table.clone(),
+            machines: resources.machines.clone(),
+            event_bus: resources.event_bus.clone(),
+        };
         let app = cfm_api::router(AppState::new(aws.clone(), config, Arc::new(tokens.clone())));
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], options.api_port.unwrap_or(0)))).await?;

@@ -57,12 +57,16 @@ const FAMILY_ACTIONS: Record<string, { s3: string[]; cloudfront: string[]; acm: 
     ],
     acm: true,
   },
+  Certificates: { s3: [], cloudfront: [], acm: true },
 };
 /** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
-export const UNSCOPABLE_ACTIONS = ['cloudfront:ListDistributions', 'cloudfront:ListOriginAccessControls'];
+export const UNSCOPABLE_ACTIONS = [
+  'acm:ListCertificates', 'acm:RequestCertificate', 'cloudfront:ListDistributions', 'cloudfront:ListOriginAccessControls',
+];
 const FAMILY_LIST_ACTIONS: Record<string, string[]> = {
   Origins: ['cloudfront:ListOriginAccessControls'],
   Distributions: ['cloudfront:ListDistributions'],
+  Certificates: ['acm:ListCertificates', 'acm:RequestCertificate'],
 };
 
 export class CfmStack extends Stack {
@@ -213,6 +217,7 @@ export class CfmStack extends Stack {
       environment: {
         CFM_TABLE: table.tableName,
         CFM_MACHINES: JSON.stringify(machineArns),
+        CFM_EVENT_BUS: bus.eventBusName,
         CFM_COGNITO_ISSUER: `https://cognito-idp.${Aws.REGION}.amazonaws.com/${users.userPoolId}`,
         CFM_COGNITO_CLIENT_ID: client.userPoolClientId,
         // API Gateway's stage (/api) is not part of the routes.
@@ -221,6 +226,7 @@ export class CfmStack extends Stack {
       },
     });
     table.grantReadWriteData(api);
+    bus.grantPutEventsTo(api); // template events are published by the API itself
     for (const machine of Object.values(machines)) {
       machine.grantStartExecution(api);
       machine.grantExecution(api, 'states:DescribeExecution', 'states:GetExecutionHistory');
@@ -229,6 +235,7 @@ export class CfmStack extends Stack {
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketTagging'], resources: ['arn:aws:s3:::*'] }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudfront:GetDistribution'], resources: [this.cloudfrontArn('distribution/*')] }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
+    api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:ListCertificates'], resources: ['*'] }));
 
     const rest = new apigw.LambdaRestApi(this, 'Api', {
       handler: api,
@@ -297,9 +304,9 @@ export class CfmStack extends Stack {
     const actions = FAMILY_ACTIONS[family];
     if (!actions) throw new Error(`no IAM actions declared for worker family ${family}`);
     // Origin bucket names are chosen by users, so buckets are addressed by ARN pattern.
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.s3, resources: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'] }));
+    if (actions.s3.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.s3, resources: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'] }));
     const cloudfrontResources = family === 'Origins' ? [this.cloudfrontArn('origin-access-control/*')] : [this.cloudfrontArn('distribution/*')];
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.cloudfront, resources: cloudfrontResources }));
+    if (actions.cloudfront.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.cloudfront, resources: cloudfrontResources }));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: FAMILY_LIST_ACTIONS[family], resources: ['*'] }));
     if (actions.acm) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
   }

@@ -3,6 +3,7 @@
 
 mod auth;
 mod bad_input;
+mod certificates;
 mod delivery;
 mod distribution_faults;
 mod distribution_input;
@@ -10,3 +11,4 @@ mod distributions;
 mod failures;
 mod idempotency;
 mod origins;
+mod templates;

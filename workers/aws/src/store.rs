@@ -10,6 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cfm_core::distribution_record::DistributionRecord;
 use cfm_core::origin_record::OriginRecord;
+use cfm_core::template::{TemplateRecord, TemplateVersion};
 use cfm_events::ErrorName;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -80,6 +81,7 @@ stored!(OriginRecord, "ORIGIN", "origin", |r| match r.status {
     cfm_core::origin_record::OriginStatus::DeleteFailed => "DELETE_FAILED",
 });
 stored!(DistributionRecord, "DISTRIBUTION", "distribution", |r| r.status.as_str());
+stored!(TemplateRecord, "TEMPLATE", "template", |r| if r.deleted { "DELETED" } else { "ACTIVE" });
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -356,6 +358,81 @@ impl Store {
         let out = query.send().await.map_err(aws("Query"))?;
         let items = out.items().iter().map(doc).collect::<Result<_, _>>()?;
         Ok(Page { items, next_token: out.last_evaluated_key().map(encode_token) })
+    }
+
+    fn version_put(&self, template_id: &str, version: &TemplateVersion) -> Result<Put, TaskError> {
+        Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(format!("{}#{template_id}", TemplateRecord::KIND)))
+            .item("sk", s(format!("VERSION#{:06}", version.version)))
+            .item("doc", s(serde_json::to_string(version).map_err(internal)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(internal)
+    }
+
+    /// Records a new template with its first version, both or neither.
+    pub async fn create_template(&self, record: &TemplateRecord, first: &TemplateVersion) -> Result<(), TaskError> {
+        let items = vec![
+            TransactWriteItem::builder().put(self.create_put(record)?).build(),
+            TransactWriteItem::builder().put(self.version_put(&record.id, first)?).build(),
+        ];
+        self.transact(items, |failed| {
+            failed
+                .iter()
+                .any(|f| *f)
+                .then(|| TaskError::new(ErrorName::Conflict, format!("template {} already exists", record.id)))
+        })
+        .await
+    }
+
+    /// Adds an immutable version; an existing number is a conflict (a concurrent update).
+    pub async fn put_template_version(&self, template_id: &str, version: &TemplateVersion) -> Result<(), TaskError> {
+        let put = self.version_put(template_id, version)?;
+        self.transact(vec![TransactWriteItem::builder().put(put).build()], |failed| {
+            (failed.first() == Some(&true)).then(|| {
+                TaskError::new(
+                    ErrorName::Conflict,
+                    format!("template {template_id} changed meanwhile; read it again and retry"),
+                )
+            })
+        })
+        .await
+    }
+
+    /// One version of a template.
+    pub async fn template_version(
+        &self,
+        template_id: &str,
+        version: u32,
+    ) -> Result<Option<TemplateVersion>, TaskError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("{}#{template_id}", TemplateRecord::KIND)))
+            .key("sk", s(format!("VERSION#{version:06}")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(aws("GetItem"))?;
+        out.item().map(doc).transpose()
+    }
+
+    /// Every version of a template, newest first.
+    pub async fn template_versions(&self, template_id: &str) -> Result<Vec<TemplateVersion>, TaskError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :v)")
+            .expression_attribute_values(":pk", s(format!("{}#{template_id}", TemplateRecord::KIND)))
+            .expression_attribute_values(":v", s("VERSION#"))
+            .scan_index_forward(false)
+            .send()
+            .await
+            .map_err(aws("Query"))?;
+        out.items().iter().map(doc).collect()
     }
 
     /// Stores a small value under `key` (markers that make a side effect happen once).

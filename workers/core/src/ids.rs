@@ -18,6 +18,11 @@ pub fn distribution_id(idempotency_key: Option<&str>) -> String {
     format!("dist-{}", id_part("create-distribution", idempotency_key))
 }
 
+/// A new template id: `tmpl-` and 16 hex digits, derived from the idempotency key when given.
+pub fn template_id(idempotency_key: Option<&str>) -> String {
+    format!("tmpl-{}", id_part("create-template", idempotency_key))
+}
+
 /// An execution name `<operation>.<suffix>`: unique per operation, at most 80 characters, and
 /// derived from the idempotency key when there is one.
 pub fn execution_name(operation: &str, resource_id: &str, idempotency_key: Option<&str>) -> String {

@@ -8,6 +8,7 @@ pub mod origin;
 pub mod origin_record;
 pub mod problems;
 pub mod region;
+pub mod template;
 pub mod topology;
 
 pub use problems::{Problem, Problems};

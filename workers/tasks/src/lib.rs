@@ -1,6 +1,7 @@
 //! The task handlers: one small function per task, dispatched by name, plus the history
 //! projector. Every handler is idempotent: SQS may deliver its message more than once.
 
+pub mod certificates;
 pub mod distributions;
 pub mod history;
 mod input;
@@ -83,6 +84,12 @@ impl TaskHandler for Tasks {
             "CheckInvalidation" => dist::invalidate::check(d, input).await,
             "FinalizeInvalidation" => dist::invalidate::finalize(ctx, input).await,
             "ReconcileDistributions" => dist::reconcile::reconcile(d, ctx, input).await,
+            "RequestCertificate" => certificates::request(d, ctx, input).await,
+            "PublishValidationRecords" => certificates::publish_records(d, ctx, input).await,
+            "CheckCertificate" => certificates::check(d, input).await,
+            "MarkCertificateIssued" => certificates::issued(d, ctx, input).await,
+            "RecordCertificateFailure" => certificates::failed(ctx, input).await,
+            "CheckCertificateExpiry" => certificates::check_expiry(d, ctx, input).await,
             other => Err(TaskError::new(ErrorName::Internal, format!("no handler for task '{other}'"))),
         }
     }

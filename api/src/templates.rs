@@ -1,0 +1,260 @@
+//! `/templates`: versioned partial specs. Templates are records only (no AWS resources), so
+//! their CRUD is synchronous; applying one starts `create-distribution` with the merged spec.
+//!
+//! Merge rule for apply: the version's spec, then each field set in `overrides` replaces the
+//! template's field whole (lists and maps are replaced, not merged), then `name` from the request.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cfm_core::ids;
+use cfm_core::template::{TemplateRecord, TemplateVersion, validate_create, validate_update};
+use cfm_events::distribution::{DistributionSpec, TemplateRef};
+use cfm_events::envelope::EventOrigin;
+use cfm_events::template::{ApplyTemplate, TemplateBody, TemplateCreated, TemplateDeleted, TemplateUpdated};
+use cfm_events::{EventDetail, OutgoingEvent};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::Principal;
+use crate::body::{PageQuery, checked, decode, idempotency_key};
+use crate::distributions::start_create;
+use crate::error::ApiError;
+use crate::executions::request_context;
+use crate::state::AppState;
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn view(record: &TemplateRecord, version: Option<&TemplateVersion>) -> Value {
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("version");
+        map.remove("createdByExecution");
+    }
+    if let Some(v) = version {
+        value["version"] = json!(v.version);
+        value["spec"] = serde_json::to_value(&v.spec).unwrap_or_default();
+    }
+    value
+}
+
+async fn require(state: &AppState, id: &str) -> Result<TemplateRecord, ApiError> {
+    state.store.get(id).await?.ok_or_else(|| ApiError::NotFound(format!("template '{id}' does not exist")))
+}
+
+async fn publish<T: EventDetail>(
+    state: &AppState,
+    principal: &Principal,
+    headers: &HeaderMap,
+    data: &T,
+) -> Result<(), ApiError> {
+    let context = request_context(principal, headers, data.resource_id());
+    let origin = EventOrigin { execution_arn: None, correlation_id: &context.correlation_id, actor: &context.actor };
+    state.events.publish(&[OutgoingEvent::new(&origin, data, chrono::Utc::now())]).await?;
+    Ok(())
+}
+
+/// `POST /templates`. With an `Idempotency-Key`, a retry returns the template already made.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let key = idempotency_key(&headers)?;
+    let body: TemplateBody = decode(&body)?;
+    checked(validate_create(&body))?;
+    let id = ids::template_id(key.as_deref());
+    if let Some(existing) = state.store.get::<TemplateRecord>(&id).await? {
+        let version = state.store.template_version(&id, existing.latest_version).await?;
+        return Ok((StatusCode::OK, Json(view(&existing, version.as_ref()))).into_response());
+    }
+    let at = now();
+    let record = TemplateRecord {
+        id: id.clone(),
+        name: body.name.clone().unwrap_or_default(),
+        description: body.description.clone().unwrap_or_default(),
+        category: body.category.clone().unwrap_or_else(|| "General".into()),
+        features: body.features.clone().unwrap_or_default(),
+        latest_version: 1,
+        deleted: false,
+        created_by: principal.sub.clone(),
+        created_at: at.clone(),
+        updated_at: at.clone(),
+        created_by_execution: format!("api:{id}"),
+        version: 0,
+    };
+    let first = TemplateVersion {
+        version: 1,
+        spec: body.effective_spec().unwrap_or_default(),
+        created_by: principal.sub.clone(),
+        created_at: at,
+    };
+    state.store.create_template(&record, &first).await?;
+    publish(
+        &state,
+        &principal,
+        &headers,
+        &TemplateCreated { template_id: id.clone(), name: record.name.clone(), version: 1 },
+    )
+    .await?;
+    let mut response = (StatusCode::CREATED, Json(view(&record, Some(&first)))).into_response();
+    if let Ok(location) = format!("/templates/{id}").parse() {
+        response.headers_mut().insert(axum::http::header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// `GET /templates`: deleted templates are hidden.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Query(page): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let (limit, token) = page.parse()?;
+    let page = state.store.list::<TemplateRecord>(limit, token, Some("ACTIVE")).await?;
+    let items: Vec<Value> = page.items.iter().map(|t| view(t, None)).collect();
+    Ok(Json(json!({"templates": items, "count": items.len(), "nextToken": page.next_token})).into_response())
+}
+
+/// `?version=` on reads.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct VersionQuery {
+    version: Option<String>,
+}
+
+fn parse_version(text: Option<&str>, latest: u32) -> Result<u32, ApiError> {
+    match text {
+        None => Ok(latest),
+        Some(t) => t
+            .parse::<u32>()
+            .ok()
+            .filter(|v| *v >= 1)
+            .ok_or_else(|| ApiError::invalid("version", "must be a version number (1, 2, …)")),
+    }
+}
+
+async fn version_of(state: &AppState, record: &TemplateRecord, version: u32) -> Result<TemplateVersion, ApiError> {
+    state.store.template_version(&record.id, version).await?.ok_or_else(|| {
+        ApiError::invalid("version", format!("template '{}' has versions 1 to {}", record.id, record.latest_version))
+    })
+}
+
+/// `GET /templates/{id}?version=`: the latest version unless one is named.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, ApiError> {
+    let record = require(&state, &id).await?;
+    let version = version_of(&state, &record, parse_version(q.version.as_deref(), record.latest_version)?).await?;
+    Ok(Json(view(&record, Some(&version))).into_response())
+}
+
+/// `GET /templates/{id}/versions`: newest first.
+pub(crate) async fn versions(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    require(&state, &id).await?;
+    let versions = state.store.template_versions(&id).await?;
+    Ok(Json(json!({"versions": versions, "count": versions.len()})).into_response())
+}
+
+/// `PUT /templates/{id}`: every update makes a new immutable version.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let body: TemplateBody = decode(&body)?;
+    checked(validate_update(&body))?;
+    let record = require(&state, &id).await?;
+    if record.deleted {
+        return Err(ApiError::Conflict(format!("template '{id}' is deleted")));
+    }
+    let previous = version_of(&state, &record, record.latest_version).await?;
+    let next = TemplateVersion {
+        version: record.latest_version + 1,
+        spec: body.effective_spec().unwrap_or(previous.spec),
+        created_by: principal.sub.clone(),
+        created_at: now(),
+    };
+    state.store.put_template_version(&id, &next).await?;
+    let record = state
+        .store
+        .update::<TemplateRecord, _>(&id, &now(), |r| {
+            r.latest_version = r.latest_version.max(next.version);
+            if let Some(name) = &body.name {
+                r.name = name.clone();
+            }
+            if let Some(description) = &body.description {
+                r.description = description.clone();
+            }
+            if let Some(category) = &body.category {
+                r.category = category.clone();
+            }
+            if let Some(features) = &body.features {
+                r.features = features.clone();
+            }
+            Ok(())
+        })
+        .await?;
+    publish(&state, &principal, &headers, &TemplateUpdated { template_id: id.clone(), version: next.version }).await?;
+    Ok(Json(view(&record, Some(&next))).into_response())
+}
+
+/// `DELETE /templates/{id}`: marks it deleted; versions stay, distributions made from it are
+/// unaffected (they are copies).
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let record = state
+        .store
+        .update::<TemplateRecord, _>(&id, &now(), |r| {
+            r.deleted = true;
+            Ok(())
+        })
+        .await?;
+    publish(&state, &principal, &headers, &TemplateDeleted { template_id: id.clone() }).await?;
+    Ok(Json(view(&record, None)).into_response())
+}
+
+/// `POST /templates/{id}/apply`: merge and start `create-distribution` with the template
+/// version recorded on the distribution.
+pub(crate) async fn apply(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    principal.require_admin()?;
+    let request: ApplyTemplate = decode(&body)?;
+    if request.name.trim().is_empty() {
+        return Err(ApiError::invalid("name", "is required: the new distribution's name"));
+    }
+    let record = require(&state, &id).await?;
+    if record.deleted {
+        return Err(ApiError::Conflict(format!("template '{id}' is deleted; it can no longer be applied")));
+    }
+    let number = request.version.unwrap_or(record.latest_version);
+    let version = version_of(&state, &record, number).await?;
+    let name = DistributionSpec { name: Some(request.name.clone()), ..Default::default() };
+    let spec = version.spec.merged(&request.overrides).merged(&name);
+    start_create(&state, &principal, &headers, spec, Some(TemplateRef { template_id: id, version: number })).await
+}

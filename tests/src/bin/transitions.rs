@@ -1,0 +1,109 @@
+//! Benchmark: state transitions per workflow on the local cloud, read from each execution's
+//! history (`*StateEntered` events: what Step Functions Standard bills), plus what a 15-minute
+//! CloudFront deployment would add with the polling backoff. Prints Markdown for
+//! docs/benchmarks.md. Run: `cargo run -p cfm-e2e --bin transitions`.
+
+use cfm_e2e::{TestStack, unique_bucket};
+use reqwest::Method;
+use serde_json::json;
+
+/// Step Functions Standard price per state transition (us-east-1, $0.025 per 1,000).
+const PRICE_PER_TRANSITION: f64 = 0.000_025;
+/// Transitions per deployment poll: Wait, CheckDeployment, Choice.
+const PER_POLL: usize = 3;
+
+async fn transitions(t: &TestStack, execution_id: &str) -> (usize, usize) {
+    let view = t.wait(execution_id).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    let arn = view["executionArn"].as_str().unwrap();
+    let sfn = t.aws.sfn();
+    let mut entered = 0;
+    let mut polls = 0;
+    let mut token = None;
+    loop {
+        let page = sfn
+            .get_execution_history()
+            .execution_arn(arn)
+            .set_next_token(token)
+            .max_results(1000)
+            .send()
+            .await
+            .unwrap();
+        for event in page.events() {
+            if let Some(details) = event.state_entered_event_details() {
+                entered += 1;
+                if details.name().starts_with("WaitFor") {
+                    polls += 1;
+                }
+            }
+        }
+        match page.next_token() {
+            Some(next) => token = Some(next.to_owned()),
+            None => return (entered, polls),
+        }
+    }
+}
+
+/// Polls a 15-minute deployment needs with a 30 s base (the AWS setting).
+fn polls_for_15_minutes() -> usize {
+    let (mut waited, mut seconds, mut polls) = (0u64, 30u64, 0usize);
+    while waited < 15 * 60 {
+        waited += seconds;
+        polls += 1;
+        seconds = (seconds * 2).min(300);
+    }
+    polls
+}
+
+#[tokio::main]
+async fn main() {
+    let t = TestStack::default().await;
+    let mut rows = Vec::new();
+    let spec = json!({"name": "bench", "bucketName": unique_bucket("bench"), "region": "eu-west-1"});
+    let accepted = t.api.send(Method::POST, "/origins", Some(&spec), None).await.unwrap().ok().unwrap();
+    rows.push(("create-origin", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
+    let origin = accepted["resourceId"].as_str().unwrap().to_owned();
+
+    let accepted = t
+        .api
+        .send(Method::POST, "/distributions", Some(&json!({"name": "bench", "originId": origin})), None)
+        .await
+        .unwrap()
+        .ok()
+        .unwrap();
+    rows.push(("create-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, true));
+    let id = accepted["resourceId"].as_str().unwrap().to_owned();
+    let body = json!({"paths": ["/index.html"]});
+    let accepted = t
+        .api
+        .send(Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body), None)
+        .await
+        .unwrap()
+        .ok()
+        .unwrap();
+    rows.push(("invalidate-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
+    let accepted = t
+        .api
+        .send(Method::PUT, &format!("/distributions/{id}"), Some(&json!({"comment": "x"})), None)
+        .await
+        .unwrap()
+        .ok()
+        .unwrap();
+    rows.push(("update-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, true));
+    let accepted = t.api.send(Method::DELETE, &format!("/distributions/{id}"), None, None).await.unwrap().ok().unwrap();
+    rows.push(("delete-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, true));
+    let accepted = t.api.send(Method::DELETE, &format!("/origins/{origin}"), None, None).await.unwrap().ok().unwrap();
+    rows.push(("delete-origin", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
+
+    let aws_polls = polls_for_15_minutes();
+    println!("| workflow | transitions measured (polls) | with a 15-minute deployment | cost per 1,000 runs |");
+    println!("|---|---|---|---|");
+    for (workflow, (entered, polls), waits) in rows {
+        let projected = if waits { entered + (aws_polls.saturating_sub(polls)) * PER_POLL } else { entered };
+        println!(
+            "| {workflow} | {entered} ({polls}) | {projected} | ${:.3} |",
+            projected as f64 * 1000.0 * PRICE_PER_TRANSITION
+        );
+    }
+    println!("\n15-minute deployment with a 30 s base: {aws_polls} polls ({} transitions).", aws_polls * PER_POLL);
+}

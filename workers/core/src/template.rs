@@ -1,0 +1,157 @@
+//! Templates: validation and the stored shapes. A template is a partial distribution spec plus
+//! metadata; its spec is checked with the same rules as distributions.
+
+use cfm_events::distribution::DistributionSpec;
+use cfm_events::template::TemplateBody;
+use serde::{Deserialize, Serialize};
+
+use crate::distribution::{check_fields, is_hostname};
+use crate::problems::Problems;
+
+/// Template categories (as the earlier UI offered).
+pub const CATEGORIES: &[&str] = &["Web", "Download", "Streaming", "API", "General"];
+
+/// Validates a create request: `name` is required.
+pub fn validate_create(body: &TemplateBody) -> Result<(), Problems> {
+    let mut problems = Problems::new();
+    problems.check(body.name.is_none(), "name", "is required");
+    check_body(&mut problems, body);
+    problems.into_result(())
+}
+
+/// Validates an update: something must change.
+pub fn validate_update(body: &TemplateBody) -> Result<(), Problems> {
+    let mut problems = Problems::new();
+    problems.check(body == &TemplateBody::default(), "body", "nothing to change");
+    check_body(&mut problems, body);
+    problems.into_result(())
+}
+
+fn check_body(problems: &mut Problems, body: &TemplateBody) {
+    if let Some(name) = &body.name {
+        problems.check(name.trim().is_empty() || name.chars().count() > 128, "name", "must be 1 to 128 characters");
+    }
+    if let Some(description) = &body.description {
+        problems.check(description.chars().count() > 1024, "description", "must be at most 1024 characters");
+    }
+    if let Some(category) = &body.category {
+        problems.check(
+            !CATEGORIES.contains(&category.as_str()),
+            "category",
+            format!("'{category}' is not one of {}", CATEGORIES.join(", ")),
+        );
+    }
+    for (i, feature) in body.features.iter().flatten().enumerate() {
+        problems.check(
+            feature.trim().is_empty() || feature.len() > 64,
+            format!("features[{i}]"),
+            "must be 1 to 64 characters",
+        );
+    }
+    if let Some(ssl) = &body.ssl {
+        for (i, domain) in ssl.custom_domains.iter().enumerate() {
+            problems.check(
+                !is_hostname(domain),
+                format!("ssl.customDomains[{i}]"),
+                format!("'{domain}' is not a valid lowercase domain name"),
+            );
+        }
+    }
+    if let Some(spec) = body.effective_spec() {
+        let mut spec_problems = Problems::new();
+        check_fields(&mut spec_problems, &spec);
+        for p in spec_problems.list() {
+            problems.add(format!("spec.{}", p.field), p.message.clone());
+        }
+    }
+}
+
+/// A template as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateRecord {
+    /// `tmpl-…`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+    /// Category.
+    pub category: String,
+    /// Feature labels.
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// The newest version number.
+    pub latest_version: u32,
+    /// Deleted templates stay for the audit trail but are hidden from lists.
+    #[serde(default)]
+    pub deleted: bool,
+    /// Who created it.
+    pub created_by: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// The request that created it.
+    pub created_by_execution: String,
+    /// Optimistic-lock version.
+    #[serde(default)]
+    pub version: u64,
+}
+
+/// One immutable version of a template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateVersion {
+    /// 1, 2, …
+    pub version: u32,
+    /// The partial spec.
+    pub spec: DistributionSpec,
+    /// Who made it.
+    pub created_by: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use cfm_events::template::SslShortcut;
+
+    use super::*;
+
+    fn fields(r: Result<(), Problems>) -> Vec<String> {
+        r.err().map(|p| p.list().iter().map(|p| p.field.clone()).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_ssl_shortcut_maps_to_the_right_spec_fields() {
+        let body = TemplateBody {
+            name: Some("t".into()),
+            ssl: Some(SslShortcut {
+                certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
+                custom_domains: vec!["cdn.example.com".into()],
+                viewer_protocol: None,
+                min_tls_version: None,
+            }),
+            ..Default::default()
+        };
+        let spec = body.effective_spec().unwrap();
+        assert_eq!(spec.certificate_arn.as_deref(), Some("arn:aws:acm:us-east-1:123456789012:certificate/x"));
+        assert_eq!(spec.aliases, Some(vec!["cdn.example.com".to_owned()]));
+        assert_eq!(spec.viewer_protocol_policy.as_deref(), Some("redirect-to-https"));
+        assert_eq!(spec.minimum_protocol_version.as_deref(), Some("TLSv1.2_2021"));
+        assert_eq!(validate_create(&body), Ok(()));
+    }
+
+    #[test]
+    fn spec_problems_are_reported_under_spec() {
+        let body = TemplateBody {
+            category: Some("Games".into()),
+            spec: Some(DistributionSpec { price_class: Some("cheap".into()), ..Default::default() }),
+            ..Default::default()
+        };
+        assert_eq!(fields(validate_create(&body)), ["name", "category", "spec.priceClass"]);
+        assert_eq!(fields(validate_update(&TemplateBody::default())), ["body"]);
+    }
+}

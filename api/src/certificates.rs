@@ -7,9 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use cfm_aws::acm::{Certificate, STATUSES};
+use cfm_core::Problems;
 use cfm_core::distribution::{check_certificate_arn, is_hostname};
 use cfm_core::distribution_record::DistributionRecord;
-use cfm_core::{Problems, ids};
 use cfm_events::certificate::{CertificateRequest, RequestCertificateInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::auth::Principal;
 use crate::body::{checked, decode, idempotency_key};
 use crate::error::ApiError;
-use crate::executions::{Start, request_context};
+use crate::executions::Start;
 use crate::state::AppState;
 
 /// Days before expiry that count as "expiring soon".
@@ -119,22 +119,11 @@ pub(crate) async fn request(
         );
     }
     checked(problems.into_result(()))?;
+    // Execution names allow neither '*' nor more than 80 characters.
     let subject = certificate.domain_name.replace('*', "wildcard");
-    let name = ids::execution_name(
-        "request-certificate",
-        &subject.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect::<String>(),
-        key.as_deref(),
-    );
-    let input = RequestCertificateInput {
-        certificate: certificate.clone(),
-        request: request_context(&principal, &headers, &name),
-    };
-    let start = Start {
-        workflow: "request-certificate",
-        name: &name,
-        resource_id: &certificate.domain_name,
-        input: serde_json::to_value(&input).unwrap_or_default(),
-    };
+    let start = Start::new("request-certificate", &subject, key.as_deref(), &principal, &headers, |request| {
+        RequestCertificateInput { certificate: certificate.clone(), request }
+    });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }

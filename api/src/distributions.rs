@@ -21,7 +21,8 @@ use serde_json::{Value, json};
 use crate::auth::Principal;
 use crate::body::{PageQuery, checked, decode, idempotency_key};
 use crate::error::ApiError;
-use crate::executions::{Start, request_context};
+use crate::executions::Start;
+use crate::records::{require, view};
 use crate::state::AppState;
 
 fn now() -> String {
@@ -45,19 +46,6 @@ pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Resu
     Ok(())
 }
 
-fn view(record: &DistributionRecord) -> Value {
-    let mut value = serde_json::to_value(record).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.remove("version");
-        map.remove("createdByExecution");
-    }
-    value
-}
-
-async fn require(state: &AppState, id: &str) -> Result<DistributionRecord, ApiError> {
-    state.store.get(id).await?.ok_or_else(|| ApiError::NotFound(format!("distribution '{id}' does not exist")))
-}
-
 /// Starts `create-distribution` for a complete, checked spec. Template apply uses it too.
 pub(crate) async fn start_create(
     state: &AppState,
@@ -69,25 +57,14 @@ pub(crate) async fn start_create(
     let key = idempotency_key(headers)?;
     checked(validate_create(&spec))?;
     let id = ids::distribution_id(key.as_deref());
-    let name = ids::execution_name("create-distribution", &id, key.as_deref());
-    let request = request_context(principal, headers, &name);
-    let input = CreateDistributionInput {
-        distribution_id: id.clone(),
-        spec: spec.clone(),
-        template: template.clone(),
-        request,
-    };
-    let start = Start {
-        workflow: "create-distribution",
-        name: &name,
-        resource_id: &id,
-        input: serde_json::to_value(&input).unwrap_or_default(),
-    };
+    let start = Start::new("create-distribution", &id, key.as_deref(), principal, headers, |request| {
+        CreateDistributionInput { distribution_id: id.clone(), spec: spec.clone(), template: template.clone(), request }
+    });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
     preflight(state, &spec).await?;
-    let record = DistributionRecord::creating(&id, &spec, template, &name, &principal.sub, &now());
+    let record = DistributionRecord::creating(&id, &spec, template, &start.name, &principal.sub, &now());
     state.store.create(&record).await?;
     match state.start(&start).await {
         Ok(response) => Ok(response),
@@ -151,7 +128,7 @@ pub(crate) async fn get(
     _principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let record = require(&state, &id).await?;
+    let record = require::<DistributionRecord>(&state, &id).await?;
     let mut value = view(&record);
     value["live"] = live(&state, &record).await?.unwrap_or(Value::Null);
     Ok(Json(value).into_response())
@@ -163,7 +140,7 @@ pub(crate) async fn status(
     _principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let record = require(&state, &id).await?;
+    let record = require::<DistributionRecord>(&state, &id).await?;
     let live = live(&state, &record).await?;
     Ok(Json(json!({
         "distributionId": record.id,
@@ -200,19 +177,13 @@ pub(crate) async fn update(
     let key = idempotency_key(&headers)?;
     let patch: DistributionSpec = decode(&body)?;
     checked(validate_patch(&patch))?;
-    let name = ids::execution_name("update-distribution", &id, key.as_deref());
-    let request = request_context(&principal, &headers, &name);
-    let input = UpdateDistributionInput { distribution_id: id.clone(), patch: patch.clone(), request };
-    let start = Start {
-        workflow: "update-distribution",
-        name: &name,
-        resource_id: &id,
-        input: serde_json::to_value(&input).unwrap_or_default(),
-    };
+    let start = Start::new("update-distribution", &id, key.as_deref(), &principal, &headers, |request| {
+        UpdateDistributionInput { distribution_id: id.clone(), patch: patch.clone(), request }
+    });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    let record = require(&state, &id).await?;
+    let record = require::<DistributionRecord>(&state, &id).await?;
     refuse_busy(&record)?;
     let merged = record.spec.merged(&patch);
     checked(validate_create(&merged))?;
@@ -229,19 +200,13 @@ pub(crate) async fn delete(
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let key = idempotency_key(&headers)?;
-    let name = ids::execution_name("delete-distribution", &id, key.as_deref());
-    let request = request_context(&principal, &headers, &name);
-    let input = DistributionInput { distribution_id: id.clone(), request };
-    let start = Start {
-        workflow: "delete-distribution",
-        name: &name,
-        resource_id: &id,
-        input: serde_json::to_value(&input).unwrap_or_default(),
-    };
+    let start = Start::new("delete-distribution", &id, key.as_deref(), &principal, &headers, |request| {
+        DistributionInput { distribution_id: id.clone(), request }
+    });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    let record = require(&state, &id).await?;
+    let record = require::<DistributionRecord>(&state, &id).await?;
     if record.status.is_busy() {
         return Err(ApiError::Conflict(format!(
             "distribution '{id}' is {}; wait for that to finish",
@@ -271,19 +236,13 @@ pub(crate) async fn invalidate(
     let key = idempotency_key(&headers)?;
     let body: InvalidateBody = decode(&body)?;
     checked(validate_paths(&body.paths))?;
-    let name = ids::execution_name("invalidate-distribution", &id, key.as_deref());
-    let request = request_context(&principal, &headers, &name);
-    let input = InvalidateInput { distribution_id: id.clone(), paths: body.paths, request };
-    let start = Start {
-        workflow: "invalidate-distribution",
-        name: &name,
-        resource_id: &id,
-        input: serde_json::to_value(&input).unwrap_or_default(),
-    };
+    let start = Start::new("invalidate-distribution", &id, key.as_deref(), &principal, &headers, |request| {
+        InvalidateInput { distribution_id: id.clone(), paths: body.paths, request }
+    });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    let record = require(&state, &id).await?;
+    let record = require::<DistributionRecord>(&state, &id).await?;
     if record.cloudfront_id.is_none()
         || matches!(record.status, DistributionStatus::Deleting | DistributionStatus::Failed)
     {

@@ -5,8 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cfm_aws::sfn::{StartError, execution_arn};
-use cfm_core::ids::operation_of;
+use cfm_core::ids::{self, operation_of};
 use cfm_events::origin::RequestContext;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
@@ -14,15 +15,32 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// A workflow to start on behalf of a request.
-pub(crate) struct Start<'a> {
+pub(crate) struct Start {
     /// The workflow (state machine) name.
-    pub(crate) workflow: &'a str,
+    pub(crate) workflow: &'static str,
     /// The deterministic execution name.
-    pub(crate) name: &'a str,
+    pub(crate) name: String,
     /// The resource the execution acts on.
-    pub(crate) resource_id: &'a str,
+    pub(crate) resource_id: String,
     /// The execution input.
     pub(crate) input: Value,
+}
+
+impl Start {
+    /// Names the execution of `workflow` on `resource_id` (from the `Idempotency-Key`, so a retry
+    /// names the same one) and builds its input around the request context.
+    pub(crate) fn new<T: Serialize>(
+        workflow: &'static str,
+        resource_id: &str,
+        key: Option<&str>,
+        principal: &Principal,
+        headers: &HeaderMap,
+        input: impl FnOnce(RequestContext) -> T,
+    ) -> Self {
+        let name = ids::execution_name(workflow, resource_id, key);
+        let input = serde_json::to_value(input(request_context(principal, headers, &name))).unwrap_or_default();
+        Self { workflow, name, resource_id: resource_id.to_owned(), input }
+    }
 }
 
 /// The request context recorded in events: the caller, and a correlation id from
@@ -43,19 +61,19 @@ impl AppState {
 
     /// If the execution this request names already exists, the `202` for it; a different input
     /// under the same name is an `Idempotency-Key` reused for another request.
-    pub(crate) async fn replay(&self, start: &Start<'_>) -> Result<Option<Response>, ApiError> {
-        let arn = execution_arn(self.machine_arn(start.workflow)?, start.name);
+    pub(crate) async fn replay(&self, start: &Start) -> Result<Option<Response>, ApiError> {
+        let arn = execution_arn(self.machine_arn(start.workflow)?, &start.name);
         match self.sfn.find(&arn).await? {
             None => Ok(None),
             Some(existing) if existing.input == start.input => Ok(Some(accepted(start, &arn, false))),
-            Some(_) => Err(reused(start.name)),
+            Some(_) => Err(reused(&start.name)),
         }
     }
 
     /// Starts the execution (or finds the identical one) and answers `202`.
-    pub(crate) async fn start(&self, start: &Start<'_>) -> Result<Response, ApiError> {
+    pub(crate) async fn start(&self, start: &Start) -> Result<Response, ApiError> {
         let machine = self.machine_arn(start.workflow)?;
-        match self.sfn.start(machine, start.name, &start.input).await {
+        match self.sfn.start(machine, &start.name, &start.input).await {
             Ok(started) => Ok(accepted(start, &started.execution_arn, started.new)),
             Err(StartError::NameReused(name)) => Err(reused(&name)),
             Err(StartError::Aws(err)) => Err(err.into()),
@@ -67,7 +85,7 @@ fn reused(name: &str) -> ApiError {
     ApiError::Unprocessable(format!("this Idempotency-Key was already used for a different request (execution {name})"))
 }
 
-fn accepted(start: &Start<'_>, arn: &str, new: bool) -> Response {
+fn accepted(start: &Start, arn: &str, new: bool) -> Response {
     let location = format!("/executions/{}", start.name);
     let body = json!({
         "executionId": start.name,

@@ -13,6 +13,7 @@ pub mod error;
 mod executions;
 mod history;
 mod origins;
+mod records;
 mod state;
 mod templates;
 

@@ -16,29 +16,12 @@ use serde_json::{Value, json};
 use crate::auth::Principal;
 use crate::body::{PageQuery, checked, decode, idempotency_key};
 use crate::error::ApiError;
-use crate::executions::{Start, request_context};
+use crate::executions::Start;
+use crate::records::{require, view};
 use crate::state::AppState;
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// The public view of a record: internal bookkeeping left out.
-fn view(record: &OriginRecord) -> Value {
-    let mut value = serde_json::to_value(record).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.remove("version");
-        map.remove("createdByExecution");
-    }
-    value
-}
-
-async fn require(state: &AppState, id: &str) -> Result<OriginRecord, ApiError> {
-    state
-        .store
-        .get::<OriginRecord>(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("origin '{id}' does not exist")))
 }
 
 /// `POST /origins`.
@@ -53,15 +36,9 @@ pub(crate) async fn create(
     let spec: OriginSpec = decode(&body)?;
     checked(validate_spec(&spec))?;
     let origin_id = ids::origin_id(key.as_deref());
-    let name = ids::execution_name("create-origin", &origin_id, key.as_deref());
-    let request = request_context(&principal, &headers, &name);
-    let input = CreateOriginInput { origin_id: origin_id.clone(), spec: spec.clone(), request };
-    let start = Start {
-        workflow: "create-origin",
-        name: &name,
-        resource_id: &origin_id,
-        input: serde_json::to_value(&input).unwrap_or_default(),
-    };
+    let start = Start::new("create-origin", &origin_id, key.as_deref(), &principal, &headers, |request| {
+        CreateOriginInput { origin_id: origin_id.clone(), spec: spec.clone(), request }
+    });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
@@ -75,7 +52,7 @@ pub(crate) async fn create(
             )));
         }
     }
-    let record = OriginRecord::creating(&origin_id, &spec, &name, &principal.sub, &now());
+    let record = OriginRecord::creating(&origin_id, &spec, &start.name, &principal.sub, &now());
     state.store.create_origin(&record).await?;
     match state.start(&start).await {
         Ok(response) => Ok(response),
@@ -107,7 +84,7 @@ pub(crate) async fn get(
     _principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(view(&require(&state, &id).await?)).into_response())
+    Ok(Json(view(&require::<OriginRecord>(&state, &id).await?)).into_response())
 }
 
 /// `PUT /origins/{id}`.
@@ -122,19 +99,15 @@ pub(crate) async fn update(
     let key = idempotency_key(&headers)?;
     let patch: OriginPatch = decode(&body)?;
     checked(validate_patch(&patch))?;
-    let name = ids::execution_name("update-origin", &id, key.as_deref());
-    let request = request_context(&principal, &headers, &name);
-    let input = UpdateOriginInput { origin_id: id.clone(), patch, request };
-    let start = Start {
-        workflow: "update-origin",
-        name: &name,
-        resource_id: &id,
-        input: serde_json::to_value(&input).unwrap_or_default(),
-    };
+    let start = Start::new("update-origin", &id, key.as_deref(), &principal, &headers, |request| UpdateOriginInput {
+        origin_id: id.clone(),
+        patch,
+        request,
+    });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    let record = require(&state, &id).await?;
+    let record = require::<OriginRecord>(&state, &id).await?;
     if record.status != OriginStatus::Active {
         return Err(ApiError::Conflict(format!(
             "origin '{id}' is {:?}; only active origins can be updated",
@@ -166,19 +139,15 @@ pub(crate) async fn delete(
         Some("true") => true,
         Some(_) => return Err(ApiError::invalid("emptyBucket", "must be true or false")),
     };
-    let name = ids::execution_name("delete-origin", &id, key.as_deref());
-    let request = request_context(&principal, &headers, &name);
-    let input = DeleteOriginInput { origin_id: id.clone(), empty_bucket, request };
-    let start = Start {
-        workflow: "delete-origin",
-        name: &name,
-        resource_id: &id,
-        input: serde_json::to_value(&input).unwrap_or_default(),
-    };
+    let start = Start::new("delete-origin", &id, key.as_deref(), &principal, &headers, |request| DeleteOriginInput {
+        origin_id: id.clone(),
+        empty_bucket,
+        request,
+    });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    let record = require(&state, &id).await?;
+    let record = require::<OriginRecord>(&state, &id).await?;
     if !record.distributions.is_empty() {
         return Err(ApiError::Conflict(format!(
             "origin '{id}' is used by distributions {}; delete them first",

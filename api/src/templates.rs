@@ -23,6 +23,7 @@ use crate::body::{PageQuery, checked, decode, idempotency_key};
 use crate::distributions::start_create;
 use crate::error::ApiError;
 use crate::executions::request_context;
+use crate::records;
 use crate::state::AppState;
 
 fn now() -> String {
@@ -30,20 +31,12 @@ fn now() -> String {
 }
 
 fn view(record: &TemplateRecord, version: Option<&TemplateVersion>) -> Value {
-    let mut value = serde_json::to_value(record).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.remove("version");
-        map.remove("createdByExecution");
-    }
+    let mut value = records::view(record);
     if let Some(v) = version {
         value["version"] = json!(v.version);
         value["spec"] = serde_json::to_value(&v.spec).unwrap_or_default();
     }
     value
-}
-
-async fn require(state: &AppState, id: &str) -> Result<TemplateRecord, ApiError> {
-    state.store.get(id).await?.ok_or_else(|| ApiError::NotFound(format!("template '{id}' does not exist")))
 }
 
 async fn publish<T: EventDetail>(
@@ -152,7 +145,7 @@ pub(crate) async fn get(
     Path(id): Path<String>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    let record = require(&state, &id).await?;
+    let record = records::require::<TemplateRecord>(&state, &id).await?;
     let version = version_of(&state, &record, parse_version(q.version.as_deref(), record.latest_version)?).await?;
     Ok(Json(view(&record, Some(&version))).into_response())
 }
@@ -163,7 +156,7 @@ pub(crate) async fn versions(
     _principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require(&state, &id).await?;
+    records::require::<TemplateRecord>(&state, &id).await?;
     let versions = state.store.template_versions(&id).await?;
     Ok(Json(json!({"versions": versions, "count": versions.len()})).into_response())
 }
@@ -179,7 +172,7 @@ pub(crate) async fn update(
     principal.require_admin()?;
     let body: TemplateBody = decode(&body)?;
     checked(validate_update(&body))?;
-    let record = require(&state, &id).await?;
+    let record = records::require::<TemplateRecord>(&state, &id).await?;
     if record.deleted {
         return Err(ApiError::Conflict(format!("template '{id}' is deleted")));
     }
@@ -248,7 +241,7 @@ pub(crate) async fn apply(
     if request.name.trim().is_empty() {
         return Err(ApiError::invalid("name", "is required: the new distribution's name"));
     }
-    let record = require(&state, &id).await?;
+    let record = records::require::<TemplateRecord>(&state, &id).await?;
     if record.deleted {
         return Err(ApiError::Conflict(format!("template '{id}' is deleted; it can no longer be applied")));
     }

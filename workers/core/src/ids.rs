@@ -27,7 +27,9 @@ pub fn template_id(idempotency_key: Option<&str>) -> String {
 /// derived from the idempotency key when there is one.
 pub fn execution_name(operation: &str, resource_id: &str, idempotency_key: Option<&str>) -> String {
     let suffix = id_part(&format!("{operation}/{resource_id}"), idempotency_key);
-    format!("{operation}.{resource_id}.{suffix}")
+    // Step Functions names are at most 80 characters; ids are short, domain names may not be.
+    let resource: String = resource_id.chars().take(80 - operation.len() - ID_LEN - 2).collect();
+    format!("{operation}.{resource}.{suffix}")
 }
 
 /// The operation (state machine) an execution name belongs to.

@@ -3,7 +3,6 @@
 
 use cfm_aws::TaskError;
 use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
-use cfm_core::origin_record::RecordedError;
 use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, DistributionInput};
 use cfm_events::origin::CaughtFailure;
 use cfm_events::{ErrorName, TaskContext};
@@ -11,7 +10,7 @@ use cfm_runtime::TaskOutput;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::revoke_origin_access;
+use super::{record_failed_change, revoke_origin_access};
 use crate::Deps;
 use crate::input::{event, now, parse};
 
@@ -63,26 +62,7 @@ struct WithFailure {
 /// Records the failure; the status follows what CloudFront has, so a second delete can finish.
 pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let WithFailure { input, failure } = parse(input)?;
-    if let Some(record) = deps.store.get::<DistributionRecord>(&input.distribution_id).await? {
-        let live = match &record.cloudfront_id {
-            Some(id) => deps.cloudfront.live(id).await?,
-            None => None,
-        };
-        let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
-        deps.store
-            .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
-                if r.status == DistributionStatus::Deleting {
-                    r.status = match live.as_ref().map(|l| l.status.as_str()) {
-                        Some("Deployed") => DistributionStatus::Deployed,
-                        _ => DistributionStatus::InProgress,
-                    };
-                    r.spec.enabled = live.as_ref().map(|l| l.config.enabled).or(r.spec.enabled);
-                }
-                r.last_error = Some(recorded.clone());
-                Ok(())
-            })
-            .await?;
-    }
+    record_failed_change(deps, &input.distribution_id, DistributionStatus::Deleting, &failure).await?;
     let failed = DistributionDeleteFailed {
         distribution_id: input.distribution_id.clone(),
         error: failure.error,

@@ -13,9 +13,11 @@ use cfm_aws::cloudfront::convert::OriginTarget;
 use cfm_aws::preflight;
 use cfm_aws::s3::OriginBucket;
 use cfm_core::bucket_policy;
-use cfm_core::origin_record::OriginRecord;
+use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
+use cfm_core::origin_record::{OriginRecord, RecordedError};
 use cfm_events::ErrorName;
 use cfm_events::distribution::DistributionSpec;
+use cfm_events::origin::CaughtFailure;
 
 use crate::Deps;
 use crate::input::now;
@@ -72,6 +74,36 @@ async fn revoke_origin_access(deps: &Deps, origin_id: &str, distribution_id: &st
     deps.store
         .update::<OriginRecord, _>(origin_id, &now(), |r| {
             r.distributions.retain(|d| d != distribution_id);
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// Records a failed change on the record: a `busy` status goes back to what CloudFront shows
+/// (so the next attempt can proceed), `enabled` follows CloudFront, and the failure is kept.
+async fn record_failed_change(
+    deps: &Deps,
+    distribution_id: &str,
+    busy: DistributionStatus,
+    failure: &CaughtFailure,
+) -> Result<(), TaskError> {
+    let Some(record) = deps.store.get::<DistributionRecord>(distribution_id).await? else { return Ok(()) };
+    let live = match &record.cloudfront_id {
+        Some(id) => deps.cloudfront.live(id).await?,
+        None => None,
+    };
+    let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
+    deps.store
+        .update::<DistributionRecord, _>(distribution_id, &now(), |r| {
+            if r.status == busy {
+                r.status = match live.as_ref().map(|l| l.status.as_str()) {
+                    Some("Deployed") => DistributionStatus::Deployed,
+                    _ => DistributionStatus::InProgress,
+                };
+                r.spec.enabled = live.as_ref().map(|l| l.config.enabled).or(r.spec.enabled);
+            }
+            r.last_error = Some(recorded.clone());
             Ok(())
         })
         .await?;

@@ -5,7 +5,6 @@ use cfm_aws::TaskError;
 use cfm_aws::cloudfront::convert::{apply_managed, build_config};
 use cfm_core::distribution::{validate_create, validate_patch};
 use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
-use cfm_core::origin_record::RecordedError;
 use cfm_events::distribution::{DistributionUpdateFailed, DistributionUpdated, UpdateDistributionInput};
 use cfm_events::origin::CaughtFailure;
 use cfm_events::{ErrorName, TaskContext};
@@ -13,7 +12,7 @@ use cfm_runtime::TaskOutput;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{check_certificate, invalid, origin_target};
+use super::{check_certificate, invalid, origin_target, record_failed_change};
 use crate::Deps;
 use crate::input::{event, now, parse};
 
@@ -91,25 +90,7 @@ struct WithFailure {
 /// Records the failure; the status follows what CloudFront has.
 pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let WithFailure { input, failure } = parse(input)?;
-    if let Some(record) = deps.store.get::<DistributionRecord>(&input.distribution_id).await? {
-        let live = match &record.cloudfront_id {
-            Some(id) => deps.cloudfront.live(id).await?,
-            None => None,
-        };
-        let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
-        deps.store
-            .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
-                if r.status == DistributionStatus::Updating {
-                    r.status = match live.as_ref().map(|l| l.status.as_str()) {
-                        Some("Deployed") => DistributionStatus::Deployed,
-                        _ => DistributionStatus::InProgress,
-                    };
-                }
-                r.last_error = Some(recorded.clone());
-                Ok(())
-            })
-            .await?;
-    }
+    record_failed_change(deps, &input.distribution_id, DistributionStatus::Updating, &failure).await?;
     let failed = DistributionUpdateFailed {
         distribution_id: input.distribution_id.clone(),
         error: failure.error,

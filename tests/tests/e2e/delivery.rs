@@ -127,3 +127,61 @@ async fn an_undecodable_message_goes_to_the_dlq() {
     }
     assert_eq!(found.as_deref(), Some("{not a task"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lambda_driver_reports_only_messages_to_retry() {
+    use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+    use cfm_runtime::{Settler, lambda::handle_batch};
+    use cfm_tasks::history::HistoryProjector;
+
+    let t = TestStack::default().await;
+    let pair = &t.stack.resources().history_queue;
+    let event = |id: &str| {
+        json!({"detail-type": "OriginDeleted", "detail": {"metadata": {"id": id, "resourceId": "org-x", "occurredAt": "2026-01-01T00:00:00Z"}, "data": {}}})
+            .to_string()
+    };
+    let message = |id: &str, body: String| {
+        let mut m = SqsMessage::default();
+        m.message_id = Some(id.to_owned());
+        m.body = Some(body);
+        m
+    };
+    let mut batch = SqsEvent::default();
+    batch.records = vec![
+        message("good", event("e-1")),
+        message("garbage", "{not json".into()),
+        message("no-meta", json!({"detail-type": "X", "detail": {}}).to_string()),
+    ];
+
+    // A projector on this stack's table: good is written, the other two go to the DLQ.
+    let settler = Settler::new(t.aws.sqs(), &pair.url, &pair.dlq_url);
+    let projector =
+        std::sync::Arc::new(HistoryProjector::new(cfm_aws::store::Store::new(&t.aws, &t.stack.resources().table)));
+    let response = handle_batch(projector, settler.clone(), batch.clone()).await;
+    assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
+    let mut dead = 0;
+    for _ in 0..5 {
+        dead += t
+            .aws
+            .sqs()
+            .receive_message()
+            .queue_url(&pair.dlq_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap()
+            .messages()
+            .len();
+        if dead >= 2 {
+            break;
+        }
+    }
+    assert_eq!(dead, 2, "undecodable messages were dead-lettered");
+
+    // A projector whose table is missing cannot write: only the good message is retried.
+    let broken = std::sync::Arc::new(HistoryProjector::new(cfm_aws::store::Store::new(&t.aws, "no-such-table")));
+    let response = handle_batch(broken, settler, batch).await;
+    let ids: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    assert_eq!(ids, ["good"]);
+}

@@ -95,6 +95,22 @@ fn run(command: &mut Command, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Server logs older than this are removed when another server starts.
+const LOG_RETENTION: Duration = Duration::from_secs(24 * 3600);
+
+/// Keeps `.cfm` from filling with logs of servers long gone.
+fn prune_logs(home: &Path) {
+    let Ok(entries) = std::fs::read_dir(home) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let old =
+            entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > LOG_RETENTION));
+        if old && name.to_string_lossy().starts_with("moto-") && name.to_string_lossy().ends_with(".log") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// A free loopback port.
 pub fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -106,6 +122,7 @@ impl Moto {
     pub async fn start(home: &Path) -> anyhow::Result<Self> {
         let server = ensure_installed(home)?;
         let port = free_port()?;
+        prune_logs(home);
         let log = home.join(format!("moto-{port}.log"));
         let log_file = File::create(&log)?;
         // The shell starts moto in the background, then blocks reading our pipe; when the pipe

@@ -13,7 +13,7 @@ use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
 use cfm_core::ids;
 use cfm_events::ErrorName;
 use cfm_events::distribution::{
-    CreateDistributionInput, DistributionInput, DistributionSpec, InvalidateInput, TemplateRef, UpdateDistributionInput,
+    CreateDistributionInput, DistributionInput, DistributionSpec, InvalidateInput, UpdateDistributionInput,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -46,25 +46,26 @@ pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Resu
     Ok(())
 }
 
-/// Starts `create-distribution` for a complete, checked spec. Template apply uses it too.
-pub(crate) async fn start_create(
-    state: &AppState,
-    principal: &Principal,
-    headers: &HeaderMap,
-    spec: DistributionSpec,
-    template: Option<TemplateRef>,
+/// `POST /distributions`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = idempotency_key(headers)?;
+    principal.require_admin()?;
+    let spec: DistributionSpec = decode(&body)?;
+    let key = idempotency_key(&headers)?;
     checked(validate_create(&spec))?;
     let id = ids::distribution_id(key.as_deref());
-    let start = Start::new("create-distribution", &id, key.as_deref(), principal, headers, |request| {
-        CreateDistributionInput { distribution_id: id.clone(), spec: spec.clone(), template: template.clone(), request }
+    let start = Start::new("create-distribution", &id, key.as_deref(), &principal, &headers, |request| {
+        CreateDistributionInput { distribution_id: id.clone(), spec: spec.clone(), template: None, request }
     });
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    preflight(state, &spec).await?;
-    let record = DistributionRecord::creating(&id, &spec, template, &start.name, &principal.sub, &now());
+    preflight(&state, &spec).await?;
+    let record = DistributionRecord::creating(&id, &spec, None, &start.name, &principal.sub, &now());
     state.store.create(&record).await?;
     match state.start(&start).await {
         Ok(response) => Ok(response),
@@ -75,18 +76,6 @@ pub(crate) async fn start_create(
             Err(err)
         }
     }
-}
-
-/// `POST /distributions`.
-pub(crate) async fn create(
-    State(state): State<AppState>,
-    principal: Principal,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    principal.require_admin()?;
-    let spec: DistributionSpec = decode(&body)?;
-    start_create(&state, &principal, &headers, spec, None).await
 }
 
 /// `?status=&limit=&nextToken=` on the list.

@@ -1,5 +1,5 @@
 //! `/templates`: versioned partial specs. Templates are records only (no AWS resources), so
-//! their CRUD is synchronous; applying one starts `create-distribution` with the merged spec.
+//! their CRUD is synchronous; applying one starts the `apply-template` workflow.
 //!
 //! Merge rule for apply: the version's spec, then each field set in `overrides` replaces the
 //! template's field whole (lists and maps are replaced, not merged), then `name` from the request.
@@ -9,20 +9,22 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cfm_core::distribution::validate_create as validate_spec;
 use cfm_core::ids;
-use cfm_core::template::{TemplateRecord, TemplateVersion, validate_create, validate_update};
-use cfm_events::distribution::{DistributionSpec, TemplateRef};
+use cfm_core::template::{TemplateRecord, TemplateVersion, applied_spec, validate_create, validate_update};
 use cfm_events::envelope::EventOrigin;
-use cfm_events::template::{ApplyTemplate, TemplateBody, TemplateCreated, TemplateDeleted, TemplateUpdated};
+use cfm_events::template::{
+    ApplyTemplate, ApplyTemplateInput, TemplateBody, TemplateCreated, TemplateDeleted, TemplateUpdated,
+};
 use cfm_events::{EventDetail, OutgoingEvent};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
 use crate::body::{PageQuery, checked, decode, idempotency_key};
-use crate::distributions::start_create;
+use crate::distributions::preflight;
 use crate::error::ApiError;
-use crate::executions::request_context;
+use crate::executions::{Start, request_context};
 use crate::records;
 use crate::state::AppState;
 
@@ -227,8 +229,8 @@ pub(crate) async fn delete(
     Ok(Json(view(&record, None)).into_response())
 }
 
-/// `POST /templates/{id}/apply`: merge and start `create-distribution` with the template
-/// version recorded on the distribution.
+/// `POST /templates/{id}/apply`: checks the merged result up front (a 4xx names what is wrong
+/// and starts nothing), then starts `apply-template`, which runs `create-distribution` for it.
 pub(crate) async fn apply(
     State(state): State<AppState>,
     principal: Principal,
@@ -237,6 +239,7 @@ pub(crate) async fn apply(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
+    let key = idempotency_key(&headers)?;
     let request: ApplyTemplate = decode(&body)?;
     if request.name.trim().is_empty() {
         return Err(ApiError::invalid("name", "is required: the new distribution's name"));
@@ -247,7 +250,22 @@ pub(crate) async fn apply(
     }
     let number = request.version.unwrap_or(record.latest_version);
     let version = version_of(&state, &record, number).await?;
-    let name = DistributionSpec { name: Some(request.name.clone()), ..Default::default() };
-    let spec = version.spec.merged(&request.overrides).merged(&name);
-    start_create(&state, &principal, &headers, spec, Some(TemplateRef { template_id: id, version: number })).await
+    let spec = applied_spec(&version.spec, &request.overrides, &request.name);
+    let distribution_id = ids::distribution_id(key.as_deref());
+    let start = Start::new("apply-template", &distribution_id, key.as_deref(), &principal, &headers, |context| {
+        ApplyTemplateInput {
+            template_id: id.clone(),
+            version: number,
+            name: request.name.clone(),
+            overrides: request.overrides.clone(),
+            distribution_id: distribution_id.clone(),
+            request: context,
+        }
+    });
+    if let Some(replay) = state.replay(&start).await? {
+        return Ok(replay);
+    }
+    checked(validate_spec(&spec))?;
+    preflight(&state, &spec).await?;
+    state.start(&start).await
 }

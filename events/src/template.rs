@@ -88,6 +88,24 @@ pub struct ApplyTemplate {
     pub overrides: DistributionSpec,
 }
 
+/// Input of `apply-template`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyTemplateInput {
+    /// The template.
+    pub template_id: String,
+    /// The version to apply.
+    pub version: u32,
+    /// The new distribution's name.
+    pub name: String,
+    /// Fields replacing the template's.
+    pub overrides: DistributionSpec,
+    /// The id the distribution will have.
+    pub distribution_id: String,
+    /// Who asked.
+    pub request: crate::origin::RequestContext,
+}
+
 macro_rules! template_event {
     ($ty:ident, $detail_type:literal) => {
         impl EventDetail for $ty {

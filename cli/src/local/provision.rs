@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_sqs::types::QueueAttributeName;
 use cfm_aws::AwsContext;
 use cfm_aws::store::KIND_INDEX;
-use cfm_core::topology::{Topology, WorkerQueue, definition, fill_placeholders};
+use cfm_core::topology::{Topology, WorkerQueue, definition, fill_placeholders, machine_placeholder};
 use serde::{Deserialize, Serialize};
 
 /// A queue and its DLQ.
@@ -76,6 +76,9 @@ pub async fn provision(aws: &AwsContext, stack: &str) -> anyhow::Result<StackRes
         let filled = fill_placeholders(text, &placeholders).map_err(anyhow::Error::msg)?;
         let arn =
             put_state_machine(aws, &Topology::machine_name(stack, workflow), &filled, &states_role(stack)).await?;
+        if topology.references.contains(workflow) {
+            placeholders.insert(machine_placeholder(workflow), arn.clone());
+        }
         machines.insert(workflow.clone(), arn);
     }
     Ok(StackResources {

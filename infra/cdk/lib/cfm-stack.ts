@@ -16,7 +16,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { definitionText, familiesUsedBy, loadTopology, queuePlaceholder, WorkerQueue } from './topology';
+import { definitionText, familiesUsedBy, loadTopology, machinePlaceholder, pascal, queuePlaceholder, WorkerQueue } from './topology';
 
 export interface CfmStackProps extends StackProps {
   /** Directory holding `<bin>/bootstrap` for `cfm-worker` and `cfm-api` (cargo lambda's target/lambda). */
@@ -58,6 +58,7 @@ const FAMILY_ACTIONS: Record<string, { s3: string[]; cloudfront: string[]; acm: 
     acm: true,
   },
   Certificates: { s3: [], cloudfront: [], acm: true },
+  Templates: { s3: [], cloudfront: [], acm: false },
 };
 /** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
 export const UNSCOPABLE_ACTIONS = [
@@ -67,6 +68,7 @@ const FAMILY_LIST_ACTIONS: Record<string, string[]> = {
   Origins: ['cloudfront:ListOriginAccessControls'],
   Distributions: ['cloudfront:ListDistributions'],
   Certificates: ['acm:ListCertificates', 'acm:RequestCertificate'],
+  Templates: [],
 };
 
 export class CfmStack extends Stack {
@@ -133,7 +135,8 @@ export class CfmStack extends Stack {
         stateMachineName: `${this.stackName}-${workflow}`,
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: sfn.DefinitionBody.fromString(text),
-        definitionSubstitutions: substitutions,
+        // A copy: later workflows' references must not reach back into earlier definitions.
+        definitionSubstitutions: { ...substitutions },
         tracingEnabled: true,
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       });
@@ -142,6 +145,8 @@ export class CfmStack extends Stack {
         families.find((f) => f.decl.family === decl.family)!.queue.grantSendMessages(machine);
       }
       machines[workflow] = machine;
+      // Workflows listed after it may name this one (apply-template runs create-distribution).
+      if (topology.references.includes(workflow)) substitutions[machinePlaceholder(workflow)] = machine.stateMachineArn;
     }
 
     // --- worker Lambdas -------------------------------------------------------------------
@@ -171,6 +176,11 @@ export class CfmStack extends Stack {
       dlq.grantSendMessages(fn);
       for (const machine of Object.values(machines)) machine.grantTaskResponse(fn);
       this.grantFamilyActions(fn, decl.family);
+      if (decl.family === 'Templates') {
+        // apply-template's worker starts and watches create-distribution executions.
+        machines['create-distribution'].grantStartExecution(fn);
+        machines['create-distribution'].grantExecution(fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
+      }
       workers.push(fn);
     }
     const projector = worker('HistoryWorker', history.queue.queueUrl, history.dlq.queueUrl, { CFM_WORKER: 'history' });
@@ -307,11 +317,7 @@ export class CfmStack extends Stack {
     if (actions.s3.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.s3, resources: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'] }));
     const cloudfrontResources = family === 'Origins' ? [this.cloudfrontArn('origin-access-control/*')] : [this.cloudfrontArn('distribution/*')];
     if (actions.cloudfront.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.cloudfront, resources: cloudfrontResources }));
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: FAMILY_LIST_ACTIONS[family], resources: ['*'] }));
+    if (FAMILY_LIST_ACTIONS[family].length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: FAMILY_LIST_ACTIONS[family], resources: ['*'] }));
     if (actions.acm) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
   }
-}
-
-function pascal(name: string): string {
-  return name.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
 }

@@ -19,6 +19,7 @@ export interface Topology {
   stateMachines: string[];
   settings: Setting[];
   scheduled: Schedule[];
+  references: string[];
 }
 
 export const STATEMACHINES_DIR = path.resolve(__dirname, '../../../statemachines');
@@ -34,6 +35,16 @@ export function definitionText(workflow: string): string {
 /** The ASL placeholder naming a family's queue URL (as in workers/core/src/topology.rs). */
 export function queuePlaceholder(queue: WorkerQueue): string {
   return `${queue.family}QueueUrl`;
+}
+
+/** `create-distribution` → `CreateDistribution`. */
+export function pascal(name: string): string {
+  return name.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+}
+
+/** The placeholder naming a referenced workflow's ARN (as in workers/core/src/topology.rs). */
+export function machinePlaceholder(workflow: string): string {
+  return `${pascal(workflow)}MachineArn`;
 }
 
 /** The families whose queues a definition sends task messages to. */

@@ -43,11 +43,15 @@ async fn templates_version_apply_and_delete() {
     let first =
         t.api.send(Method::POST, &format!("/templates/{id}/apply"), Some(&apply), Some("apply-1")).await.unwrap();
     assert_eq!(first.status.as_u16(), 202, "{}", first.body);
+    assert_eq!(first.body["workflow"], "apply-template");
     let again =
         t.api.send(Method::POST, &format!("/templates/{id}/apply"), Some(&apply), Some("apply-1")).await.unwrap();
     assert_eq!(again.body["executionId"], first.body["executionId"]);
     let view = t.wait(first.body["executionId"].as_str().unwrap()).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    let child = view["output"]["child"]["executionId"].as_str().unwrap();
+    assert!(child.starts_with("create-distribution."), "apply-template ran create-distribution: {child}");
+    assert_eq!(t.api.get(&format!("/executions/{child}")).await.unwrap()["status"], "SUCCEEDED");
     assert_eq!(t.api.get("/distributions").await.unwrap()["count"], 1, "one distribution");
     let dist = first.body["resourceId"].as_str().unwrap();
     let record = t.api.get(&format!("/distributions/{dist}")).await.unwrap();

@@ -66,6 +66,13 @@ fn check_body(problems: &mut Problems, body: &TemplateBody) {
     }
 }
 
+/// The spec a template apply asks for: the version's spec, then every field set in `overrides`
+/// replaces the template's whole, then the distribution's `name`.
+pub fn applied_spec(version: &DistributionSpec, overrides: &DistributionSpec, name: &str) -> DistributionSpec {
+    let name = DistributionSpec { name: Some(name.to_owned()), ..Default::default() };
+    version.merged(overrides).merged(&name)
+}
+
 /// A template as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -79,6 +79,9 @@ pub struct Topology {
     /// Scheduled workflows.
     #[serde(default)]
     pub scheduled: Vec<Schedule>,
+    /// Workflows whose ARN later workflows may use, as `${<Workflow>MachineArn}`.
+    #[serde(default)]
+    pub references: Vec<String>,
 }
 
 impl Topology {
@@ -100,13 +103,27 @@ impl Topology {
     /// Every placeholder name the ASL may use.
     pub fn placeholder_names(&self) -> Vec<String> {
         let queues = self.worker_queues.iter().map(WorkerQueue::placeholder);
-        queues.chain(self.settings.iter().map(|s| s.name.clone())).collect()
+        let machines = self.references.iter().map(|w| machine_placeholder(w));
+        queues.chain(self.settings.iter().map(|s| s.name.clone())).chain(machines).collect()
     }
 
     /// The state machine's name within a stack.
     pub fn machine_name(stack: &str, workflow: &str) -> String {
         format!("{stack}-{workflow}")
     }
+}
+
+/// The placeholder naming a referenced workflow's state machine ARN: `create-distribution` →
+/// `CreateDistributionMachineArn`.
+pub fn machine_placeholder(workflow: &str) -> String {
+    let pascal: String = workflow
+        .split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect();
+    format!("{pascal}MachineArn")
 }
 
 /// The ASL text of `workflow`.

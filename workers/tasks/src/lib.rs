@@ -6,6 +6,7 @@ pub mod distributions;
 pub mod history;
 mod input;
 pub mod origins;
+pub mod templates;
 
 use cfm_aws::acm::Acm;
 use cfm_aws::cloudfront::CloudFront;
@@ -90,6 +91,9 @@ impl TaskHandler for Tasks {
             "MarkCertificateIssued" => certificates::issued(d, ctx, input).await,
             "RecordCertificateFailure" => certificates::failed(ctx, input).await,
             "CheckCertificateExpiry" => certificates::check_expiry(d, ctx, input).await,
+            "StartTemplateApply" => templates::start(d, ctx, input).await,
+            "CheckTemplateApply" => templates::check(d, input).await,
+            "FinalizeTemplateApply" => templates::finalize(ctx, input).await,
             other => Err(TaskError::new(ErrorName::Internal, format!("no handler for task '{other}'"))),
         }
     }

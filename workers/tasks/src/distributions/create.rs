@@ -11,7 +11,6 @@ use cfm_events::distribution::{
 };
 use cfm_events::envelope::stable_id;
 use cfm_events::origin::CaughtFailure;
-use cfm_events::template::TemplateApplied;
 use cfm_events::{ErrorName, TaskContext};
 use cfm_runtime::TaskOutput;
 use serde::Deserialize;
@@ -89,16 +88,7 @@ pub async fn record(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Task
         origin_id: record.origin_id().to_owned(),
         template: record.template.clone(),
     };
-    let mut output = TaskOutput::none().with_event(event(ctx, &input.request, &created));
-    if let Some(template) = &record.template {
-        let applied = TemplateApplied {
-            template_id: template.template_id.clone(),
-            version: template.version,
-            distribution_id: record.id.clone(),
-        };
-        output = output.with_event(event(ctx, &input.request, &applied));
-    }
-    Ok(output)
+    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &created)))
 }
 
 /// Marks the new distribution deployed and announces it.

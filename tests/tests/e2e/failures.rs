@@ -67,3 +67,24 @@ async fn throttling_is_retried_until_it_succeeds() {
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
     assert!(hits.load(Ordering::SeqCst) >= 2, "the throttling was injected");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oac_made_by_a_concurrent_delivery_is_found_not_duplicated() {
+    // The request reaches moto (which creates the OAC), then the answer is AWS's
+    // OriginAccessControlAlreadyExists, as when a parallel delivery of the task won the race.
+    let (t, hits) = stack_failing(FailOperation::cloudfront(
+        "CreateOriginAccessControl",
+        409,
+        "OriginAccessControlAlreadyExists",
+        1,
+    ))
+    .await;
+    let spec = json!({"name": "x", "bucketName": unique_bucket("oac-race"), "region": "eu-west-1"});
+    let (accepted, view) = t.run(Method::POST, "/origins", Some(&spec)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "the fault was injected");
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    let id = accepted["resourceId"].as_str().unwrap();
+    let oacs = t.oacs_named(&format!("cfm-{id}")).await;
+    assert_eq!(oacs.len(), 1);
+    assert_eq!(t.api.get(&format!("/origins/{id}")).await.unwrap()["oacId"], oacs[0].as_str());
+}

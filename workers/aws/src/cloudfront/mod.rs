@@ -68,16 +68,20 @@ impl CloudFront {
             .signing_protocol(OriginAccessControlSigningProtocols::Sigv4)
             .build()
             .map_err(|e| TaskError::new(ErrorName::Internal, e.to_string()))?;
-        let out = self
-            .client
-            .create_origin_access_control()
-            .origin_access_control_config(config)
-            .send()
-            .await
-            .map_err(aws("CreateOriginAccessControl"))?;
-        out.origin_access_control()
-            .map(|o| o.id().to_owned())
-            .ok_or_else(|| TaskError::new(ErrorName::Internal, "CreateOriginAccessControl returned no id"))
+        let created = self.client.create_origin_access_control().origin_access_control_config(config).send().await;
+        match created {
+            Ok(out) => out
+                .origin_access_control()
+                .map(|o| o.id().to_owned())
+                .ok_or_else(|| TaskError::new(ErrorName::Internal, "CreateOriginAccessControl returned no id")),
+            // Another delivery of this task made it meanwhile (OAC names are unique on AWS).
+            Err(err) if error_code(&err) == Some("OriginAccessControlAlreadyExists") => {
+                self.find_oac(&name).await?.ok_or_else(|| {
+                    TaskError::new(ErrorName::Transient, format!("OAC {name} exists but is not listed yet"))
+                })
+            }
+            Err(err) => Err(aws("CreateOriginAccessControl")(err)),
+        }
     }
 
     /// Deletes an OAC with a fresh ETag; a missing one counts as deleted.

@@ -2,8 +2,8 @@
 //!
 //! 1. `cargo fmt --check`
 //! 2. `cargo clippy --workspace --all-targets -- -D warnings`
-//! 3. `cargo test --workspace` (unit tests, the ASL lint, and the end-to-end tests, which start
-//!    the local cloud themselves)
+//! 3. `cargo build --bins` and `cargo test --workspace` (unit tests, the ASL lint, and the
+//!    end-to-end tests, which start the local cloud themselves)
 //! 4. `asl-validator` over every state machine (npm package, installed on first use)
 //! 5. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
 //!    synthesized definitions, cfn-lint on the template)
@@ -78,6 +78,8 @@ fn ensure_cfn_lint() -> anyhow::Result<PathBuf> {
 fn test() -> anyhow::Result<()> {
     run("cargo fmt --check", &mut cargo(&["fmt", "--all", "--check"]))?;
     run("cargo clippy -D warnings", &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The CLI's end-to-end test runs the real `cfm` binary, which `cargo test` alone may not link.
+    run("cargo build --bins", &mut cargo(&["build", "--workspace", "--bins"]))?;
     run("cargo test", &mut cargo(&["test", "--workspace"]))?;
 
     let validator = root().join("tools/asl-validator");

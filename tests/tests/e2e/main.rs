@@ -4,6 +4,7 @@
 mod auth;
 mod bad_input;
 mod certificates;
+mod cli;
 mod delivery;
 mod distribution_faults;
 mod distribution_input;

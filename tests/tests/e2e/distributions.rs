@@ -186,3 +186,39 @@ async fn reconcile_reports_changes_made_outside_cfm() {
     // reported once, not on every run
     assert_eq!(t.reconcile().await["output"]["reconciled"]["events"], 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bucket_policy_edits_wait_for_each_other() {
+    let t = TestStack::default().await;
+    let origin = t.origin("eu-west-2").await;
+    let (bucket, _, _) = origin_bucket(&t, &origin).await;
+    // Another workflow is editing this bucket's policy.
+    let store = cfm_aws::store::Store::new(&t.aws, &t.stack.resources().table);
+    let lease = format!("bucket-policy/{bucket}");
+    store.lock(&lease, "dist-someone-else", 60).await.unwrap();
+    let accepted = t
+        .api
+        .send(Method::POST, "/distributions", Some(&json!({"name": "waits", "originId": origin})), None)
+        .await
+        .unwrap()
+        .ok()
+        .unwrap();
+    let execution = accepted["executionId"].as_str().unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(
+        t.api.get(&format!("/executions/{execution}")).await.unwrap()["status"],
+        "RUNNING",
+        "it waits for the lease"
+    );
+    store.unlock(&lease, "dist-someone-else").await.unwrap();
+    let view = t.wait(execution).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    let history =
+        t.aws.sfn().get_execution_history().execution_arn(view["executionArn"].as_str().unwrap()).send().await.unwrap();
+    let retried = history
+        .events()
+        .iter()
+        .filter_map(|e| e.task_failed_event_details())
+        .any(|d| d.error() == Some("cfm.Transient"));
+    assert!(retried, "GrantOriginAccess was retried while the lease was held");
+}

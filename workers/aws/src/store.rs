@@ -435,6 +435,53 @@ impl Store {
         out.items().iter().map(doc).collect()
     }
 
+    /// Takes the lease `name` for `owner` for `ttl_seconds`. The same owner may take it again
+    /// (a redelivered task); anyone else gets a retryable error until it is released or expires.
+    pub async fn lock(&self, name: &str, owner: &str, ttl_seconds: i64) -> Result<(), TaskError> {
+        let now = chrono::Utc::now().timestamp();
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("LOCK#{name}")))
+            .item("sk", s("LOCK"))
+            .item("owner", s(owner))
+            .item("expiresAt", AttributeValue::N((now + ttl_seconds).to_string()))
+            .condition_expression("attribute_not_exists(pk) OR expiresAt < :now OR #o = :me")
+            .expression_attribute_names("#o", "owner")
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .expression_attribute_values(":me", s(owner))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(TaskError::new(ErrorName::Transient, format!("{name} is held by another workflow; will retry")))
+            }
+            Err(err) => Err(aws("PutItem")(err)),
+        }
+    }
+
+    /// Releases the lease `name` if `owner` holds it.
+    pub async fn unlock(&self, name: &str, owner: &str) -> Result<(), TaskError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("LOCK#{name}")))
+            .key("sk", s("LOCK"))
+            .condition_expression("#o = :me")
+            .expression_attribute_names("#o", "owner")
+            .expression_attribute_values(":me", s(owner))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(err) => Err(aws("DeleteItem")(err)),
+        }
+    }
+
     /// Stores a small value under `key` (markers that make a side effect happen once).
     pub async fn remember(&self, key: &str, value: &str) -> Result<(), TaskError> {
         self.client

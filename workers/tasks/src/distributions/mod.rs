@@ -43,11 +43,10 @@ async fn grant_origin_access(
     distribution_id: &str,
     arn: &str,
 ) -> Result<(), TaskError> {
-    let bucket = OriginBucket::new(&deps.aws, &origin.bucket_name, &origin.region);
-    let current = bucket.policy().await?;
-    let policy = bucket_policy::grant(current.as_deref(), &origin.bucket_name, distribution_id, arn)
-        .map_err(|e| TaskError::new(ErrorName::Internal, e))?;
-    bucket.set_policy(Some(&policy)).await?;
+    edit_bucket_policy(deps, origin, distribution_id, |current| {
+        bucket_policy::grant(current, &origin.bucket_name, distribution_id, arn).map(|p| Some(Some(p)))
+    })
+    .await?;
     deps.store
         .update::<OriginRecord, _>(&origin.id, &now(), |r| {
             if !r.distributions.iter().any(|d| d == distribution_id) {
@@ -64,12 +63,13 @@ async fn revoke_origin_access(deps: &Deps, origin_id: &str, distribution_id: &st
     let Some(origin) = deps.store.get::<OriginRecord>(origin_id).await? else { return Ok(()) };
     let bucket = OriginBucket::new(&deps.aws, &origin.bucket_name, &origin.region);
     if bucket.owner().await? != cfm_aws::s3::BucketOwner::Missing {
-        let current = bucket.policy().await?;
-        if current.as_deref().is_some_and(|p| bucket_policy::has_grant(p, distribution_id)) {
-            let policy = bucket_policy::revoke(current.as_deref(), distribution_id)
-                .map_err(|e| TaskError::new(ErrorName::Internal, e))?;
-            bucket.set_policy(policy.as_deref()).await?;
-        }
+        edit_bucket_policy(deps, &origin, distribution_id, |current| match current {
+            Some(p) if bucket_policy::has_grant(p, distribution_id) => {
+                bucket_policy::revoke(current, distribution_id).map(Some)
+            }
+            _ => Ok(None),
+        })
+        .await?;
     }
     deps.store
         .update::<OriginRecord, _>(origin_id, &now(), |r| {
@@ -78,6 +78,34 @@ async fn revoke_origin_access(deps: &Deps, origin_id: &str, distribution_id: &st
         })
         .await?;
     Ok(())
+}
+
+/// How long a workflow may hold a bucket policy while editing it.
+const POLICY_LEASE_SECONDS: i64 = 60;
+
+/// Edits an origin's bucket policy under a lease: S3 has no compare-and-swap on policies, so two
+/// workflows editing one bucket at once would otherwise lose each other's statements. `edit`
+/// gets the current policy and returns `None` (no change), `Some(None)` (delete the policy) or
+/// `Some(Some(policy))`. A lease held by another distribution's workflow is a retryable error.
+async fn edit_bucket_policy(
+    deps: &Deps,
+    origin: &OriginRecord,
+    distribution_id: &str,
+    edit: impl FnOnce(Option<&str>) -> Result<Option<Option<String>>, String>,
+) -> Result<(), TaskError> {
+    let lease = format!("bucket-policy/{}", origin.bucket_name);
+    deps.store.lock(&lease, distribution_id, POLICY_LEASE_SECONDS).await?;
+    let bucket = OriginBucket::new(&deps.aws, &origin.bucket_name, &origin.region);
+    let result = async {
+        let current = bucket.policy().await?;
+        match edit(current.as_deref()).map_err(|e| TaskError::new(ErrorName::Internal, e))? {
+            Some(policy) => bucket.set_policy(policy.as_deref()).await,
+            None => Ok(()),
+        }
+    }
+    .await;
+    deps.store.unlock(&lease, distribution_id).await?;
+    result
 }
 
 /// Records a failed change on the record: a `busy` status goes back to what CloudFront shows

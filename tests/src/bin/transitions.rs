@@ -4,6 +4,7 @@
 //! docs/benchmarks.md. Run: `cargo run -p cfm-e2e --bin transitions`.
 
 use cfm_e2e::{TestStack, unique_bucket};
+use cfm_tasks::distributions::poll::Poll;
 use reqwest::Method;
 use serde_json::json;
 
@@ -44,13 +45,14 @@ async fn transitions(t: &TestStack, execution_id: &str) -> (usize, usize) {
     }
 }
 
-/// Polls a 15-minute deployment needs with a 30 s base (the AWS setting).
+/// Polls a 15-minute deployment needs with a 30 s base (the AWS setting), using the workers'
+/// own backoff.
 fn polls_for_15_minutes() -> usize {
-    let (mut waited, mut seconds, mut polls) = (0u64, 30u64, 0usize);
+    let (mut poll, mut waited, mut polls) = (Poll { base: 30, seconds: 30, attempt: 0, done: false }, 0, 0);
     while waited < 15 * 60 {
-        waited += seconds;
+        waited += poll.seconds;
+        poll = poll.next(false).expect("within the polling budget");
         polls += 1;
-        seconds = (seconds * 2).min(300);
     }
     polls
 }

@@ -119,3 +119,45 @@ fn cloudfront_error(code: &str) -> String {
         "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>test</RequestId></ErrorResponse>"
     )
 }
+
+/// Counts the calls of one operation and changes nothing (to observe, e.g., heartbeats).
+#[derive(Debug, Default)]
+pub struct CountOperation {
+    operation: &'static str,
+    calls: Arc<AtomicUsize>,
+}
+
+impl CountOperation {
+    /// Counts `operation`.
+    pub fn new(operation: &'static str) -> Self {
+        Self { operation, calls: Arc::default() }
+    }
+
+    /// The count so far (read it before `shared`).
+    pub fn counter(&self) -> Arc<AtomicUsize> {
+        self.calls.clone()
+    }
+
+    /// As an interceptor.
+    pub fn shared(self) -> SharedInterceptor {
+        SharedInterceptor::new(self)
+    }
+}
+
+impl Intercept for CountOperation {
+    fn name(&self) -> &'static str {
+        "CountOperation"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if cfg.load::<Metadata>().map(Metadata::name) == Some(self.operation) {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 use cfm::local::StackOptions;
 use cfm_e2e::{TestStack, unique_bucket};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_task_delivered_twice_creates_one_bucket_and_one_oac() {
@@ -184,4 +184,73 @@ async fn the_lambda_driver_reports_only_messages_to_retry() {
     let response = handle_batch(broken, settler, batch).await;
     let ids: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(ids, ["good"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provisioning_again_changes_nothing() {
+    let t = TestStack::default().await;
+    let first = t.stack.resources().clone();
+    let again = cfm::local::provision(&t.aws, &first.stack).await.expect("provisioning twice works");
+    assert_eq!(again, first, "same queues, bus, table and state machines");
+    // and the stack still works on the re-applied definitions
+    let spec = json!({"name": "after", "bucketName": unique_bucket("reprov"), "region": "us-east-1"});
+    let (_, view) = t.run(Method::POST, "/origins", Some(&spec)).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+}
+
+/// A task that takes longer than the heartbeat interval.
+struct Slow;
+
+impl cfm_runtime::TaskHandler for Slow {
+    async fn run(
+        &self,
+        _ctx: &cfm_events::TaskContext,
+        _input: serde_json::Value,
+    ) -> Result<cfm_runtime::TaskOutput, cfm_aws::TaskError> {
+        tokio::time::sleep(Duration::from_millis(2600)).await;
+        Ok(cfm_runtime::TaskOutput::none())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_tasks_heartbeat_and_still_answer() {
+    use cfm_runtime::{MessageHandler, Settle, TaskWorker};
+
+    let t = TestStack::start(StackOptions { paused_workers: true, ..Default::default() }).await;
+    let spec = json!({"name": "x", "bucketName": unique_bucket("beat"), "region": "us-east-1"});
+    let accepted = t.api.send(Method::POST, "/origins", Some(&spec), None).await.unwrap().ok().unwrap();
+    let queue = &t.stack.resources().worker_queues.iter().find(|q| q.family == "Origins").unwrap().url;
+    let sqs = t.aws.sqs();
+    let message = loop {
+        let got = sqs.receive_message().queue_url(queue).wait_time_seconds(1).send().await.unwrap();
+        if let Some(m) = got.messages().first() {
+            break m.clone();
+        }
+    };
+    let counter = cfm_e2e::faults::CountOperation::new("SendTaskHeartbeat");
+    let beats = counter.counter();
+    let aws = t.aws.clone().with_interceptor(counter.shared());
+    let worker = TaskWorker::new(
+        Slow,
+        cfm_aws::sfn::StepFunctions::new(&aws),
+        cfm_aws::events::EventPublisher::new(&aws, &t.stack.resources().event_bus),
+        Duration::from_millis(500),
+    );
+    assert_eq!(worker.handle(message.body().unwrap()).await, Settle::Ack);
+    assert!(
+        beats.load(std::sync::atomic::Ordering::SeqCst) >= 4,
+        "heartbeats sent: {}",
+        beats.load(std::sync::atomic::Ordering::SeqCst)
+    );
+    // the answer got through: the execution moves on to the next task
+    let path = format!("/executions/{}", accepted["executionId"].as_str().unwrap());
+    let mut state = Value::Null;
+    for _ in 0..50 {
+        state = t.api.get(&path).await.unwrap()["currentState"].clone();
+        if state == "CreateBucket" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(state, "CreateBucket");
 }

@@ -184,7 +184,7 @@ impl StepFunctions {
             .get_execution_history()
             .execution_arn(arn)
             .reverse_order(true)
-            .max_results(25)
+            .max_results(1000)
             .send()
             .await
             .map_err(aws("GetExecutionHistory"))?;
@@ -203,7 +203,12 @@ impl StepFunctions {
     }
 }
 
-/// The most recently entered state, from newest-first history events.
+/// The most recently entered state: the entered event with the highest id (the local cloud
+/// ignores `reverseOrder`, so the order of `events` is not relied on).
 fn current_state(events: &[HistoryEvent]) -> Option<String> {
-    events.iter().find_map(|e| e.state_entered_event_details().map(|d| d.name().to_owned()))
+    events
+        .iter()
+        .filter_map(|e| e.state_entered_event_details().map(|d| (e.id(), d.name())))
+        .max_by_key(|(id, _)| *id)
+        .map(|(_, name)| name.to_owned())
 }

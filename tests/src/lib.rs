@@ -66,9 +66,14 @@ impl TestStack {
             .expect("execution can be read")
     }
 
+    /// Starts a mutation; returns the 202 body.
+    pub async fn accept(&self, method: Method, path: &str, body: Option<&Value>) -> Value {
+        self.api.send(method, path, body, None).await.unwrap().ok().expect("202 Accepted")
+    }
+
     /// Starts a mutation and waits for it; returns (202 body, final execution view).
     pub async fn run(&self, method: Method, path: &str, body: Option<&Value>) -> (Value, Value) {
-        let accepted = self.api.send(method, path, body, None).await.unwrap().ok().expect("202 Accepted");
+        let accepted = self.accept(method, path, body).await;
         let view = self.wait(accepted["executionId"].as_str().unwrap()).await;
         (accepted, view)
     }

@@ -62,39 +62,21 @@ async fn main() {
     let t = TestStack::default().await;
     let mut rows = Vec::new();
     let spec = json!({"name": "bench", "bucketName": unique_bucket("bench"), "region": "eu-west-1"});
-    let accepted = t.api.send(Method::POST, "/origins", Some(&spec), None).await.unwrap().ok().unwrap();
+    let accepted = t.accept(Method::POST, "/origins", Some(&spec)).await;
     rows.push(("create-origin", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
     let origin = accepted["resourceId"].as_str().unwrap().to_owned();
 
-    let accepted = t
-        .api
-        .send(Method::POST, "/distributions", Some(&json!({"name": "bench", "originId": origin})), None)
-        .await
-        .unwrap()
-        .ok()
-        .unwrap();
+    let accepted = t.accept(Method::POST, "/distributions", Some(&json!({"name": "bench", "originId": origin}))).await;
     rows.push(("create-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, true));
     let id = accepted["resourceId"].as_str().unwrap().to_owned();
     let body = json!({"paths": ["/index.html"]});
-    let accepted = t
-        .api
-        .send(Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body), None)
-        .await
-        .unwrap()
-        .ok()
-        .unwrap();
+    let accepted = t.accept(Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body)).await;
     rows.push(("invalidate-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
-    let accepted = t
-        .api
-        .send(Method::PUT, &format!("/distributions/{id}"), Some(&json!({"comment": "x"})), None)
-        .await
-        .unwrap()
-        .ok()
-        .unwrap();
+    let accepted = t.accept(Method::PUT, &format!("/distributions/{id}"), Some(&json!({"comment": "x"}))).await;
     rows.push(("update-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, true));
-    let accepted = t.api.send(Method::DELETE, &format!("/distributions/{id}"), None, None).await.unwrap().ok().unwrap();
+    let accepted = t.accept(Method::DELETE, &format!("/distributions/{id}"), None).await;
     rows.push(("delete-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, true));
-    let accepted = t.api.send(Method::DELETE, &format!("/origins/{origin}"), None, None).await.unwrap().ok().unwrap();
+    let accepted = t.accept(Method::DELETE, &format!("/origins/{origin}"), None).await;
     rows.push(("delete-origin", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
 
     let aws_polls = polls_for_15_minutes();

@@ -13,7 +13,7 @@ async fn every_task_delivered_twice_creates_one_bucket_and_one_oac() {
     let t = TestStack::start(StackOptions { paused_workers: true, ..Default::default() }).await;
     let bucket = unique_bucket("twice");
     let spec = json!({"name": "x", "bucketName": bucket, "region": "eu-north-1"});
-    let accepted = t.api.send(Method::POST, "/origins", Some(&spec), None).await.unwrap().ok().unwrap();
+    let accepted = t.accept(Method::POST, "/origins", Some(&spec)).await;
     let execution = accepted["executionId"].as_str().unwrap();
     let id = accepted["resourceId"].as_str().unwrap();
 
@@ -66,31 +66,19 @@ async fn deliver_twice(t: &TestStack, family: &str, execution: &str) -> usize {
 async fn every_distribution_task_delivered_twice_makes_one_distribution_and_one_invalidation() {
     let t = TestStack::start(StackOptions { paused_workers: true, ..Default::default() }).await;
     let spec = json!({"name": "x", "bucketName": unique_bucket("twice-d"), "region": "us-east-1"});
-    let accepted = t.api.send(Method::POST, "/origins", Some(&spec), None).await.unwrap().ok().unwrap();
+    let accepted = t.accept(Method::POST, "/origins", Some(&spec)).await;
     deliver_twice(&t, "Origins", accepted["executionId"].as_str().unwrap()).await;
     let origin = accepted["resourceId"].as_str().unwrap();
     let (_, _, domain) = crate::distributions::origin_bucket(&t, origin).await;
 
-    let accepted = t
-        .api
-        .send(Method::POST, "/distributions", Some(&json!({"name": "d", "originId": origin})), None)
-        .await
-        .unwrap()
-        .ok()
-        .unwrap();
+    let accepted = t.accept(Method::POST, "/distributions", Some(&json!({"name": "d", "originId": origin}))).await;
     let delivered = deliver_twice(&t, "Distributions", accepted["executionId"].as_str().unwrap()).await;
     assert!(delivered >= 6, "{delivered}");
     let id = accepted["resourceId"].as_str().unwrap();
     assert_eq!(crate::distributions::serving(&t, &domain).await.len(), 1, "one distribution");
 
     let body = json!({"paths": ["/index.html"]});
-    let accepted = t
-        .api
-        .send(Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body), None)
-        .await
-        .unwrap()
-        .ok()
-        .unwrap();
+    let accepted = t.accept(Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body)).await;
     deliver_twice(&t, "Distributions", accepted["executionId"].as_str().unwrap()).await;
     let cf_id = t.api.get(&format!("/distributions/{id}")).await.unwrap()["cloudfrontId"].as_str().unwrap().to_owned();
     let invalidations = t.aws.cloudfront().list_invalidations().distribution_id(&cf_id).send().await.unwrap();
@@ -218,7 +206,7 @@ async fn long_tasks_heartbeat_and_still_answer() {
 
     let t = TestStack::start(StackOptions { paused_workers: true, ..Default::default() }).await;
     let spec = json!({"name": "x", "bucketName": unique_bucket("beat"), "region": "us-east-1"});
-    let accepted = t.api.send(Method::POST, "/origins", Some(&spec), None).await.unwrap().ok().unwrap();
+    let accepted = t.accept(Method::POST, "/origins", Some(&spec)).await;
     let queue = &t.stack.resources().worker_queues.iter().find(|q| q.family == "Origins").unwrap().url;
     let sqs = t.aws.sqs();
     let message = loop {

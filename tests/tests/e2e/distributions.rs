@@ -196,13 +196,7 @@ async fn bucket_policy_edits_wait_for_each_other() {
     let store = cfm_aws::store::Store::new(&t.aws, &t.stack.resources().table);
     let lease = format!("bucket-policy/{bucket}");
     store.lock(&lease, "dist-someone-else", 60).await.unwrap();
-    let accepted = t
-        .api
-        .send(Method::POST, "/distributions", Some(&json!({"name": "waits", "originId": origin})), None)
-        .await
-        .unwrap()
-        .ok()
-        .unwrap();
+    let accepted = t.accept(Method::POST, "/distributions", Some(&json!({"name": "waits", "originId": origin}))).await;
     let execution = accepted["executionId"].as_str().unwrap();
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
     assert_eq!(

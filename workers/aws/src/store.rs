@@ -293,16 +293,22 @@ impl Store {
 
     /// Frees a bucket name claimed by `origin_id` (after a failed create).
     pub async fn release_claim(&self, bucket: &str, origin_id: &str) -> Result<(), TaskError> {
-        let result = self
+        let condition = self
             .client
             .delete_item()
-            .table_name(&self.table)
             .set_key(Some(claim_key(bucket)))
             .condition_expression("attribute_not_exists(pk) OR originId = :id")
-            .expression_attribute_values(":id", s(origin_id))
-            .send()
-            .await;
-        match result {
+            .expression_attribute_values(":id", s(origin_id));
+        self.delete_if_ours(condition).await
+    }
+
+    /// Runs a conditional delete; a failed condition means the item is not ours (any more),
+    /// which is fine.
+    async fn delete_if_ours(
+        &self,
+        request: aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder,
+    ) -> Result<(), TaskError> {
+        match request.table_name(&self.table).send().await {
             Ok(_) => Ok(()),
             Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
             Err(err) => Err(aws("DeleteItem")(err)),
@@ -464,22 +470,15 @@ impl Store {
 
     /// Releases the lease `name` if `owner` holds it.
     pub async fn unlock(&self, name: &str, owner: &str) -> Result<(), TaskError> {
-        let result = self
+        let request = self
             .client
             .delete_item()
-            .table_name(&self.table)
             .key("pk", s(format!("LOCK#{name}")))
             .key("sk", s("LOCK"))
             .condition_expression("#o = :me")
             .expression_attribute_names("#o", "owner")
-            .expression_attribute_values(":me", s(owner))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
-            Err(err) => Err(aws("DeleteItem")(err)),
-        }
+            .expression_attribute_values(":me", s(owner));
+        self.delete_if_ours(request).await
     }
 
     /// Stores a small value under `key` (markers that make a side effect happen once).

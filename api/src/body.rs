@@ -1,13 +1,41 @@
-//! Request decoding that answers in the API's error shape: JSON bodies, the
+//! Request decoding that answers in the API's error shape: JSON bodies (bounded), the
 //! `Idempotency-Key` header and pagination parameters.
 
-use axum::http::HeaderMap;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode};
 use cfm_core::Problems;
 use cfm_core::ids::valid_idempotency_key;
+use cfm_core::problems::excerpt;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+
+/// The largest body the API reads. A workflow's input (at most 256 KiB in Step Functions)
+/// carries the body plus ids and the request context, so bodies stop well short of that.
+pub(crate) const MAX_BODY_BYTES: usize = 240 * 1024;
+
+/// A request body of at most [`MAX_BODY_BYTES`]; a larger one is a 413 before anything parses it.
+pub(crate) struct Body(pub(crate) Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let declared = request.headers().get(axum::http::header::CONTENT_LENGTH);
+        if declared.and_then(|v| v.to_str().ok()?.parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES) {
+            return Err(ApiError::TooLarge(MAX_BODY_BYTES));
+        }
+        match Bytes::from_request(request, state).await {
+            Ok(bytes) => Ok(Body(bytes)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::TooLarge(MAX_BODY_BYTES))
+            }
+            Err(rejection) => Err(ApiError::invalid("body", rejection.body_text())),
+        }
+    }
+}
 
 /// Largest page a list returns.
 pub(crate) const MAX_LIMIT: i32 = 100;
@@ -20,15 +48,19 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     }
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| {
         let message = err.to_string();
-        ApiError::invalid("body", format!("not valid JSON: {}", message.split(" at line ").next().unwrap_or_default()))
+        ApiError::invalid(
+            "body",
+            format!("not valid JSON: {}", excerpt(message.split(" at line ").next().unwrap_or_default())),
+        )
     })?;
     if !value.is_object() {
         return Err(ApiError::invalid("body", "must be a JSON object"));
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
-        let path = err.path().to_string();
+        let path = excerpt(&err.path().to_string());
         let message = err.into_inner().to_string();
-        let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+        // serde quotes the offending value; keep the message short whatever the value's size.
+        let message = excerpt(message.split(" at line ").next().unwrap_or_default());
         let named = ["missing field `", "unknown field `"]
             .iter()
             .find_map(|p| message.strip_prefix(p))

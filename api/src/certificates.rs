@@ -2,20 +2,20 @@
 //! facts and the distributions using it, and request one through `request-certificate`.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use cfm_aws::acm::{Certificate, STATUSES};
 use cfm_core::Problems;
-use cfm_core::distribution::{check_certificate_arn, is_hostname};
+use cfm_core::distribution::{check_certificate_arn, is_hostname, within};
 use cfm_core::distribution_record::DistributionRecord;
+use cfm_core::problems::quoted;
 use cfm_events::certificate::{CertificateRequest, RequestCertificateInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
-use crate::body::{checked, decode, idempotency_key};
+use crate::body::{Body, checked, decode, idempotency_key};
 use crate::error::ApiError;
 use crate::executions::Start;
 use crate::state::AppState;
@@ -94,7 +94,7 @@ pub(crate) async fn request(
     State(state): State<AppState>,
     principal: Principal,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let key = idempotency_key(&headers)?;
@@ -104,26 +104,24 @@ pub(crate) async fn request(
     problems.check(
         !certificate.domain_name.is_empty() && !is_hostname(&certificate.domain_name),
         "domainName",
-        format!("'{}' is not a valid lowercase domain name", certificate.domain_name),
+        format!("{} is not a valid lowercase domain name", quoted(&certificate.domain_name)),
     );
-    problems.check(
-        certificate.subject_alternative_names.len() + 1 > MAX_NAMES,
-        "subjectAlternativeNames",
-        format!("at most {} names", MAX_NAMES - 1),
-    );
-    for (i, name) in certificate.subject_alternative_names.iter().enumerate() {
-        problems.check(
-            !is_hostname(name),
-            format!("subjectAlternativeNames[{i}]"),
-            format!("'{name}' is not a valid lowercase domain name"),
-        );
+    let names = &certificate.subject_alternative_names;
+    if within(&mut problems, "subjectAlternativeNames", names.len(), MAX_NAMES - 1) {
+        for (i, name) in names.iter().enumerate() {
+            problems.check(
+                !is_hostname(name),
+                format!("subjectAlternativeNames[{i}]"),
+                format!("{} is not a valid lowercase domain name", quoted(name)),
+            );
+        }
     }
     checked(problems.into_result(()))?;
     // Execution names allow neither '*' nor more than 80 characters.
     let subject = certificate.domain_name.replace('*', "wildcard");
     let start = Start::new("request-certificate", &subject, key.as_deref(), &principal, &headers, |request| {
         RequestCertificateInput { certificate: certificate.clone(), request }
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }

@@ -2,16 +2,13 @@
 //! delete, invalidate.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use cfm_aws::TaskError;
 use cfm_aws::preflight::{check_certificate, origin_target};
 use cfm_core::distribution::{validate_create, validate_patch, validate_paths};
 use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
 use cfm_core::ids;
-use cfm_events::ErrorName;
 use cfm_events::distribution::{
     CreateDistributionInput, DistributionInput, DistributionSpec, InvalidateInput, UpdateDistributionInput,
 };
@@ -19,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
-use crate::body::{PageQuery, checked, decode, idempotency_key};
+use crate::body::{Body, PageQuery, checked, decode, idempotency_key};
 use crate::error::ApiError;
 use crate::executions::Start;
 use crate::records::{require, view};
@@ -29,20 +26,12 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// A failed cross-resource check as an answer naming `field`.
-fn on_field(field: &str) -> impl Fn(TaskError) -> ApiError + '_ {
-    move |err| match err.name {
-        ErrorName::Validation => ApiError::invalid(field, err.cause),
-        _ => err.into(),
-    }
-}
-
 /// The origin and certificate checks, each answer naming its field.
 pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Result<(), ApiError> {
     origin_target(&state.aws, &state.store, spec.origin_id.as_deref().unwrap_or_default())
         .await
-        .map_err(on_field("originId"))?;
-    check_certificate(&state.acm, spec).await.map_err(on_field("certificateArn"))?;
+        .map_err(ApiError::naming("originId"))?;
+    check_certificate(&state.acm, spec, state.account()).await.map_err(ApiError::naming("certificateArn"))?;
     Ok(())
 }
 
@@ -51,7 +40,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let spec: DistributionSpec = decode(&body)?;
@@ -60,7 +49,7 @@ pub(crate) async fn create(
     let id = ids::distribution_id(key.as_deref());
     let start = Start::new("create-distribution", &id, key.as_deref(), &principal, &headers, |request| {
         CreateDistributionInput { distribution_id: id.clone(), spec: spec.clone(), template: None, request }
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
@@ -100,7 +89,11 @@ pub(crate) async fn list(
             ApiError::invalid("status", "must be one of CREATING, IN_PROGRESS, DEPLOYED, UPDATING, DELETING, FAILED")
         })?),
     };
-    let page = state.store.list::<DistributionRecord>(limit, token, status.map(DistributionStatus::as_str)).await?;
+    let page = state
+        .store
+        .list::<DistributionRecord>(limit, token, status.map(DistributionStatus::as_str))
+        .await
+        .map_err(ApiError::naming("nextToken"))?;
     let items: Vec<Value> = page.items.iter().map(view).collect();
     Ok(Json(json!({"distributions": items, "count": items.len(), "nextToken": page.next_token})).into_response())
 }
@@ -160,7 +153,7 @@ pub(crate) async fn update(
     principal: Principal,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let key = idempotency_key(&headers)?;
@@ -168,7 +161,7 @@ pub(crate) async fn update(
     checked(validate_patch(&patch))?;
     let start = Start::new("update-distribution", &id, key.as_deref(), &principal, &headers, |request| {
         UpdateDistributionInput { distribution_id: id.clone(), patch: patch.clone(), request }
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
@@ -176,7 +169,7 @@ pub(crate) async fn update(
     refuse_busy(&record)?;
     let merged = record.spec.merged(&patch);
     checked(validate_create(&merged))?;
-    check_certificate(&state.acm, &merged).await.map_err(on_field("certificateArn"))?;
+    check_certificate(&state.acm, &merged, state.account()).await.map_err(ApiError::naming("certificateArn"))?;
     state.start(&start).await
 }
 
@@ -191,7 +184,7 @@ pub(crate) async fn delete(
     let key = idempotency_key(&headers)?;
     let start = Start::new("delete-distribution", &id, key.as_deref(), &principal, &headers, |request| {
         DistributionInput { distribution_id: id.clone(), request }
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
@@ -219,7 +212,7 @@ pub(crate) async fn invalidate(
     principal: Principal,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let key = idempotency_key(&headers)?;
@@ -227,7 +220,7 @@ pub(crate) async fn invalidate(
     checked(validate_paths(&body.paths))?;
     let start = Start::new("invalidate-distribution", &id, key.as_deref(), &principal, &headers, |request| {
         InvalidateInput { distribution_id: id.clone(), paths: body.paths, request }
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }

@@ -27,6 +27,9 @@ pub enum ApiError {
     /// 409: the resource's state forbids it now.
     #[error("{0}")]
     Conflict(String),
+    /// 413: the body is larger than a workflow can carry.
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(usize),
     /// 422: well-formed but cannot be done (e.g. an Idempotency-Key reused for another request).
     #[error("{0}")]
     Unprocessable(String),
@@ -60,13 +63,21 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "Forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "NotFound"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
+            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge"),
             ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable"),
             ApiError::Upstream(err) if err.is_retryable() => (StatusCode::SERVICE_UNAVAILABLE, "Unavailable"),
             ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "UpstreamFailure"),
         };
         let body = match &self {
             ApiError::Invalid(problems) => {
-                json!({"error": code, "message": "the request is invalid", "problems": problems})
+                let message = match problems.total() - problems.list().len() {
+                    0 => "the request is invalid".to_owned(),
+                    more => format!(
+                        "the request is invalid; the first {} problems are listed, {more} more were found",
+                        problems.list().len()
+                    ),
+                };
+                json!({"error": code, "message": message, "problems": problems.list(), "problemCount": problems.total()})
             }
             ApiError::Upstream(err) => {
                 tracing::error!(error = %err, "AWS call failed while serving a request");
@@ -85,6 +96,15 @@ impl IntoResponse for ApiError {
 }
 
 impl ApiError {
+    /// Turns a task error into an answer, naming `field` when it is a validation failure (a
+    /// check of that field against other resources, or a token that fails its check).
+    pub fn naming(field: &str) -> impl Fn(TaskError) -> ApiError + '_ {
+        move |err| match err.name {
+            ErrorName::Validation => ApiError::invalid(field, err.cause),
+            _ => err.into(),
+        }
+    }
+
     /// A 400 naming one field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         let mut problems = Problems::new();

@@ -11,8 +11,12 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
+use crate::body::MAX_BODY_BYTES;
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// Step Functions' limit on an execution's input.
+const MAX_INPUT_BYTES: usize = 256 * 1024;
 
 /// A workflow to start on behalf of a request.
 pub(crate) struct Start {
@@ -28,7 +32,8 @@ pub(crate) struct Start {
 
 impl Start {
     /// Names the execution of `workflow` on `resource_id` (from the `Idempotency-Key`, so a retry
-    /// names the same one) and builds its input around the request context.
+    /// names the same one) and builds its input around the request context. An input larger
+    /// than Step Functions accepts is a 413.
     pub(crate) fn new<T: Serialize>(
         workflow: &'static str,
         resource_id: &str,
@@ -36,10 +41,13 @@ impl Start {
         principal: &Principal,
         headers: &HeaderMap,
         input: impl FnOnce(RequestContext) -> T,
-    ) -> Self {
+    ) -> Result<Self, ApiError> {
         let name = ids::execution_name(workflow, resource_id, key);
         let input = serde_json::to_value(input(request_context(principal, headers, &name))).unwrap_or_default();
-        Self { workflow, name, resource_id: resource_id.to_owned(), input }
+        if input.to_string().len() > MAX_INPUT_BYTES {
+            return Err(ApiError::TooLarge(MAX_BODY_BYTES));
+        }
+        Ok(Self { workflow, name, resource_id: resource_id.to_owned(), input })
     }
 }
 

@@ -19,7 +19,7 @@ pub(crate) async fn history<T: Stored + Send>(
     Query(page): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let (limit, token) = page.parse()?;
-    let page = state.store.history(&id, limit, token).await?;
+    let page = state.store.history(&id, limit, token).await.map_err(ApiError::naming("nextToken"))?;
     if page.items.is_empty() && token.is_none() && state.store.get::<T>(&id).await?.is_none() {
         return Err(ApiError::NotFound(format!("{} '{id}' has no history", T::NOUN)));
     }
@@ -34,6 +34,6 @@ pub(crate) async fn certificate_history(
     Query(page): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let (limit, token) = page.parse()?;
-    let page = state.store.history(&arn, limit, token).await?;
+    let page = state.store.history(&arn, limit, token).await.map_err(ApiError::naming("nextToken"))?;
     Ok(Json(json!({"events": page.items, "nextToken": page.next_token})).into_response())
 }

@@ -18,6 +18,7 @@ mod state;
 mod templates;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use cfm_core::distribution_record::DistributionRecord;
 use cfm_core::origin_record::OriginRecord;
@@ -48,5 +49,6 @@ pub fn router(state: AppState) -> Router {
         .route("/certificates/{arn}/history", get(history::certificate_history))
         .route("/executions/{id}", get(executions::get))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -1,7 +1,6 @@
 //! `/origins`: create, list, get, update, delete, history.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -14,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
-use crate::body::{PageQuery, checked, decode, idempotency_key};
+use crate::body::{Body, PageQuery, checked, decode, idempotency_key};
 use crate::error::ApiError;
 use crate::executions::Start;
 use crate::records::{require, view};
@@ -29,7 +28,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let key = idempotency_key(&headers)?;
@@ -38,7 +37,7 @@ pub(crate) async fn create(
     let origin_id = ids::origin_id(key.as_deref());
     let start = Start::new("create-origin", &origin_id, key.as_deref(), &principal, &headers, |request| {
         CreateOriginInput { origin_id: origin_id.clone(), spec: spec.clone(), request }
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
@@ -73,7 +72,7 @@ pub(crate) async fn list(
     Query(page): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let (limit, token) = page.parse()?;
-    let page = state.store.list::<OriginRecord>(limit, token, None).await?;
+    let page = state.store.list::<OriginRecord>(limit, token, None).await.map_err(ApiError::naming("nextToken"))?;
     let origins: Vec<Value> = page.items.iter().map(view).collect();
     Ok(Json(json!({"origins": origins, "count": origins.len(), "nextToken": page.next_token})).into_response())
 }
@@ -93,7 +92,7 @@ pub(crate) async fn update(
     principal: Principal,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let key = idempotency_key(&headers)?;
@@ -103,7 +102,7 @@ pub(crate) async fn update(
         origin_id: id.clone(),
         patch,
         request,
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
@@ -143,7 +142,7 @@ pub(crate) async fn delete(
         origin_id: id.clone(),
         empty_bucket,
         request,
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }

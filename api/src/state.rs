@@ -51,6 +51,11 @@ impl AppState {
         }
     }
 
+    /// This stack's AWS account, read from its state machines' ARNs.
+    pub(crate) fn account(&self) -> Option<&str> {
+        self.machines.values().find_map(|arn| cfm_core::ids::account_of(arn))
+    }
+
     /// The state machine ARN of `workflow`.
     pub(crate) fn machine(&self, workflow: &str) -> Option<&str> {
         self.machines.get(workflow).map(String::as_str)

@@ -5,7 +5,6 @@
 //! template's field whole (lists and maps are replaced, not merged), then `name` from the request.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
-use crate::body::{PageQuery, checked, decode, idempotency_key};
+use crate::body::{Body, PageQuery, checked, decode, idempotency_key};
 use crate::distributions::preflight;
 use crate::error::ApiError;
 use crate::executions::{Start, request_context};
@@ -58,7 +57,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     principal: Principal,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let key = idempotency_key(&headers)?;
@@ -112,7 +111,11 @@ pub(crate) async fn list(
     Query(page): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let (limit, token) = page.parse()?;
-    let page = state.store.list::<TemplateRecord>(limit, token, Some("ACTIVE")).await?;
+    let page = state
+        .store
+        .list::<TemplateRecord>(limit, token, Some("ACTIVE"))
+        .await
+        .map_err(ApiError::naming("nextToken"))?;
     let items: Vec<Value> = page.items.iter().map(|t| view(t, None)).collect();
     Ok(Json(json!({"templates": items, "count": items.len(), "nextToken": page.next_token})).into_response())
 }
@@ -169,7 +172,7 @@ pub(crate) async fn update(
     principal: Principal,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let body: TemplateBody = decode(&body)?;
@@ -236,7 +239,7 @@ pub(crate) async fn apply(
     principal: Principal,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     principal.require_admin()?;
     let key = idempotency_key(&headers)?;
@@ -261,7 +264,7 @@ pub(crate) async fn apply(
             distribution_id: distribution_id.clone(),
             request: context,
         }
-    });
+    })?;
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }

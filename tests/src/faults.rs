@@ -58,9 +58,14 @@ impl FailOperation {
 
     /// DynamoDB (AWS-JSON) error `code` (HTTP 400), `times` times.
     pub fn dynamodb(operation: &'static str, code: &str, times: usize) -> Self {
+        Self::dynamodb_status(operation, 400, code, times)
+    }
+
+    /// DynamoDB (AWS-JSON) error `code` with HTTP `status`, `times` times.
+    pub fn dynamodb_status(operation: &'static str, status: u16, code: &str, times: usize) -> Self {
         let body =
             format!("{{\"__type\":\"com.amazonaws.dynamodb.v20120810#{code}\",\"message\":\"injected by the test\"}}");
-        Self::new(Target::Operation(operation), 400, "application/x-amz-json-1.0", body, times)
+        Self::new(Target::Operation(operation), status, "application/x-amz-json-1.0", body, times)
     }
 
     fn new(target: Target, status: u16, content_type: &'static str, body: String, times: usize) -> Self {

@@ -26,6 +26,8 @@ const HEARTBEAT_EVERY: Duration = Duration::from_secs(20);
 pub struct StackOptions {
     /// Interceptors for the workers' AWS clients: tests inject faults here.
     pub worker_interceptors: Vec<SharedInterceptor>,
+    /// Interceptors for the API's AWS clients.
+    pub api_interceptors: Vec<SharedInterceptor>,
     /// Leave the task workers stopped (tests drive deliveries themselves).
     pub paused_workers: bool,
     /// The API port; `None` picks a free one.
@@ -65,7 +67,8 @@ impl RunningStack {
             machines: resources.machines.clone(),
             event_bus: resources.event_bus.clone(),
         };
-        let app = cfm_api::router(AppState::new(aws.clone(), config, Arc::new(tokens.clone())));
+        let api_aws = options.api_interceptors.iter().fold(aws.clone(), |ctx, i| ctx.with_interceptor(i.clone()));
+        let app = cfm_api::router(AppState::new(api_aws, config, Arc::new(tokens.clone())));
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], options.api_port.unwrap_or(0)))).await?;
         let api_url = format!("http://{}", listener.local_addr()?);

@@ -91,7 +91,7 @@ async fn invalid_create_requests_are_rejected_with_their_fields() {
     assert_eq!(bad_key.status.as_u16(), 400);
     assert_eq!(problem_fields(&bad_key.body).unwrap(), ["Idempotency-Key"]);
     for (path, field) in
-        [("/origins?limit=0", "limit"), ("/origins?limit=abc", "limit"), ("/origins?nextToken=garbage!", "request")]
+        [("/origins?limit=0", "limit"), ("/origins?limit=abc", "limit"), ("/origins?nextToken=garbage!", "nextToken")]
     {
         let answer = t.api.send(Method::GET, path, None, None).await.unwrap();
         assert_eq!(answer.status.as_u16(), 400, "{path}");

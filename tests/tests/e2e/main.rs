@@ -10,6 +10,7 @@ mod distribution_faults;
 mod distribution_input;
 mod distributions;
 mod failures;
+mod hostile_input;
 mod idempotency;
 mod origins;
 mod templates;

@@ -52,27 +52,58 @@ pub fn error_code<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> O
     }
 }
 
-/// Classifies an SDK error from `operation`.
+/// What the caller's input caused, judged by AWS's error code on a 4xx answer: a malformed or
+/// out-of-range value, or a request over a service quota. These are the caller's to fix.
+fn caused_by_input(code: &str) -> bool {
+    code == "ValidationException"
+        || code.starts_with("Invalid")
+        || code.starts_with("TooMany")
+        || code.ends_with("LimitExceeded")
+        || code.ends_with("LimitExceededException")
+        || code.starts_with("MalformedPolicy")
+}
+
+/// Classifies an SDK error from `operation`. The cause names the operation, AWS's error code
+/// and message, and nothing of the SDK's internals; the full error is logged.
 pub fn classify<E>(operation: &str, err: SdkError<E, HttpResponse>) -> TaskError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
-    let name = match &err {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => ErrorName::Transient,
+    tracing::debug!(operation, error = %Chain(&err), "AWS call failed");
+    let (name, cause) = match &err {
+        SdkError::TimeoutError(_) => (ErrorName::Transient, format!("{operation}: the call timed out")),
+        SdkError::DispatchFailure(_) => {
+            (ErrorName::Transient, format!("{operation}: the service could not be reached"))
+        }
+        SdkError::ResponseError(_) => (ErrorName::Transient, format!("{operation}: the answer could not be read")),
         SdkError::ServiceError(service) => {
             let code = service.err().code().unwrap_or_default();
             let status = service.raw().status().as_u16();
-            if THROTTLING_CODES.contains(&code) || status == 429 {
+            let message = service.err().message().unwrap_or_default();
+            let name = if THROTTLING_CODES.contains(&code) || status == 429 {
                 ErrorName::Throttled
             } else if status >= 500 {
                 ErrorName::Transient
+            } else if status == 404 {
+                ErrorName::NotFound
+            } else if caused_by_input(code) {
+                ErrorName::Validation
             } else {
                 ErrorName::Internal
-            }
+            };
+            let code = if code.is_empty() { format!("HTTP {status}") } else { code.to_owned() };
+            (
+                name,
+                if message.is_empty() {
+                    format!("{operation}: {code}")
+                } else {
+                    format!("{operation}: {code}: {message}")
+                },
+            )
         }
-        _ => ErrorName::Internal,
+        _ => (ErrorName::Internal, format!("{operation}: the request could not be built ({})", Chain(&err))),
     };
-    TaskError::new(name, format!("{operation}: {}", Chain(&err)))
+    TaskError::new(name, cause)
 }
 
 /// Displays an error with its sources, the way `DisplayErrorContext` does.

@@ -6,6 +6,7 @@ pub mod classify;
 pub mod cloudfront;
 pub mod config;
 pub mod events;
+mod page_token;
 pub mod preflight;
 pub mod s3;
 pub mod sfn;

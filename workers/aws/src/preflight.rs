@@ -2,6 +2,7 @@
 //! certificate is issued in us-east-1 and covers every alias. The API runs them up front for a
 //! fast 4xx; the workflow runs them again before touching CloudFront.
 
+use cfm_core::ids::account_of;
 use cfm_core::origin_record::{OriginRecord, OriginStatus};
 use cfm_events::ErrorName;
 use cfm_events::distribution::DistributionSpec;
@@ -40,9 +41,17 @@ pub async fn origin_target(
     Ok((origin, target))
 }
 
-/// The certificate exists in us-east-1, is issued, and covers every alias.
-pub async fn check_certificate(acm: &Acm, spec: &DistributionSpec) -> Result<(), TaskError> {
+/// The certificate belongs to `account` (CloudFront uses only its own account's certificates),
+/// exists in us-east-1, is issued, and covers every alias.
+pub async fn check_certificate(acm: &Acm, spec: &DistributionSpec, account: Option<&str>) -> Result<(), TaskError> {
     let Some(arn) = &spec.certificate_arn else { return Ok(()) };
+    if let (Some(ours), Some(theirs)) = (account, account_of(arn))
+        && ours != theirs
+    {
+        return Err(invalid(format!(
+            "certificate {arn} belongs to account {theirs}; CloudFront can only use certificates of this account ({ours})"
+        )));
+    }
     let certificate =
         acm.certificate(arn).await?.ok_or_else(|| invalid(format!("certificate {arn} does not exist in us-east-1")))?;
     if certificate.status != "ISSUED" {

@@ -6,8 +6,6 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cfm_core::distribution_record::DistributionRecord;
 use cfm_core::origin_record::OriginRecord;
 use cfm_core::template::{TemplateRecord, TemplateVersion};
@@ -18,6 +16,7 @@ use serde_json::Value;
 
 use crate::classify::{TaskError, aws, error_code};
 use crate::config::AwsContext;
+use crate::page_token::{self, Partition};
 
 /// The list index.
 pub const KIND_INDEX: &str = "byKind";
@@ -129,19 +128,6 @@ fn record_item<T: Stored>(record: &T) -> Result<HashMap<String, AttributeValue>,
 fn doc<T: DeserializeOwned>(item: &HashMap<String, AttributeValue>) -> Result<T, TaskError> {
     let text = item.get("doc").and_then(|v| v.as_s().ok()).ok_or_else(|| internal("item has no doc"))?;
     serde_json::from_str(text).map_err(internal)
-}
-
-fn encode_token(key: &HashMap<String, AttributeValue>) -> String {
-    let plain: HashMap<&str, &str> =
-        key.iter().filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str()))).collect();
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&plain).unwrap_or_default())
-}
-
-fn decode_token(token: &str) -> Result<HashMap<String, AttributeValue>, TaskError> {
-    let bad = || TaskError::new(ErrorName::Validation, "nextToken is not a token this API returned");
-    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
-    let plain: HashMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    Ok(plain.into_iter().map(|(k, v)| (k, s(v))).collect())
 }
 
 /// Whether a transaction was cancelled by a failed condition, and at which positions.
@@ -344,7 +330,7 @@ impl Store {
         next_token: Option<&str>,
         status: Option<&str>,
     ) -> Result<Page<T>, TaskError> {
-        let start = next_token.map(decode_token).transpose()?;
+        let start = next_token.map(|t| page_token::decode(t, Partition::Kind(T::KIND))).transpose()?;
         let mut query = self
             .client
             .query()
@@ -363,7 +349,7 @@ impl Store {
         }
         let out = query.send().await.map_err(aws("Query"))?;
         let items = out.items().iter().map(doc).collect::<Result<_, _>>()?;
-        Ok(Page { items, next_token: out.last_evaluated_key().map(encode_token) })
+        Ok(Page { items, next_token: out.last_evaluated_key().map(page_token::encode) })
     }
 
     fn version_put(&self, template_id: &str, version: &TemplateVersion) -> Result<Put, TaskError> {
@@ -559,7 +545,7 @@ impl Store {
         limit: i32,
         next_token: Option<&str>,
     ) -> Result<Page<Value>, TaskError> {
-        let start = next_token.map(decode_token).transpose()?;
+        let start = next_token.map(|t| page_token::decode(t, Partition::History(resource_id))).transpose()?;
         let out = self
             .client
             .query()
@@ -573,6 +559,6 @@ impl Store {
             .await
             .map_err(aws("Query"))?;
         let items = out.items().iter().map(doc).collect::<Result<_, _>>()?;
-        Ok(Page { items, next_token: out.last_evaluated_key().map(encode_token) })
+        Ok(Page { items, next_token: out.last_evaluated_key().map(page_token::encode) })
     }
 }

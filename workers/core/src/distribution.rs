@@ -1,8 +1,10 @@
 //! Rules for distribution specs and invalidation paths. Each function reports every problem.
 
+use std::collections::HashSet;
+
 use cfm_events::distribution::{CustomErrorResponse, DistributionSpec};
 
-use crate::problems::Problems;
+use crate::problems::{Problems, excerpt, quoted};
 
 /// Managed cache policies by name (CloudFront's published ids).
 pub const CACHE_POLICIES: &[(&str, &str)] = &[
@@ -105,46 +107,61 @@ pub fn check_fields(problems: &mut Problems, spec: &DistributionSpec) {
     if let Some(comment) = &spec.comment {
         problems.check(comment.chars().count() > 128, "comment", "must be at most 128 characters");
     }
-    if let Some(tags) = &spec.tags {
-        problems.check(tags.len() > MAX_TAGS, "tags", format!("at most {MAX_TAGS} tags"));
+    if let Some(tags) = &spec.tags
+        && within(problems, "tags", tags.len(), MAX_TAGS)
+    {
         for (key, value) in tags {
-            problems.check(
-                key.is_empty() || key.len() > 128,
-                format!("tags.{key}"),
-                "keys must be 1 to 128 characters",
-            );
-            problems.check(key.starts_with("aws:"), format!("tags.{key}"), "keys must not start with 'aws:'");
-            problems.check(value.len() > 256, format!("tags.{key}"), "values must be at most 256 characters");
+            let at = || format!("tags.{}", excerpt(key));
+            problems.check(key.is_empty() || key.len() > 128, at(), "keys must be 1 to 128 characters");
+            problems.check(key.starts_with("aws:"), at(), "keys must not start with 'aws:'");
+            problems.check(value.len() > 256, at(), "values must be at most 256 characters");
         }
     }
 }
 
 fn one_of(problems: &mut Problems, field: &str, value: &Option<String>, allowed: &[&str]) {
-    if let Some(value) = value {
-        problems.check(
-            !allowed.contains(&value.as_str()),
-            field,
-            format!("'{value}' is not one of {}", allowed.join(", ")),
-        );
+    if let Some(value) = value
+        && !allowed.contains(&value.as_str())
+    {
+        problems.add(field, format!("{} is not one of {}", quoted(value), allowed.join(", ")));
+    }
+}
+
+/// Whether a list is within `max` items; a longer one is reported once and not checked item by
+/// item, so an oversized list costs no more than its length.
+pub fn within(problems: &mut Problems, field: &str, len: usize, max: usize) -> bool {
+    problems.check(len > max, field, format!("at most {max} items (got {len})"));
+    len <= max
+}
+
+/// Reports items listed more than once, in one pass.
+pub fn check_unique<'a>(problems: &mut Problems, field: &str, items: impl IntoIterator<Item = &'a str>) {
+    let mut seen = HashSet::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if !seen.insert(item) {
+            problems.add(format!("{field}[{i}]"), format!("{} is listed twice", quoted(item)));
+        }
     }
 }
 
 fn check_aliases(problems: &mut Problems, spec: &DistributionSpec) {
     let Some(aliases) = &spec.aliases else { return };
-    problems.check(aliases.len() > MAX_ALIASES, "aliases", format!("at most {MAX_ALIASES} aliases"));
     problems.check(
         !aliases.is_empty() && spec.certificate_arn.is_none(),
         "aliases",
         "need certificateArn: an ACM certificate in us-east-1 covering every alias",
     );
+    if !within(problems, "aliases", aliases.len(), MAX_ALIASES) {
+        return;
+    }
     for (i, alias) in aliases.iter().enumerate() {
         problems.check(
             !is_hostname(alias),
             format!("aliases[{i}]"),
-            format!("'{alias}' is not a valid lowercase domain name"),
+            format!("{} is not a valid lowercase domain name", quoted(alias)),
         );
-        problems.check(aliases[..i].contains(alias), format!("aliases[{i}]"), format!("'{alias}' is listed twice"));
     }
+    check_unique(problems, "aliases", aliases.iter().map(String::as_str));
 }
 
 /// A lowercase DNS name; `*.` is allowed as the first label.
@@ -173,11 +190,16 @@ pub fn check_certificate_arn(problems: &mut Problems, field: &str, arn: &str) {
     if !shaped {
         problems.add(field, "must be an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)");
     } else if parts[3] != "us-east-1" {
-        problems.add(field, format!("is in {}; CloudFront only uses certificates in us-east-1", parts[3]));
+        problems.add(field, format!("is in {}; CloudFront only uses certificates in us-east-1", excerpt(parts[3])));
     }
 }
 
 fn check_error_responses(problems: &mut Problems, responses: &[CustomErrorResponse]) {
+    // Each customisable code at most once.
+    if !within(problems, "customErrorResponses", responses.len(), ERROR_CODES.len()) {
+        return;
+    }
+    let mut seen = HashSet::new();
     for (i, r) in responses.iter().enumerate() {
         let at = |f: &str| format!("customErrorResponses[{i}].{f}");
         problems.check(
@@ -185,11 +207,7 @@ fn check_error_responses(problems: &mut Problems, responses: &[CustomErrorRespon
             at("errorCode"),
             format!("{} cannot be customised", r.error_code),
         );
-        problems.check(
-            responses[..i].iter().any(|o| o.error_code == r.error_code),
-            at("errorCode"),
-            format!("{} is listed twice", r.error_code),
-        );
+        problems.check(!seen.insert(r.error_code), at("errorCode"), format!("{} is listed twice", r.error_code));
         if let Some(code) = r.response_code {
             problems.check(!(200..=599).contains(&code), at("responseCode"), "must be an HTTP status (200-599)");
         }
@@ -204,20 +222,26 @@ fn check_error_responses(problems: &mut Problems, responses: &[CustomErrorRespon
 }
 
 /// Validates invalidation paths: each starts with `/`, `*` only at the end, within the limits.
+/// Linear in the input: the count is checked first and an oversized list is not checked further.
 pub fn validate_paths(paths: &[String]) -> Result<(), Problems> {
     let mut problems = Problems::new();
     problems.check(paths.is_empty(), "paths", "give at least one path, e.g. /index.html or /images/*");
-    problems.check(paths.len() > MAX_INVALIDATION_PATHS, "paths", format!("at most {MAX_INVALIDATION_PATHS} paths"));
+    if !within(&mut problems, "paths", paths.len(), MAX_INVALIDATION_PATHS) {
+        return problems.into_result(());
+    }
     let wildcards = paths.iter().filter(|p| p.ends_with('*')).count();
     problems.check(wildcards > MAX_WILDCARD_PATHS, "paths", format!("at most {MAX_WILDCARD_PATHS} wildcard paths"));
     for (i, path) in paths.iter().enumerate() {
-        let at = format!("paths[{i}]");
-        problems.check(!path.starts_with('/'), at.clone(), format!("'{path}' must start with '/'"));
-        problems.check(path.trim_end_matches('*').contains('*'), at.clone(), "'*' is only allowed at the end");
-        problems.check(path.len() > MAX_PATH_LEN, at.clone(), format!("must be at most {MAX_PATH_LEN} characters"));
-        problems.check(path.chars().any(char::is_whitespace), at.clone(), "must not contain spaces (URL-encode them)");
-        problems.check(paths[..i].contains(path), at, format!("'{path}' is listed twice"));
+        let at = || format!("paths[{i}]");
+        if path.len() > MAX_PATH_LEN {
+            problems.add(at(), format!("must be at most {MAX_PATH_LEN} characters"));
+            continue;
+        }
+        problems.check(!path.starts_with('/'), at(), format!("{} must start with '/'", quoted(path)));
+        problems.check(path.trim_end_matches('*').contains('*'), at(), "'*' is only allowed at the end");
+        problems.check(path.chars().any(char::is_whitespace), at(), "must not contain spaces (URL-encode them)");
     }
+    check_unique(&mut problems, "paths", paths.iter().map(String::as_str));
     problems.into_result(())
 }
 

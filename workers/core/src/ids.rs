@@ -47,6 +47,11 @@ fn id_part(scope: &str, key: Option<&str>) -> String {
     }
 }
 
+/// The account id in an ARN (`arn:aws:<service>:<region>:<account>:…`).
+pub fn account_of(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Checks an `Idempotency-Key` header value: 1–128 visible ASCII characters.
 pub fn valid_idempotency_key(key: &str) -> bool {
     (1..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
@@ -65,6 +70,13 @@ mod tests {
         assert_eq!(name, execution_name("delete-origin", "org-0123456789abcdef", Some("k")));
         assert!(name.len() <= 80);
         assert_eq!(operation_of(&name), Some("delete-origin"));
+    }
+
+    #[test]
+    fn accounts_come_from_arns() {
+        assert_eq!(account_of("arn:aws:states:us-east-1:123456789012:execution:m:e"), Some("123456789012"));
+        assert_eq!(account_of("arn:aws:acm:us-east-1::certificate/x"), None);
+        assert_eq!(account_of("not an arn"), None);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use cfm_events::origin::{CorsRule, OriginPatch, OriginSpec, Website};
 
-use crate::problems::Problems;
+use crate::distribution::within;
+use crate::problems::{Problems, quoted};
 use crate::region::is_region;
 
 /// Longest display name.
@@ -10,6 +11,8 @@ const MAX_NAME: usize = 128;
 /// S3 allows at most 100 CORS rules per bucket.
 const MAX_CORS_RULES: usize = 100;
 const CORS_METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "HEAD"];
+/// Entries per list inside one CORS rule (S3 caps the whole configuration at 64 KB).
+const MAX_CORS_ENTRIES: usize = 100;
 
 /// Validates a create request.
 pub fn validate_spec(spec: &OriginSpec) -> Result<(), Problems> {
@@ -19,7 +22,7 @@ pub fn validate_spec(spec: &OriginSpec) -> Result<(), Problems> {
     if spec.region.is_empty() {
         problems.add("region", "is required (e.g. us-east-1, eu-west-1)");
     } else if !is_region(&spec.region) {
-        problems.add("region", format!("'{}' is not an AWS region (e.g. us-east-1, eu-west-1)", spec.region));
+        problems.add("region", format!("{} is not an AWS region (e.g. us-east-1, eu-west-1)", quoted(&spec.region)));
     }
     if let Some(rules) = &spec.cors {
         check_cors(&mut problems, rules);
@@ -83,9 +86,20 @@ pub fn check_bucket_name(problems: &mut Problems, field: &str, name: &str) {
 
 fn check_cors(problems: &mut Problems, rules: &[CorsRule]) {
     problems.check(rules.is_empty(), "cors", "give at least one rule, or leave cors out");
-    problems.check(rules.len() > MAX_CORS_RULES, "cors", format!("at most {MAX_CORS_RULES} rules"));
+    if !within(problems, "cors", rules.len(), MAX_CORS_RULES) {
+        return;
+    }
     for (i, rule) in rules.iter().enumerate() {
         let at = |f: &str| format!("cors[{i}].{f}");
+        let lists = [
+            ("allowedOrigins", rule.allowed_origins.len()),
+            ("allowedMethods", rule.allowed_methods.len()),
+            ("allowedHeaders", rule.allowed_headers.len()),
+            ("exposeHeaders", rule.expose_headers.len()),
+        ];
+        if !lists.iter().all(|(field, len)| within(problems, &at(field), *len, MAX_CORS_ENTRIES)) {
+            continue;
+        }
         problems.check(rule.allowed_origins.is_empty(), at("allowedOrigins"), "give at least one origin");
         for origin in &rule.allowed_origins {
             let ok = origin == "*"
@@ -95,7 +109,7 @@ fn check_cors(problems: &mut Problems, rules: &[CorsRule]) {
             problems.check(
                 !ok,
                 at("allowedOrigins"),
-                format!("'{origin}' must be '*' or scheme://host[:port] with at most one '*'"),
+                format!("{} must be '*' or scheme://host[:port] with at most one '*'", quoted(origin)),
             );
         }
         problems.check(rule.allowed_methods.is_empty(), at("allowedMethods"), "give at least one method");
@@ -103,7 +117,7 @@ fn check_cors(problems: &mut Problems, rules: &[CorsRule]) {
             problems.check(
                 !CORS_METHODS.contains(&method.as_str()),
                 at("allowedMethods"),
-                format!("'{method}' is not one of {}", CORS_METHODS.join(", ")),
+                format!("{} is not one of {}", quoted(method), CORS_METHODS.join(", ")),
             );
         }
         for header in rule.allowed_headers.iter().chain(&rule.expose_headers) {

@@ -5,11 +5,15 @@ use cfm_events::distribution::DistributionSpec;
 use cfm_events::template::TemplateBody;
 use serde::{Deserialize, Serialize};
 
-use crate::distribution::{check_fields, is_hostname};
-use crate::problems::Problems;
+use crate::distribution::{check_fields, is_hostname, within};
+use crate::problems::{Problems, quoted};
 
 /// Template categories (as the earlier UI offered).
 pub const CATEGORIES: &[&str] = &["Web", "Download", "Streaming", "API", "General"];
+/// Feature labels per template.
+const MAX_FEATURES: usize = 50;
+/// Custom domains in the SSL shortcut (CloudFront's alias quota).
+const MAX_DOMAINS: usize = 100;
 
 /// Validates a create request: `name` is required.
 pub fn validate_create(body: &TemplateBody) -> Result<(), Problems> {
@@ -38,31 +42,35 @@ fn check_body(problems: &mut Problems, body: &TemplateBody) {
         problems.check(
             !CATEGORIES.contains(&category.as_str()),
             "category",
-            format!("'{category}' is not one of {}", CATEGORIES.join(", ")),
+            format!("{} is not one of {}", quoted(category), CATEGORIES.join(", ")),
         );
     }
-    for (i, feature) in body.features.iter().flatten().enumerate() {
-        problems.check(
-            feature.trim().is_empty() || feature.len() > 64,
-            format!("features[{i}]"),
-            "must be 1 to 64 characters",
-        );
+    if let Some(features) = &body.features
+        && within(problems, "features", features.len(), MAX_FEATURES)
+    {
+        for (i, feature) in features.iter().enumerate() {
+            problems.check(
+                feature.trim().is_empty() || feature.len() > 64,
+                format!("features[{i}]"),
+                "must be 1 to 64 characters",
+            );
+        }
     }
-    if let Some(ssl) = &body.ssl {
+    if let Some(ssl) = &body.ssl
+        && within(problems, "ssl.customDomains", ssl.custom_domains.len(), MAX_DOMAINS)
+    {
         for (i, domain) in ssl.custom_domains.iter().enumerate() {
             problems.check(
                 !is_hostname(domain),
                 format!("ssl.customDomains[{i}]"),
-                format!("'{domain}' is not a valid lowercase domain name"),
+                format!("{} is not a valid lowercase domain name", quoted(domain)),
             );
         }
     }
     if let Some(spec) = body.effective_spec() {
         let mut spec_problems = Problems::new();
         check_fields(&mut spec_problems, &spec);
-        for p in spec_problems.list() {
-            problems.add(format!("spec.{}", p.field), p.message.clone());
-        }
+        problems.extend_under("spec", spec_problems);
     }
 }
 

@@ -25,7 +25,7 @@ fn internal(e: impl std::fmt::Display) -> TaskError {
 }
 
 /// Re-checks the spec, the origin and the certificate, and that the record awaits creation.
-pub async fn validate(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+pub async fn validate(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let input: CreateDistributionInput = parse(input)?;
     validate_create(&input.spec).map_err(|p| invalid(p.to_string()))?;
     let record: DistributionRecord = deps.store.require(&input.distribution_id).await?;
@@ -36,7 +36,7 @@ pub async fn validate(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError
         ));
     }
     origin_target(deps, record.origin_id()).await?;
-    check_certificate(deps, &input.spec).await?;
+    check_certificate(deps, ctx, &input.spec).await?;
     Ok(TaskOutput::none())
 }
 

@@ -15,9 +15,9 @@ use cfm_aws::s3::OriginBucket;
 use cfm_core::bucket_policy;
 use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
 use cfm_core::origin_record::{OriginRecord, RecordedError};
-use cfm_events::ErrorName;
 use cfm_events::distribution::DistributionSpec;
 use cfm_events::origin::CaughtFailure;
+use cfm_events::{ErrorName, TaskContext};
 
 use crate::Deps;
 use crate::input::now;
@@ -32,8 +32,8 @@ async fn origin_target(deps: &Deps, origin_id: &str) -> Result<(OriginRecord, Or
 }
 
 /// The certificate exists in us-east-1, is issued, and covers every alias.
-async fn check_certificate(deps: &Deps, spec: &DistributionSpec) -> Result<(), TaskError> {
-    preflight::check_certificate(&deps.acm, spec).await
+async fn check_certificate(deps: &Deps, ctx: &TaskContext, spec: &DistributionSpec) -> Result<(), TaskError> {
+    preflight::check_certificate(&deps.acm, spec, cfm_core::ids::account_of(&ctx.execution)).await
 }
 
 /// Adds the distribution's read grant to its origin's bucket policy and records the use.

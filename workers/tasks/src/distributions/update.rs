@@ -17,7 +17,7 @@ use crate::Deps;
 use crate::input::{event, now, parse};
 
 /// Applies the merged spec to CloudFront and stores it on the record.
-pub async fn apply(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+pub async fn apply(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let input: UpdateDistributionInput = parse(input)?;
     validate_patch(&input.patch).map_err(|p| invalid(p.to_string()))?;
     let record = deps
@@ -37,7 +37,7 @@ pub async fn apply(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
         .await?;
     let spec = record.spec.merged(&input.patch);
     validate_create(&spec).map_err(|p| invalid(p.to_string()))?;
-    check_certificate(deps, &spec).await?;
+    check_certificate(deps, ctx, &spec).await?;
     let (_, target) = origin_target(deps, record.origin_id()).await?;
     let id = record
         .cloudfront_id

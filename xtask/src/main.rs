@@ -4,8 +4,10 @@
 //! 2. `cargo clippy --workspace --all-targets -- -D warnings`
 //! 3. `cargo build --bins` and `cargo test --workspace` (unit tests, the ASL lint, and the
 //!    end-to-end tests, which start the local cloud themselves)
-//! 4. `asl-validator` over every state machine (npm package, installed on first use)
-//! 5. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
+//! 4. the local-cloud extension's own tests (`cli/localcloud`, in the moto venv the end-to-end
+//!    tests installed)
+//! 5. `asl-validator` over every state machine (npm package, installed on first use)
+//! 6. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
 //!    synthesized definitions, cfn-lint on the template)
 
 use std::path::{Path, PathBuf};
@@ -81,6 +83,16 @@ fn test() -> anyhow::Result<()> {
     // The CLI's end-to-end test runs the real `cfm` binary, which `cargo test` alone may not link.
     run("cargo build --bins", &mut cargo(&["build", "--workspace", "--bins"]))?;
     run("cargo test", &mut cargo(&["test", "--workspace"]))?;
+    run(
+        "local-cloud extension tests",
+        Command::new(root().join(".cfm/venv/bin/python")).args([
+            "-m",
+            "unittest",
+            "discover",
+            "-s",
+            "cli/localcloud/tests",
+        ]),
+    )?;
 
     let validator = root().join("tools/asl-validator");
     npm_ci(&validator)?;

@@ -2,11 +2,13 @@
 //! its workers and API running in this process.
 //!
 //! - [`moto`]: install (project-local venv), start on a free loopback port, configure, stop.
+//! - `extension`: cfm's patches to moto where it differs from AWS (`cli/localcloud`).
 //! - [`provision`]: create a stack's bus, queues, rule, table and state machines from the
 //!   topology. Idempotent.
 //! - [`stack`]: run a provisioned stack's workers and API.
 
 pub mod cloud;
+mod extension;
 pub mod moto;
 pub mod provision;
 pub mod stack;

@@ -28,26 +28,27 @@ pub struct Moto {
     log: PathBuf,
 }
 
-/// Creates `<home>/venv` with the pinned moto, once. Safe to call from parallel processes.
+/// Creates `<home>/venv` with the pinned moto, once, and returns its Python. Safe to call from
+/// parallel processes.
 pub fn ensure_installed(home: &Path) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
     let venv = home.join("venv");
-    let server = venv.join("bin/moto_server");
+    let python = venv.join("bin/python");
     let marker = venv.join(".cfm-installed");
     let lock = File::create(home.join("venv.lock"))?;
     lock.lock().context("locking the venv")?;
-    let installed = format!("{MOTO_REQUIREMENT} {}", FIXES.len());
+    let installed = MOTO_REQUIREMENT.to_owned();
     if marker.exists() && std::fs::read_to_string(&marker)? == installed {
-        return Ok(server);
+        return Ok(python);
     }
     eprintln!(
         "cfm: installing the local cloud ({MOTO_REQUIREMENT}) into {} — first run only, about a minute",
         venv.display()
     );
-    let python = std::env::var("CFM_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let system_python = std::env::var("CFM_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     run(
-        Command::new(&python).args(["-m", "venv"]).arg(&venv),
-        &format!("{python} -m venv (is Python 3 with venv installed?)"),
+        Command::new(&system_python).args(["-m", "venv"]).arg(&venv),
+        &format!("{system_python} -m venv (is Python 3 with venv installed?)"),
     )?;
     run(
         Command::new(venv.join("bin/pip")).args([
@@ -58,31 +59,8 @@ pub fn ensure_installed(home: &Path) -> anyhow::Result<PathBuf> {
         ]),
         "pip install moto (is PyPI reachable?)",
     )?;
-    apply_fixes(&venv)?;
     std::fs::write(&marker, installed)?;
-    Ok(server)
-}
-
-/// Source fixes where moto 5.2.5 differs from AWS in a way our workflows depend on:
-/// `(file under site-packages/moto, text, replacement)`.
-const FIXES: &[(&str, &str, &str)] = &[(
-    // SendTaskFailure drops `cause`, so a Catch sees `"Cause": null` (AWS passes it through).
-    "stepfunctions/responses.py",
-    "        error = self._get_param(\"error\")\n        self.stepfunction_backend.send_task_failure(task_token, error=error)",
-    "        error = self._get_param(\"error\")\n        cause = self._get_param(\"cause\")\n        self.stepfunction_backend.send_task_failure(task_token, error=error, cause=cause)",
-)];
-
-fn apply_fixes(venv: &Path) -> anyhow::Result<()> {
-    let lib = std::fs::read_dir(venv.join("lib"))?.next().context("venv has no lib/python*")??.path();
-    for (file, text, replacement) in FIXES {
-        let path = lib.join("site-packages/moto").join(file);
-        let source = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        if !source.contains(replacement) {
-            anyhow::ensure!(source.contains(text), "moto changed: cannot apply the fix to {file}");
-            std::fs::write(&path, source.replacen(text, replacement, 1))?;
-        }
-    }
-    Ok(())
+    Ok(python)
 }
 
 fn run(command: &mut Command, what: &str) -> anyhow::Result<()> {
@@ -120,7 +98,8 @@ impl Moto {
     /// Installs (if needed) and starts moto, waits until it answers, and switches on real Step
     /// Functions execution, Docker-less Lambda and a short CloudFront deployment.
     pub async fn start(home: &Path) -> anyhow::Result<Self> {
-        let server = ensure_installed(home)?;
+        let python = ensure_installed(home)?;
+        let extension = super::extension::install(home)?;
         let port = free_port()?;
         prune_logs(home);
         let log = home.join(format!("moto-{port}.log"));
@@ -129,16 +108,17 @@ impl Moto {
         // closes (we stopped it or this process died), it kills moto by PID and waits for it.
         let watchdog = Command::new("sh")
             .arg("-c")
-            .arg(r#""$0" -H 127.0.0.1 -p "$1" & m=$!; cat >/dev/null; kill "$m" 2>/dev/null; wait "$m""#)
-            .arg(&server)
+            .arg(r#""$0" -m cfm_moto -H 127.0.0.1 -p "$1" & m=$!; cat >/dev/null; kill "$m" 2>/dev/null; wait "$m""#)
+            .arg(&python)
             .arg(port.to_string())
+            .env("PYTHONPATH", extension)
             .env("MOTO_PORT", port.to_string())
             .env("MOTO_ACM_VALIDATION_WAIT", ACM_VALIDATION_WAIT)
             .stdin(Stdio::piped())
             .stdout(log_file.try_clone()?)
             .stderr(log_file)
             .spawn()
-            .context("starting moto_server")?;
+            .context("starting moto (python -m cfm_moto)")?;
         let mut moto = Self { pipe: None, watchdog, port, log };
         moto.pipe = moto.watchdog.stdin.take();
         moto.wait_ready().await?;

@@ -6,8 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use cfm_aws::preflight::{check_certificate, origin_target};
+use cfm_core::claim::Busy;
 use cfm_core::distribution::{validate_create, validate_patch, validate_paths};
-use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
+use cfm_core::distribution_record::{DistributionChange, DistributionRecord, DistributionStatus};
 use cfm_core::ids;
 use cfm_events::distribution::{
     CreateDistributionInput, DistributionInput, DistributionSpec, InvalidateInput, UpdateDistributionInput,
@@ -17,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Principal;
 use crate::body::{Body, PageQuery, checked, decode, idempotency_key};
+use crate::claims::start_claimed;
 use crate::error::ApiError;
 use crate::executions::Start;
 use crate::records::{require, view};
@@ -54,7 +56,8 @@ pub(crate) async fn create(
         return Ok(replay);
     }
     preflight(&state, &spec).await?;
-    let record = DistributionRecord::creating(&id, &spec, None, &start.name, &principal.sub, &now());
+    let arn = state.execution_arn(&start)?;
+    let record = DistributionRecord::creating(&id, &spec, None, &start.name, &arn, &principal.sub, &now());
     state.store.create(&record).await?;
     match state.start(&start).await {
         Ok(response) => Ok(response),
@@ -136,15 +139,19 @@ pub(crate) async fn status(
     .into_response())
 }
 
-fn refuse_busy(record: &DistributionRecord) -> Result<(), ApiError> {
-    if record.status.is_busy() || record.status == DistributionStatus::Failed {
-        return Err(ApiError::Conflict(format!(
-            "distribution '{}' is {}; it cannot change now",
-            record.id,
-            record.status.as_str()
-        )));
+/// Claims a distribution for `change`, returning its status before.
+fn claim(
+    change: DistributionChange,
+) -> impl Fn(&mut DistributionRecord, &str, &str) -> Result<DistributionStatus, Busy> {
+    move |record, execution, now| {
+        let before = record.status;
+        record.claim_for(change, execution, now).map(|()| before)
     }
-    Ok(())
+}
+
+/// Gives a claim back, with the status before it.
+fn undo(record: &mut DistributionRecord, execution: &str, before: DistributionStatus) {
+    record.settle(execution, before);
 }
 
 /// `PUT /distributions/{id}`: a partial spec (`{"enabled": false}` disables).
@@ -166,11 +173,12 @@ pub(crate) async fn update(
         return Ok(replay);
     }
     let record = require::<DistributionRecord>(&state, &id).await?;
-    refuse_busy(&record)?;
     let merged = record.spec.merged(&patch);
     checked(validate_create(&merged))?;
     check_certificate(&state.acm, &merged, state.account()).await.map_err(ApiError::naming("certificateArn"))?;
-    state.start(&start).await
+    // The claim re-checks the record as it is now: a change that slipped in since the read
+    // above makes this a 409, never a lost update.
+    start_claimed(&state, &id, &start, claim(DistributionChange::Update), undo).await
 }
 
 /// `DELETE /distributions/{id}`: one call disables, waits, deletes and cleans up.
@@ -188,14 +196,7 @@ pub(crate) async fn delete(
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    let record = require::<DistributionRecord>(&state, &id).await?;
-    if record.status.is_busy() {
-        return Err(ApiError::Conflict(format!(
-            "distribution '{id}' is {}; wait for that to finish",
-            record.status.as_str()
-        )));
-    }
-    state.start(&start).await
+    start_claimed(&state, &id, &start, claim(DistributionChange::Delete), undo).await
 }
 
 /// The invalidation request body.

@@ -67,6 +67,11 @@ impl AppState {
         self.machine(workflow).ok_or_else(|| ApiError::NotFound(format!("workflow {workflow} is not deployed")))
     }
 
+    /// The ARN the execution `start` names will have.
+    pub(crate) fn execution_arn(&self, start: &Start) -> Result<String, ApiError> {
+        Ok(execution_arn(self.machine_arn(start.workflow)?, &start.name))
+    }
+
     /// If the execution this request names already exists, the `202` for it; a different input
     /// under the same name is an `Idempotency-Key` reused for another request.
     pub(crate) async fn replay(&self, start: &Start) -> Result<Option<Response>, ApiError> {

@@ -7,6 +7,7 @@
 pub mod auth;
 mod body;
 mod certificates;
+mod claims;
 pub mod cognito;
 mod distributions;
 pub mod error;

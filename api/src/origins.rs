@@ -5,15 +5,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use cfm_aws::s3::{BucketOwner, OriginBucket};
+use cfm_core::claim::Busy;
 use cfm_core::ids;
 use cfm_core::origin::{validate_patch, validate_spec};
-use cfm_core::origin_record::{OriginRecord, OriginStatus};
+use cfm_core::origin_record::{OriginChange, OriginRecord, OriginStatus};
 use cfm_events::origin::{CreateOriginInput, DeleteOriginInput, OriginPatch, OriginSpec, UpdateOriginInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
 use crate::body::{Body, PageQuery, checked, decode, idempotency_key};
+use crate::claims::start_claimed;
 use crate::error::ApiError;
 use crate::executions::Start;
 use crate::records::{require, view};
@@ -51,7 +53,8 @@ pub(crate) async fn create(
             )));
         }
     }
-    let record = OriginRecord::creating(&origin_id, &spec, &start.name, &principal.sub, &now());
+    let arn = state.execution_arn(&start)?;
+    let record = OriginRecord::creating(&origin_id, &spec, &start.name, &arn, &principal.sub, &now());
     state.store.create_origin(&record).await?;
     match state.start(&start).await {
         Ok(response) => Ok(response),
@@ -106,14 +109,20 @@ pub(crate) async fn update(
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    let record = require::<OriginRecord>(&state, &id).await?;
-    if record.status != OriginStatus::Active {
-        return Err(ApiError::Conflict(format!(
-            "origin '{id}' is {:?}; only active origins can be updated",
-            record.status
-        )));
+    start_claimed(&state, &id, &start, claim(OriginChange::Update), undo).await
+}
+
+/// Claims an origin for `change`, returning its status before.
+fn claim(change: OriginChange) -> impl Fn(&mut OriginRecord, &str, &str) -> Result<OriginStatus, Busy> {
+    move |record, execution, now| {
+        let before = record.status;
+        record.claim_for(change, execution, now).map(|()| before)
     }
-    state.start(&start).await
+}
+
+/// Gives a claim back, with the status before it.
+fn undo(record: &mut OriginRecord, execution: &str, before: OriginStatus) {
+    record.settle(execution, before);
 }
 
 /// `?emptyBucket=` on delete.
@@ -146,15 +155,5 @@ pub(crate) async fn delete(
     if let Some(replay) = state.replay(&start).await? {
         return Ok(replay);
     }
-    let record = require::<OriginRecord>(&state, &id).await?;
-    if !record.distributions.is_empty() {
-        return Err(ApiError::Conflict(format!(
-            "origin '{id}' is used by distributions {}; delete them first",
-            record.distributions.join(", ")
-        )));
-    }
-    if matches!(record.status, OriginStatus::Creating | OriginStatus::Deleting) {
-        return Err(ApiError::Conflict(format!("origin '{id}' is {:?}; wait for that to finish", record.status)));
-    }
-    state.start(&start).await
+    start_claimed(&state, &id, &start, claim(OriginChange::Delete), undo).await
 }

@@ -27,6 +27,9 @@ use crate::executions::{Start, request_context};
 use crate::records;
 use crate::state::AppState;
 
+/// Attempts at a template update that races others.
+const UPDATE_ATTEMPTS: usize = 5;
+
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -177,39 +180,40 @@ pub(crate) async fn update(
     principal.require_admin()?;
     let body: TemplateBody = decode(&body)?;
     checked(validate_update(&body))?;
-    let record = records::require::<TemplateRecord>(&state, &id).await?;
-    if record.deleted {
-        return Err(ApiError::Conflict(format!("template '{id}' is deleted")));
+    // The version and the record's pointer to it are written in one transaction; a concurrent
+    // update makes this one read again and become the next version, so neither is lost.
+    for _ in 0..UPDATE_ATTEMPTS {
+        let mut record = records::require::<TemplateRecord>(&state, &id).await?;
+        if record.deleted {
+            return Err(ApiError::Conflict(format!("template '{id}' is deleted")));
+        }
+        let previous = version_of(&state, &record, record.latest_version).await?;
+        let next = TemplateVersion {
+            version: record.latest_version + 1,
+            spec: body.effective_spec().unwrap_or(previous.spec),
+            created_by: principal.sub.clone(),
+            created_at: now(),
+        };
+        record.latest_version = next.version;
+        if let Some(name) = &body.name {
+            record.name = name.clone();
+        }
+        if let Some(description) = &body.description {
+            record.description = description.clone();
+        }
+        if let Some(category) = &body.category {
+            record.category = category.clone();
+        }
+        if let Some(features) = &body.features {
+            record.features = features.clone();
+        }
+        if state.store.add_template_version(&mut record, &next, &now()).await? {
+            let updated = TemplateUpdated { template_id: id.clone(), version: next.version };
+            publish(&state, &principal, &headers, &updated).await?;
+            return Ok(Json(view(&record, Some(&next))).into_response());
+        }
     }
-    let previous = version_of(&state, &record, record.latest_version).await?;
-    let next = TemplateVersion {
-        version: record.latest_version + 1,
-        spec: body.effective_spec().unwrap_or(previous.spec),
-        created_by: principal.sub.clone(),
-        created_at: now(),
-    };
-    state.store.put_template_version(&id, &next).await?;
-    let record = state
-        .store
-        .update::<TemplateRecord, _>(&id, &now(), |r| {
-            r.latest_version = r.latest_version.max(next.version);
-            if let Some(name) = &body.name {
-                r.name = name.clone();
-            }
-            if let Some(description) = &body.description {
-                r.description = description.clone();
-            }
-            if let Some(category) = &body.category {
-                r.category = category.clone();
-            }
-            if let Some(features) = &body.features {
-                r.features = features.clone();
-            }
-            Ok(())
-        })
-        .await?;
-    publish(&state, &principal, &headers, &TemplateUpdated { template_id: id.clone(), version: next.version }).await?;
-    Ok(Json(view(&record, Some(&next))).into_response())
+    Err(ApiError::Conflict(format!("template '{id}' kept changing while updating it; try again")))
 }
 
 /// `DELETE /templates/{id}`: marks it deleted; versions stay, distributions made from it are

@@ -309,6 +309,39 @@ pub struct InvalidationCompleted {
 }
 distribution_event!(InvalidationCompleted, "InvalidationCompleted");
 
+/// An invalidation could not be made, or did not complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvalidationFailed {
+    /// The cfm id.
+    pub distribution_id: String,
+    /// The paths it was for.
+    pub paths: Vec<String>,
+    /// The error name.
+    pub error: String,
+    /// Why.
+    pub cause: String,
+}
+distribution_event!(InvalidationFailed, "InvalidationFailed");
+
+/// The reconciler found a distribution left busy by an execution that is no longer running
+/// (aborted, timed out) and settled it from CloudFront's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DistributionRecovered {
+    /// The cfm id.
+    pub distribution_id: String,
+    /// The execution that had left it busy.
+    pub execution_arn: String,
+    /// How that execution ended: `ABORTED`, `TIMED_OUT`, `FAILED`, `SUCCEEDED` or `MISSING`.
+    pub execution_status: String,
+    /// The status it was left in.
+    pub previous: String,
+    /// The status it was settled to (`DELETED` if it is gone).
+    pub current: String,
+}
+distribution_event!(DistributionRecovered, "DistributionRecovered");
+
 /// The reconciler saw CloudFront's deployment status differ from the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -253,6 +253,24 @@ pub struct OriginDeleteFailed {
 }
 origin_event!(OriginDeleteFailed, "OriginDeleteFailed");
 
+/// The reconciler found an origin left busy by an execution that is no longer running
+/// (aborted, timed out) and settled it from its bucket's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OriginRecovered {
+    /// The origin id.
+    pub origin_id: String,
+    /// The execution that had left it busy.
+    pub execution_arn: String,
+    /// How that execution ended: `ABORTED`, `TIMED_OUT`, `FAILED`, `SUCCEEDED` or `MISSING`.
+    pub execution_status: String,
+    /// The status it was left in.
+    pub previous: String,
+    /// The status it was settled to.
+    pub current: String,
+}
+origin_event!(OriginRecovered, "OriginRecovered");
+
 #[cfg(test)]
 mod tests {
     use super::*;

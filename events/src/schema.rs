@@ -10,14 +10,15 @@ use crate::certificate::{
 };
 use crate::distribution::{
     DistributionCreateFailed, DistributionCreated, DistributionDeleteFailed, DistributionDeleted, DistributionDeployed,
-    DistributionDriftDetected, DistributionStatusChanged, DistributionUpdateFailed, DistributionUpdated,
-    InvalidationCompleted,
+    DistributionDriftDetected, DistributionRecovered, DistributionStatusChanged, DistributionUpdateFailed,
+    DistributionUpdated, InvalidationCompleted, InvalidationFailed,
 };
 use crate::envelope::{EventDetail, EventEnvelope};
 use crate::origin::{
-    OriginCreateFailed, OriginCreated, OriginDeleteFailed, OriginDeleted, OriginUpdateFailed, OriginUpdated,
+    OriginCreateFailed, OriginCreated, OriginDeleteFailed, OriginDeleted, OriginRecovered, OriginUpdateFailed,
+    OriginUpdated,
 };
-use crate::template::{TemplateApplied, TemplateCreated, TemplateDeleted, TemplateUpdated};
+use crate::template::{TemplateApplied, TemplateApplyFailed, TemplateCreated, TemplateDeleted, TemplateUpdated};
 
 fn schema_of<T: EventDetail>() -> (&'static str, Value) {
     let mut schema = serde_json::to_value(schema_for!(EventEnvelope<T>)).expect("schema is JSON");
@@ -35,6 +36,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<OriginUpdateFailed>(),
         schema_of::<OriginDeleted>(),
         schema_of::<OriginDeleteFailed>(),
+        schema_of::<OriginRecovered>(),
         schema_of::<DistributionCreated>(),
         schema_of::<DistributionDeployed>(),
         schema_of::<DistributionCreateFailed>(),
@@ -43,12 +45,15 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<DistributionDeleted>(),
         schema_of::<DistributionDeleteFailed>(),
         schema_of::<InvalidationCompleted>(),
+        schema_of::<InvalidationFailed>(),
+        schema_of::<DistributionRecovered>(),
         schema_of::<DistributionStatusChanged>(),
         schema_of::<DistributionDriftDetected>(),
         schema_of::<TemplateCreated>(),
         schema_of::<TemplateUpdated>(),
         schema_of::<TemplateDeleted>(),
         schema_of::<TemplateApplied>(),
+        schema_of::<TemplateApplyFailed>(),
         schema_of::<CertificateValidationRequired>(),
         schema_of::<CertificateIssued>(),
         schema_of::<CertificateValidationFailed>(),

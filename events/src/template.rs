@@ -163,3 +163,20 @@ pub struct TemplateApplied {
     pub distribution_id: String,
 }
 template_event!(TemplateApplied, "TemplateApplied");
+
+/// Applying a template failed; `create-distribution` (if it started) recorded its own failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateApplyFailed {
+    /// The template id.
+    pub template_id: String,
+    /// The version applied.
+    pub version: u32,
+    /// The distribution it was to make.
+    pub distribution_id: String,
+    /// The error name.
+    pub error: String,
+    /// Why.
+    pub cause: String,
+}
+template_event!(TemplateApplyFailed, "TemplateApplyFailed");

@@ -46,6 +46,12 @@ impl FailOperation {
         Self::new(Target::Operation(operation), status, "application/xml", body, times)
     }
 
+    /// An S3 answer with HTTP `status` and `body` (e.g. a 200 `DeleteResult` listing per-key
+    /// errors), `times` times.
+    pub fn s3_answer(operation: &'static str, status: u16, body: &str, times: usize) -> Self {
+        Self::new(Target::Operation(operation), status, "application/xml", body.to_owned(), times)
+    }
+
     /// CloudFront (REST-XML) error `code` with HTTP `status` on `operation`, `times` times.
     pub fn cloudfront(operation: &'static str, status: u16, code: &str, times: usize) -> Self {
         Self::new(Target::Operation(operation), status, "text/xml", cloudfront_error(code), times)
@@ -125,9 +131,11 @@ fn cloudfront_error(code: &str) -> String {
     )
 }
 
-/// Counts the calls of one operation and changes nothing (to observe, e.g., heartbeats).
-#[derive(Debug, Default)]
+/// Counts calls and changes nothing (to observe, e.g., heartbeats, or that a late delivery
+/// did no work).
+#[derive(Debug)]
 pub struct CountOperation {
+    counted: fn(&Metadata) -> bool,
     operation: &'static str,
     calls: Arc<AtomicUsize>,
 }
@@ -135,7 +143,12 @@ pub struct CountOperation {
 impl CountOperation {
     /// Counts `operation`.
     pub fn new(operation: &'static str) -> Self {
-        Self { operation, calls: Arc::default() }
+        Self { counted: |_| true, operation, calls: Arc::default() }
+    }
+
+    /// Counts every call except Step Functions' (the task callbacks): the calls that do work.
+    pub fn work() -> Self {
+        Self { counted: |m| m.service() != "SFN", operation: "", calls: Arc::default() }
     }
 
     /// The count so far (read it before `shared`).
@@ -160,7 +173,9 @@ impl Intercept for CountOperation {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if cfg.load::<Metadata>().map(Metadata::name) == Some(self.operation) {
+        let Some(metadata) = cfg.load::<Metadata>() else { return Ok(()) };
+        let named = self.operation.is_empty() || metadata.name() == self.operation;
+        if named && (self.counted)(metadata) {
             self.calls.fetch_add(1, Ordering::SeqCst);
         }
         Ok(())

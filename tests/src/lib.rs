@@ -4,6 +4,8 @@
 pub mod faults;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -108,6 +110,28 @@ impl TestStack {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The task handlers over this stack's table, without the worker around them (to run a
+    /// task as a delivery that dies before answering would).
+    pub fn handlers(&self) -> cfm_tasks::Tasks {
+        cfm_tasks::Tasks::new(cfm_tasks::Deps::new(self.aws.clone(), &self.stack.resources().table))
+    }
+
+    /// A task worker for this stack whose AWS calls (except Step Functions callbacks) are
+    /// counted: the counter says whether a delivery did any work.
+    pub fn counting_worker(&self) -> (cfm::local::stack::LocalTaskWorker, Arc<AtomicUsize>) {
+        let counter = faults::CountOperation::work();
+        let calls = counter.counter();
+        let aws = self.aws.clone().with_interceptor(counter.shared());
+        let resources = self.stack.resources();
+        let worker = cfm_runtime::TaskWorker::new(
+            cfm_tasks::Tasks::new(cfm_tasks::Deps::new(aws.clone(), &resources.table)),
+            cfm_aws::sfn::StepFunctions::new(&aws),
+            cfm_aws::events::EventPublisher::new(&aws, &resources.event_bus),
+            Duration::from_secs(20),
+        );
+        (worker, calls)
     }
 
     /// Every execution of every state machine of this stack.

@@ -43,7 +43,7 @@ const FAMILY_ACTIONS: Record<string, { s3: string[]; cloudfront: string[]; acm: 
       's3:CreateBucket', 's3:DeleteBucket', 's3:DeleteBucketPolicy', 's3:DeleteBucketWebsite', 's3:DeleteObject',
       's3:DeleteObjectVersion', 's3:GetBucketCORS', 's3:GetBucketPolicy', 's3:GetBucketTagging', 's3:ListBucket',
       's3:ListBucketVersions', 's3:PutBucketCORS', 's3:PutBucketPolicy', 's3:PutBucketPublicAccessBlock',
-      's3:PutBucketTagging', 's3:PutBucketWebsite',
+      's3:PutBucketTagging', 's3:PutBucketWebsite', 's3:TagResource',
     ],
     cloudfront: ['cloudfront:CreateOriginAccessControl', 'cloudfront:DeleteOriginAccessControl', 'cloudfront:GetOriginAccessControl'],
     acm: false,
@@ -180,6 +180,13 @@ export class CfmStack extends Stack {
         // apply-template's worker starts and watches create-distribution executions.
         machines['create-distribution'].grantStartExecution(fn);
         machines['create-distribution'].grantExecution(fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
+      }
+      if (decl.family === 'Distributions') {
+        // reconcile settles records whose claiming execution ended: it asks how it ended, and
+        // reads origin buckets' tags (the S3 read actions are the family's already).
+        for (const machine of Object.values(machines)) {
+          machine.grantExecution(fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
+        }
       }
       workers.push(fn);
     }

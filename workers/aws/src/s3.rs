@@ -2,7 +2,7 @@
 
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CorsConfiguration, CorsRule as S3CorsRule, CreateBucketConfiguration, Delete,
-    ErrorDocument, IndexDocument, ObjectIdentifier, PublicAccessBlockConfiguration, Tag, Tagging, WebsiteConfiguration,
+    ErrorDocument, IndexDocument, ObjectIdentifier, PublicAccessBlockConfiguration, Tag, WebsiteConfiguration,
 };
 use cfm_events::ErrorName;
 use cfm_events::origin::{CorsRule, Website};
@@ -32,6 +32,18 @@ pub struct OriginBucket {
     name: String,
     region: String,
 }
+
+fn not_owned(bucket: &str, origin_id: &str) -> TaskError {
+    TaskError::new(
+        ErrorName::NotOwned,
+        format!(
+            "bucket '{bucket}' is not tagged {ORIGIN_TAG}={origin_id}; cfm only changes or deletes buckets it made for this origin"
+        ),
+    )
+}
+
+/// Keys named in a failure message about objects that could not be deleted.
+const KEYS_NAMED: usize = 5;
 
 fn build_err(e: aws_smithy_types::error::operation::BuildError) -> TaskError {
     TaskError::new(ErrorName::Internal, e.to_string())
@@ -77,17 +89,17 @@ impl OriginBucket {
         }
     }
 
-    /// Creates the bucket in its region and tags it for `origin_id`. Creating it again is fine.
+    /// Creates the bucket in its region, tagged for `origin_id` in the same call (so the tag
+    /// never lags the bucket). Creating it again for the same origin is fine; a bucket that
+    /// already exists without this origin's tag is never adopted, even one this account owns
+    /// (us-east-1 answers 200 to re-creating your own bucket, so the tag is what decides).
     pub async fn create(&self, origin_id: &str) -> Result<(), TaskError> {
-        let mut request = self.client.create_bucket().bucket(&self.name);
+        let tag = Tag::builder().key(ORIGIN_TAG).value(origin_id).build().map_err(build_err)?;
+        let mut config = CreateBucketConfiguration::builder().tags(tag);
         if self.region != GLOBAL_REGION {
-            request = request.create_bucket_configuration(
-                CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::from(self.region.as_str()))
-                    .build(),
-            );
+            config = config.location_constraint(BucketLocationConstraint::from(self.region.as_str()));
         }
-        match request.send().await {
+        match self.client.create_bucket().bucket(&self.name).create_bucket_configuration(config.build()).send().await {
             Ok(_) => {}
             Err(err) if err.as_service_error().is_some_and(|e| e.is_bucket_already_owned_by_you()) => {}
             Err(err) if err.as_service_error().is_some_and(|e| e.is_bucket_already_exists()) => {
@@ -98,15 +110,20 @@ impl OriginBucket {
             }
             Err(err) => return Err(crate::classify::classify("CreateBucket", err)),
         }
-        let tag = Tag::builder().key(ORIGIN_TAG).value(origin_id).build().map_err(build_err)?;
-        self.client
-            .put_bucket_tagging()
-            .bucket(&self.name)
-            .tagging(Tagging::builder().tag_set(tag).build().map_err(build_err)?)
-            .send()
-            .await
-            .map_err(aws("PutBucketTagging"))?;
-        Ok(())
+        match self.owner().await? {
+            BucketOwner::Origin(owner) if owner == origin_id => Ok(()),
+            _ => Err(not_owned(&self.name, origin_id)),
+        }
+    }
+
+    /// Fails unless the bucket carries `origin_id`'s tag: cfm changes and deletes only what it
+    /// made for that origin. A missing bucket is fine (there is nothing to touch).
+    pub async fn require_owner(&self, origin_id: &str) -> Result<bool, TaskError> {
+        match self.owner().await? {
+            BucketOwner::Missing => Ok(false),
+            BucketOwner::Origin(owner) if owner == origin_id => Ok(true),
+            _ => Err(not_owned(&self.name, origin_id)),
+        }
     }
 
     /// Blocks every kind of public access: CloudFront reads through the OAC.
@@ -208,15 +225,43 @@ impl OriginBucket {
             if ids.is_empty() {
                 return Ok(deleted);
             }
-            deleted += ids.len();
+            let count = ids.len();
             let delete = Delete::builder().set_objects(Some(ids)).quiet(true).build().map_err(build_err)?;
-            self.client
+            let out = self
+                .client
                 .delete_objects()
                 .bucket(&self.name)
                 .delete(delete)
                 .send()
                 .await
                 .map_err(aws("DeleteObjects"))?;
+            // A quiet delete reports only the keys it could not delete (object lock, legal
+            // hold, permissions). Listing again would find them again: stop with their names.
+            if !out.errors().is_empty() {
+                let named: Vec<String> = out
+                    .errors()
+                    .iter()
+                    .take(KEYS_NAMED)
+                    .map(|e| {
+                        format!(
+                            "{} ({}: {})",
+                            e.key().unwrap_or("?"),
+                            e.code().unwrap_or("?"),
+                            e.message().unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                return Err(TaskError::new(
+                    ErrorName::BucketNotEmpty,
+                    format!(
+                        "bucket '{}': {} objects could not be deleted, e.g. {}; remove the lock or hold and delete again",
+                        self.name,
+                        out.errors().len(),
+                        named.join(", ")
+                    ),
+                ));
+            }
+            deleted += count;
         }
     }
 

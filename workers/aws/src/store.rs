@@ -72,13 +72,7 @@ macro_rules! stored {
     };
 }
 
-stored!(OriginRecord, "ORIGIN", "origin", |r| match r.status {
-    cfm_core::origin_record::OriginStatus::Creating => "CREATING",
-    cfm_core::origin_record::OriginStatus::Active => "ACTIVE",
-    cfm_core::origin_record::OriginStatus::Failed => "FAILED",
-    cfm_core::origin_record::OriginStatus::Deleting => "DELETING",
-    cfm_core::origin_record::OriginStatus::DeleteFailed => "DELETE_FAILED",
-});
+stored!(OriginRecord, "ORIGIN", "origin", |r| r.status.as_str());
 stored!(DistributionRecord, "DISTRIBUTION", "distribution", |r| r.status.as_str());
 stored!(TemplateRecord, "TEMPLATE", "template", |r| if r.deleted { "DELETED" } else { "ACTIVE" });
 
@@ -146,24 +140,34 @@ impl Store {
         Self { client: aws.dynamodb(), table: table.to_owned() }
     }
 
-    /// A put that creates `record`, or repeats harmlessly for the execution that created it.
+    /// A put that creates `record` only if there is none: a record that exists is never
+    /// overwritten, not even by the execution that made it (it may have moved on since).
     fn create_put<T: Stored>(&self, record: &T) -> Result<Put, TaskError> {
         Put::builder()
             .table_name(&self.table)
             .set_item(Some(record_item(record)?))
-            .condition_expression("attribute_not_exists(pk) OR createdByExecution = :exec")
-            .expression_attribute_values(":exec", s(record.execution()))
+            .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(internal)
     }
 
+    /// After a create was refused because the record exists: a repeat by the execution that
+    /// made it is fine (nothing is written, the record stays as it is now); anything else is a
+    /// conflict.
+    async fn created_before<T: Stored>(&self, record: &T) -> Result<(), TaskError> {
+        match self.get::<T>(record.id()).await? {
+            Some(existing) if existing.execution() == record.execution() => Ok(()),
+            _ => Err(TaskError::new(ErrorName::Conflict, format!("{} {} already exists", T::NOUN, record.id()))),
+        }
+    }
+
     /// Records a new record. Repeating the call for the same execution is a no-op.
     pub async fn create<T: Stored>(&self, record: &T) -> Result<(), TaskError> {
-        self.transact(vec![TransactWriteItem::builder().put(self.create_put(record)?).build()], |failed| {
-            (failed.first() == Some(&true))
-                .then(|| TaskError::new(ErrorName::Conflict, format!("{} {} already exists", T::NOUN, record.id())))
-        })
-        .await
+        let items = vec![TransactWriteItem::builder().put(self.create_put(record)?).build()];
+        match self.try_transact(items).await? {
+            Ok(()) => Ok(()),
+            Err(_) => self.created_before(record).await,
+        }
     }
 
     /// Records a new origin and claims its bucket name, both or neither. Repeating the call for
@@ -183,33 +187,34 @@ impl Store {
             TransactWriteItem::builder().put(self.create_put(record)?).build(),
             TransactWriteItem::builder().put(put_claim).build(),
         ];
-        self.transact(items, |failed| {
-            if failed.get(1) == Some(&true) {
-                Some(TaskError::new(
-                    ErrorName::Conflict,
-                    format!("bucket '{}' is already used by another origin", record.bucket_name),
-                ))
-            } else {
-                (failed.first() == Some(&true))
-                    .then(|| TaskError::new(ErrorName::Conflict, format!("origin {} already exists", record.id)))
+        match self.try_transact(items).await? {
+            Ok(()) => Ok(()),
+            Err(failed) if failed.first() == Some(&true) => self.created_before(record).await,
+            Err(_) => Err(TaskError::new(
+                ErrorName::Conflict,
+                format!("bucket '{}' is already used by another origin", record.bucket_name),
+            )),
+        }
+    }
+
+    /// Runs a transaction; `Ok(Err(failed))` says which conditions failed (by position).
+    async fn try_transact(&self, items: Vec<TransactWriteItem>) -> Result<Result<(), Vec<bool>>, TaskError> {
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(Ok(())),
+            Err(err) => {
+                let failed = err.as_service_error().map(cancelled_conditions).unwrap_or_default();
+                if failed.contains(&true) { Ok(Err(failed)) } else { Err(aws("TransactWriteItems")(err)) }
             }
-        })
-        .await
+        }
     }
 
     /// Runs a transaction; `explain` turns failed conditions (by position) into an error.
     async fn transact(
         &self,
         items: Vec<TransactWriteItem>,
-        explain: impl FnOnce(&[bool]) -> Option<TaskError>,
+        explain: impl FnOnce(&[bool]) -> TaskError,
     ) -> Result<(), TaskError> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(()),
-            Err(err) => {
-                let failed = err.as_service_error().map(cancelled_conditions).unwrap_or_default();
-                Err(explain(&failed).unwrap_or_else(|| aws("TransactWriteItems")(err)))
-            }
-        }
+        self.try_transact(items).await?.map_err(|failed| explain(&failed))
     }
 
     /// The record, if it exists.
@@ -319,7 +324,10 @@ impl Store {
             TransactWriteItem::builder().delete(delete_origin).build(),
             TransactWriteItem::builder().delete(delete_claim).build(),
         ];
-        self.transact(items, |_| None).await
+        self.transact(items, |_| {
+            TaskError::new(ErrorName::Conflict, format!("bucket '{}' is claimed by another origin", record.bucket_name))
+        })
+        .await
     }
 
     /// Records of a kind, newest first, optionally only those in `status`. (DynamoDB filters
@@ -369,27 +377,33 @@ impl Store {
             TransactWriteItem::builder().put(self.create_put(record)?).build(),
             TransactWriteItem::builder().put(self.version_put(&record.id, first)?).build(),
         ];
-        self.transact(items, |failed| {
-            failed
-                .iter()
-                .any(|f| *f)
-                .then(|| TaskError::new(ErrorName::Conflict, format!("template {} already exists", record.id)))
-        })
-        .await
+        self.transact(items, |_| TaskError::new(ErrorName::Conflict, format!("template {} already exists", record.id)))
+            .await
     }
 
-    /// Adds an immutable version; an existing number is a conflict (a concurrent update).
-    pub async fn put_template_version(&self, template_id: &str, version: &TemplateVersion) -> Result<(), TaskError> {
-        let put = self.version_put(template_id, version)?;
-        self.transact(vec![TransactWriteItem::builder().put(put).build()], |failed| {
-            (failed.first() == Some(&true)).then(|| {
-                TaskError::new(
-                    ErrorName::Conflict,
-                    format!("template {template_id} changed meanwhile; read it again and retry"),
-                )
-            })
-        })
-        .await
+    /// Adds an immutable version and writes the changed `record` (read at its current lock
+    /// version), both or neither. `Ok(false)` means another update got there first: read again
+    /// and retry.
+    pub async fn add_template_version(
+        &self,
+        record: &mut TemplateRecord,
+        version: &TemplateVersion,
+        now: &str,
+    ) -> Result<bool, TaskError> {
+        let expected = record.version;
+        record.stamp(expected + 1, now);
+        let put_record = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(record_item(record)?))
+            .condition_expression("version = :v")
+            .expression_attribute_values(":v", AttributeValue::N(expected.to_string()))
+            .build()
+            .map_err(internal)?;
+        let items = vec![
+            TransactWriteItem::builder().put(self.version_put(&record.id, version)?).build(),
+            TransactWriteItem::builder().put(put_record).build(),
+        ];
+        Ok(self.try_transact(items).await?.is_ok())
     }
 
     /// One version of a template.

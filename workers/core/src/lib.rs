@@ -1,6 +1,7 @@
 //! The pure domain of cfm: validation rules, identifiers and the topology. No SDK types here.
 
 pub mod bucket_policy;
+pub mod claim;
 pub mod distribution;
 pub mod distribution_record;
 pub mod ids;

@@ -1,6 +1,8 @@
 //! Lints every state machine in the topology: transitions point at real states, every worker
-//! task is declared and sent to its family's queue, every `ErrorEquals` name is known, and every
-//! callback Task can neither hang nor go silent (`TimeoutSeconds` and `HeartbeatSeconds`).
+//! task is declared and sent to its family's queue, every `ErrorEquals` name is known, every
+//! callback Task can neither hang nor go silent (`TimeoutSeconds` and `HeartbeatSeconds`), the
+//! machine itself has a `TimeoutSeconds`, and no path can skip its recording: a Task without a
+//! `Catch` must be the last Task on every path from it (the state that records the outcome).
 
 use cfm_core::topology::{DEFINITIONS, Topology};
 use cfm_events::ErrorName;
@@ -8,19 +10,50 @@ use serde_json::Value;
 
 const CALLBACK: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
 
+/// The states a state can move to next.
+fn successors(state: &Value) -> Vec<&str> {
+    let mut targets: Vec<&str> = ["Next", "Default"].iter().filter_map(|k| state[*k].as_str()).collect();
+    for list in ["Catch", "Choices"] {
+        targets.extend(state[list].as_array().into_iter().flatten().filter_map(|c| c["Next"].as_str()));
+    }
+    targets
+}
+
+/// A Task that can fail without a `Catch` ends the execution there, so no Task may come after
+/// it: otherwise a failure skips the state that records the resource's outcome and leaves it busy.
+fn lint_uncaught(workflow: &str, states: &serde_json::Map<String, Value>, problems: &mut Vec<String>) {
+    for (name, state) in states {
+        if state["Type"] != "Task" || state["Catch"].as_array().is_some_and(|c| !c.is_empty()) {
+            continue;
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo = successors(state);
+        while let Some(next) = todo.pop() {
+            if !seen.insert(next) {
+                continue;
+            }
+            let Some(after) = states.get(next) else { continue };
+            if after["Type"] == "Task" {
+                problems.push(format!(
+                    "{workflow}/{name}: has no Catch but Task '{next}' follows it; a failure would skip the recording"
+                ));
+                break;
+            }
+            todo.extend(successors(after));
+        }
+    }
+}
+
 fn lint(workflow: &str, asl: &Value, topology: &Topology, problems: &mut Vec<String>) {
     let states = asl["States"].as_object().expect("States object");
+    lint_uncaught(workflow, states, problems);
     let start = asl["StartAt"].as_str().unwrap_or_default();
     if !states.contains_key(start) {
         problems.push(format!("{workflow}: StartAt '{start}' is not a state"));
     }
     for (name, state) in states {
         let at = format!("{workflow}/{name}");
-        let mut targets: Vec<&str> = ["Next", "Default"].iter().filter_map(|k| state[*k].as_str()).collect();
-        for list in ["Catch", "Choices"] {
-            targets.extend(state[list].as_array().into_iter().flatten().filter_map(|c| c["Next"].as_str()));
-        }
-        for target in targets {
+        for target in successors(state) {
             if !states.contains_key(target) {
                 problems.push(format!("{at}: transition to missing state '{target}'"));
             }
@@ -83,6 +116,9 @@ fn every_state_machine_passes_the_lint() {
     let mut problems = Vec::new();
     for (workflow, text) in DEFINITIONS {
         let asl: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{workflow}: {e}"));
+        if asl["TimeoutSeconds"].as_u64().is_none_or(|t| t == 0) {
+            problems.push(format!("{workflow}: needs a top-level TimeoutSeconds"));
+        }
         lint(workflow, &asl, &topology, &mut problems);
     }
     assert!(problems.is_empty(), "ASL problems:\n{}", problems.join("\n"));
@@ -111,24 +147,35 @@ fn every_declared_task_is_used_by_some_workflow() {
 #[test]
 fn the_lint_catches_broken_definitions() {
     let topology = Topology::load();
+    let task = |name: &str, next: &str| {
+        serde_json::json!({
+            "Type": "Task",
+            "Resource": CALLBACK,
+            "Parameters": {"QueueUrl": "${OriginsQueueUrl}", "MessageBody": {"TaskToken.$": "$$.Task.Token", "task": name, "execution.$": "$$.Execution.Id"}},
+            "Retry": [{"ErrorEquals": ["cfm.Made.Up"]}],
+            "Next": next
+        })
+    };
     let broken = serde_json::json!({
         "StartAt": "A",
         "States": {
-            "A": {
-                "Type": "Task",
-                "Resource": CALLBACK,
-                "Parameters": {"QueueUrl": "${OriginsQueueUrl}", "MessageBody": {"TaskToken.$": "$$.Task.Token", "task": "Nope", "execution.$": "$$.Execution.Id"}},
-                "Retry": [{"ErrorEquals": ["cfm.Made.Up"]}],
-                "Next": "Missing"
-            }
+            "A": task("Nope", "Missing"),
+            "Compensate": task("CompensateOrigin", "Wait"),
+            "Wait": {"Type": "Wait", "Seconds": 1, "Next": "Record"},
+            "Record": task("RecordOriginCreateFailed", "Done"),
+            "Done": {"Type": "Fail"}
         }
     });
     let mut problems = Vec::new();
     lint("broken", &broken, &topology, &mut problems);
     let text = problems.join("\n");
-    for expected in
-        ["missing state 'Missing'", "unknown error name 'cfm.Made.Up'", "TimeoutSeconds", "task 'Nope' is not declared"]
-    {
+    for expected in [
+        "missing state 'Missing'",
+        "unknown error name 'cfm.Made.Up'",
+        "TimeoutSeconds",
+        "task 'Nope' is not declared",
+        "broken/Compensate: has no Catch but Task 'Record' follows it",
+    ] {
         assert!(text.contains(expected), "lint missed: {expected}\n{text}");
     }
 }

@@ -83,6 +83,17 @@ impl<H: TaskHandler> TaskWorker<H> {
     }
 
     async fn process(&self, msg: TaskMessage) -> Settle {
+        // SQS redelivers late (after a Lambda timeout the batch returns after the visibility
+        // timeout), when Step Functions may have timed the task out and moved on. A heartbeat
+        // first proves the token is still live, so such a delivery does nothing at all.
+        match self.sfn.heartbeat(&msg.task_token).await {
+            Ok(Callback::Delivered) => {}
+            Ok(Callback::TokenGone(code)) => {
+                info!(code, "the task already ended (answered, timed out or retried); dropping this delivery");
+                return Settle::Ack;
+            }
+            Err(err) => return Settle::Retry(format!("could not check the task token: {err}")),
+        }
         let Some(result) = self.run_with_heartbeats(&msg).await else { return Settle::Ack };
         let answer = match result {
             Ok(out) => {

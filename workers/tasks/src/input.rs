@@ -14,6 +14,11 @@ pub(crate) fn parse<T: DeserializeOwned>(input: Value) -> Result<T, TaskError> {
         .map_err(|e| TaskError::new(ErrorName::Internal, format!("unexpected task input: {e}: {text}")))
 }
 
+/// A claim refusal: the resource is busy with, or has moved on to, another execution.
+pub(crate) fn busy(refused: cfm_core::claim::Busy) -> TaskError {
+    TaskError::new(ErrorName::Conflict, refused.0)
+}
+
 /// Now, as stored in records.
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

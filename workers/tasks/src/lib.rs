@@ -6,6 +6,7 @@ pub mod distributions;
 pub mod history;
 mod input;
 pub mod origins;
+pub mod recover;
 pub mod templates;
 
 use cfm_aws::acm::Acm;
@@ -55,35 +56,38 @@ impl TaskHandler for Tasks {
         use origins::{create, delete, update};
         let d = &self.deps;
         match ctx.task.as_str() {
-            "ValidateOrigin" => create::validate(d, input).await,
-            "CreateBucket" => create::create_bucket(d, input).await,
-            "ConfigureBucket" => create::configure_bucket(d, input).await,
-            "CreateOac" => create::create_oac(d, input).await,
+            "ValidateOrigin" => create::validate(d, ctx, input).await,
+            "CreateBucket" => create::create_bucket(d, ctx, input).await,
+            "ConfigureBucket" => create::configure_bucket(d, ctx, input).await,
+            "CreateOac" => create::create_oac(d, ctx, input).await,
             "FinalizeOrigin" => create::finalize(d, ctx, input).await,
             "CompensateOrigin" => create::compensate(d, ctx, input).await,
+            "RecordOriginCreateFailed" => create::record_failure(d, ctx, input).await,
             "UpdateOrigin" => update::update(d, ctx, input).await,
             "RecordOriginUpdateFailed" => update::record_failure(d, ctx, input).await,
-            "CheckOriginUnused" => delete::check_unused(d, input).await,
-            "DeleteOriginResources" => delete::delete_resources(d, input).await,
+            "CheckOriginUnused" => delete::check_unused(d, ctx, input).await,
+            "DeleteOriginResources" => delete::delete_resources(d, ctx, input).await,
             "FinalizeOriginDelete" => delete::finalize(d, ctx, input).await,
             "RecordOriginDeleteFailed" => delete::record_failure(d, ctx, input).await,
             "ValidateDistribution" => dist::create::validate(d, ctx, input).await,
             "CreateDistribution" => dist::create::create(d, ctx, input).await,
-            "GrantOriginAccess" => dist::create::grant(d, input).await,
+            "GrantOriginAccess" => dist::create::grant(d, ctx, input).await,
             "RecordDistribution" => dist::create::record(d, ctx, input).await,
             "CheckDeployment" => dist::poll::check_deployment(d, input).await,
             "MarkDeployed" => dist::create::mark_deployed(d, ctx, input).await,
-            "CompensateDistribution" => dist::create::compensate(d, input).await,
+            "CompensateDistribution" => dist::create::compensate(d, ctx, input).await,
             "FinishDistributionCompensation" => dist::create::finish_compensation(d, ctx, input).await,
+            "RecordDistributionCreateFailed" => dist::create::record_failure(d, ctx, input).await,
             "ApplyDistributionUpdate" => dist::update::apply(d, ctx, input).await,
             "FinalizeDistributionUpdate" => dist::update::finalize(d, ctx, input).await,
             "RecordDistributionUpdateFailed" => dist::update::record_failure(d, ctx, input).await,
-            "DisableDistribution" => dist::delete::disable(d, input).await,
+            "DisableDistribution" => dist::delete::disable(d, ctx, input).await,
             "DeleteDistribution" => dist::delete::delete(d, ctx, input).await,
             "RecordDistributionDeleteFailed" => dist::delete::record_failure(d, ctx, input).await,
             "CreateInvalidation" => dist::invalidate::create(d, ctx, input).await,
             "CheckInvalidation" => dist::invalidate::check(d, input).await,
             "FinalizeInvalidation" => dist::invalidate::finalize(ctx, input).await,
+            "RecordInvalidationFailed" => dist::invalidate::record_failure(ctx, input).await,
             "ReconcileDistributions" => dist::reconcile::reconcile(d, ctx, input).await,
             "RequestCertificate" => certificates::request(d, ctx, input).await,
             "PublishValidationRecords" => certificates::publish_records(d, ctx, input).await,
@@ -94,6 +98,7 @@ impl TaskHandler for Tasks {
             "StartTemplateApply" => templates::start(d, ctx, input).await,
             "CheckTemplateApply" => templates::check(d, input).await,
             "FinalizeTemplateApply" => templates::finalize(ctx, input).await,
+            "RecordTemplateApplyFailed" => templates::record_failure(d, ctx, input).await,
             other => Err(TaskError::new(ErrorName::Internal, format!("no handler for task '{other}'"))),
         }
     }

@@ -5,13 +5,15 @@
 
 use cfm_aws::TaskError;
 use cfm_aws::preflight::origin_target;
-use cfm_aws::sfn::StepFunctions;
+use cfm_aws::sfn::{StepFunctions, execution_arn};
 use cfm_core::distribution::validate_create;
-use cfm_core::distribution_record::DistributionRecord;
+use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
 use cfm_core::ids;
+use cfm_core::origin_record::RecordedError;
 use cfm_core::template::{TemplateRecord, applied_spec};
 use cfm_events::distribution::{CreateDistributionInput, TemplateRef};
-use cfm_events::template::{ApplyTemplateInput, TemplateApplied};
+use cfm_events::origin::CaughtFailure;
+use cfm_events::template::{ApplyTemplateInput, TemplateApplied, TemplateApplyFailed};
 use cfm_events::{ErrorName, TaskContext};
 use cfm_runtime::TaskOutput;
 use serde::Deserialize;
@@ -55,15 +57,18 @@ pub async fn start(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskO
     validate_create(&spec).map_err(|p| invalid(p.to_string()))?;
     origin_target(&deps.aws, &deps.store, spec.origin_id.as_deref().unwrap_or_default()).await?;
     let name = ids::execution_name("create-distribution", &input.distribution_id, Some(&ctx.execution));
+    let child_arn = execution_arn(&machines.create_distribution, &name);
     let template = TemplateRef { template_id: input.template_id.clone(), version: input.version };
     let record = DistributionRecord::creating(
         &input.distribution_id,
         &spec,
         Some(template.clone()),
         &name,
+        &child_arn,
         &input.request.actor,
         &now(),
     );
+    // A redelivery finds the record the first delivery made and leaves it as it is now.
     deps.store.create(&record).await?;
     let child = CreateDistributionInput {
         distribution_id: input.distribution_id.clone(),
@@ -128,4 +133,41 @@ pub async fn finalize(ctx: &TaskContext, input: Value) -> Result<TaskOutput, Tas
         &input.request,
         &applied,
     )))
+}
+
+#[derive(Deserialize)]
+struct WithFailure {
+    #[serde(flatten)]
+    input: ApplyTemplateInput,
+    machines: Machines,
+    failure: CaughtFailure,
+}
+
+/// Records the failure. If `create-distribution` never started, nothing else will settle the
+/// distribution record this workflow made: it is marked failed and its claim ended. (Once
+/// started, that execution owns the record and records its own outcome.)
+pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    let WithFailure { input, machines, failure } = parse(input)?;
+    let name = ids::execution_name("create-distribution", &input.distribution_id, Some(&ctx.execution));
+    let child_arn = execution_arn(&machines.create_distribution, &name);
+    let started = StepFunctions::new(&deps.aws).find(&child_arn).await?.is_some();
+    if !started && deps.store.get::<DistributionRecord>(&input.distribution_id).await?.is_some() {
+        let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
+        deps.store
+            .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
+                if r.settle(&child_arn, DistributionStatus::Failed) {
+                    r.last_error = Some(recorded.clone());
+                }
+                Ok(())
+            })
+            .await?;
+    }
+    let failed = TemplateApplyFailed {
+        template_id: input.template_id.clone(),
+        version: input.version,
+        distribution_id: input.distribution_id.clone(),
+        error: failure.error,
+        cause: failure.cause,
+    };
+    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
 }

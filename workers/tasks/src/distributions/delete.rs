@@ -1,35 +1,24 @@
-//! `delete-distribution`: disable → wait until Deployed → delete with a fresh ETag → remove the
-//! bucket grant and origin reference → delete the record (history stays).
+//! `delete-distribution`: the API claimed the record for this execution; disable → wait until
+//! Deployed → delete with a fresh ETag → remove the bucket grant and origin reference → delete
+//! the record (history stays). A failure records why and ends the claim.
 
 use cfm_aws::TaskError;
-use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
+use cfm_core::distribution_record::DistributionRecord;
+use cfm_events::TaskContext;
 use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, DistributionInput};
 use cfm_events::origin::CaughtFailure;
-use cfm_events::{ErrorName, TaskContext};
 use cfm_runtime::TaskOutput;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{record_failed_change, revoke_origin_access};
+use super::{claimed, record_failed_change, revoke_origin_access};
 use crate::Deps;
-use crate::input::{event, now, parse};
+use crate::input::{busy, event, parse};
 
-/// Marks the record deleting and disables the distribution (a no-op if already disabled).
-pub async fn disable(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+/// Disables the distribution (a no-op if already disabled).
+pub async fn disable(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let input: DistributionInput = parse(input)?;
-    let record = deps
-        .store
-        .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| match r.status {
-            DistributionStatus::Creating | DistributionStatus::Updating => Err(TaskError::new(
-                ErrorName::Conflict,
-                format!("distribution {} is {}; wait for that to finish", r.id, r.status.as_str()),
-            )),
-            _ => {
-                r.status = DistributionStatus::Deleting;
-                Ok(())
-            }
-        })
-        .await?;
+    let record = claimed(deps, ctx, &input.distribution_id).await?;
     if let Some(id) = &record.cloudfront_id {
         deps.cloudfront.update_distribution(id, |config| config.enabled = false).await?;
     }
@@ -41,6 +30,7 @@ pub async fn delete(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Task
     let input: DistributionInput = parse(input)?;
     let mut cloudfront_id = String::new();
     if let Some(record) = deps.store.get::<DistributionRecord>(&input.distribution_id).await? {
+        record.check_claim(&ctx.execution).map_err(busy)?;
         if let Some(id) = &record.cloudfront_id {
             deps.cloudfront.delete_distribution(id).await?;
             cloudfront_id = id.clone();
@@ -62,7 +52,7 @@ struct WithFailure {
 /// Records the failure; the status follows what CloudFront has, so a second delete can finish.
 pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let WithFailure { input, failure } = parse(input)?;
-    record_failed_change(deps, &input.distribution_id, DistributionStatus::Deleting, &failure).await?;
+    record_failed_change(deps, ctx, &input.distribution_id, &failure).await?;
     let failed = DistributionDeleteFailed {
         distribution_id: input.distribution_id.clone(),
         error: failure.error,

@@ -4,8 +4,9 @@
 use cfm_aws::TaskError;
 use cfm_core::distribution::validate_paths;
 use cfm_core::distribution_record::DistributionRecord;
-use cfm_events::distribution::{InvalidateInput, InvalidationCompleted};
+use cfm_events::distribution::{InvalidateInput, InvalidationCompleted, InvalidationFailed};
 use cfm_events::envelope::stable_id;
+use cfm_events::origin::CaughtFailure;
 use cfm_events::{ErrorName, TaskContext};
 use cfm_runtime::TaskOutput;
 use serde::Deserialize;
@@ -89,4 +90,23 @@ pub async fn finalize(ctx: &TaskContext, input: Value) -> Result<TaskOutput, Tas
         &input.request,
         &completed,
     )))
+}
+
+#[derive(Deserialize)]
+struct WithFailure {
+    #[serde(flatten)]
+    input: InvalidateInput,
+    failure: CaughtFailure,
+}
+
+/// Announces that the invalidation failed (the distribution itself is not changed by it).
+pub async fn record_failure(ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    let WithFailure { input, failure } = parse(input)?;
+    let failed = InvalidationFailed {
+        distribution_id: input.distribution_id.clone(),
+        paths: input.paths.clone(),
+        error: failure.error,
+        cause: failure.cause,
+    };
+    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
 }

@@ -14,13 +14,13 @@ use cfm_aws::preflight;
 use cfm_aws::s3::OriginBucket;
 use cfm_core::bucket_policy;
 use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
-use cfm_core::origin_record::{OriginRecord, RecordedError};
+use cfm_core::origin_record::{OriginRecord, OriginStatus, RecordedError};
 use cfm_events::distribution::DistributionSpec;
 use cfm_events::origin::CaughtFailure;
 use cfm_events::{ErrorName, TaskContext};
 
 use crate::Deps;
-use crate::input::now;
+use crate::input::{busy, now};
 
 fn invalid(cause: impl Into<String>) -> TaskError {
     TaskError::new(ErrorName::Validation, cause)
@@ -36,19 +36,24 @@ async fn check_certificate(deps: &Deps, ctx: &TaskContext, spec: &DistributionSp
     preflight::check_certificate(&deps.acm, spec, cfm_core::ids::account_of(&ctx.execution)).await
 }
 
-/// Adds the distribution's read grant to its origin's bucket policy and records the use.
-async fn grant_origin_access(
-    deps: &Deps,
-    origin: &OriginRecord,
-    distribution_id: &str,
-    arn: &str,
-) -> Result<(), TaskError> {
-    edit_bucket_policy(deps, origin, distribution_id, |current| {
-        bucket_policy::grant(current, &origin.bucket_name, distribution_id, arn).map(|p| Some(Some(p)))
-    })
-    .await?;
+/// The distribution record, which this task's execution must hold.
+async fn claimed(deps: &Deps, ctx: &TaskContext, distribution_id: &str) -> Result<DistributionRecord, TaskError> {
+    let record: DistributionRecord = deps.store.require(distribution_id).await?;
+    record.check_claim(&ctx.execution).map_err(busy)?;
+    Ok(record)
+}
+
+/// Records that the distribution uses the origin, which must be ready and not being deleted:
+/// from now on `delete-origin` refuses, until the use is released.
+async fn reserve_origin(deps: &Deps, origin_id: &str, distribution_id: &str) -> Result<(), TaskError> {
     deps.store
-        .update::<OriginRecord, _>(&origin.id, &now(), |r| {
+        .update::<OriginRecord, _>(origin_id, &now(), |r| {
+            if !matches!(r.status, OriginStatus::Active | OriginStatus::Updating) {
+                return Err(TaskError::new(
+                    ErrorName::Conflict,
+                    format!("origin {origin_id} is {}; distributions can use only active origins", r.status.as_str()),
+                ));
+            }
             if !r.distributions.iter().any(|d| d == distribution_id) {
                 r.distributions.push(distribution_id.to_owned());
             }
@@ -58,8 +63,21 @@ async fn grant_origin_access(
     Ok(())
 }
 
+/// Adds the distribution's read grant to its origin's bucket policy.
+async fn grant_origin_access(
+    deps: &Deps,
+    origin: &OriginRecord,
+    distribution_id: &str,
+    arn: &str,
+) -> Result<(), TaskError> {
+    edit_bucket_policy(deps, origin, distribution_id, |current| {
+        bucket_policy::grant(current, &origin.bucket_name, distribution_id, arn).map(|p| Some(Some(p)))
+    })
+    .await
+}
+
 /// Removes the distribution's grant and its entry on the origin; a missing origin is fine.
-async fn revoke_origin_access(deps: &Deps, origin_id: &str, distribution_id: &str) -> Result<(), TaskError> {
+pub(crate) async fn revoke_origin_access(deps: &Deps, origin_id: &str, distribution_id: &str) -> Result<(), TaskError> {
     let Some(origin) = deps.store.get::<OriginRecord>(origin_id).await? else { return Ok(()) };
     let bucket = OriginBucket::new(&deps.aws, &origin.bucket_name, &origin.region);
     if bucket.owner().await? != cfm_aws::s3::BucketOwner::Missing {
@@ -108,30 +126,38 @@ async fn edit_bucket_policy(
     result
 }
 
-/// Records a failed change on the record: a `busy` status goes back to what CloudFront shows
-/// (so the next attempt can proceed), `enabled` follows CloudFront, and the failure is kept.
+/// Records a failed change and ends this execution's claim: the status goes back to what
+/// CloudFront shows (so the next attempt can proceed), `enabled` follows CloudFront, and the
+/// failure is kept. If CloudFront cannot be read, the record is settled anyway (as deploying);
+/// reconcile corrects it later.
 async fn record_failed_change(
     deps: &Deps,
+    ctx: &TaskContext,
     distribution_id: &str,
-    busy: DistributionStatus,
     failure: &CaughtFailure,
 ) -> Result<(), TaskError> {
     let Some(record) = deps.store.get::<DistributionRecord>(distribution_id).await? else { return Ok(()) };
+    if !record.is_mine(&ctx.execution) {
+        return Ok(());
+    }
     let live = match &record.cloudfront_id {
-        Some(id) => deps.cloudfront.live(id).await?,
+        Some(id) => deps.cloudfront.live(id).await.unwrap_or_else(|err| {
+            tracing::warn!(%err, "could not read CloudFront while recording a failure");
+            None
+        }),
         None => None,
     };
     let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
     deps.store
         .update::<DistributionRecord, _>(distribution_id, &now(), |r| {
-            if r.status == busy {
-                r.status = match live.as_ref().map(|l| l.status.as_str()) {
-                    Some("Deployed") => DistributionStatus::Deployed,
-                    _ => DistributionStatus::InProgress,
-                };
+            let status = match live.as_ref().map(|l| l.status.as_str()) {
+                Some("Deployed") => DistributionStatus::Deployed,
+                _ => DistributionStatus::InProgress,
+            };
+            if r.settle(&ctx.execution, status) {
                 r.spec.enabled = live.as_ref().map(|l| l.config.enabled).or(r.spec.enabled);
+                r.last_error = Some(recorded.clone());
             }
-            r.last_error = Some(recorded.clone());
             Ok(())
         })
         .await?;

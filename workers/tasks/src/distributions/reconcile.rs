@@ -1,5 +1,6 @@
 //! `reconcile` (scheduled): compare every distribution record with CloudFront, sync the
-//! deployment status, and report changes made outside cfm.
+//! deployment status, report changes made outside cfm, and settle records (distributions and
+//! origins) left busy by executions that are no longer running.
 
 use cfm_aws::TaskError;
 use cfm_aws::cloudfront::convert::{build_config, drifted_fields};
@@ -8,24 +9,44 @@ use cfm_events::TaskContext;
 use cfm_events::distribution::{DistributionDriftDetected, DistributionStatusChanged};
 use cfm_events::origin::RequestContext;
 use cfm_runtime::TaskOutput;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use tracing::warn;
 
 use super::origin_target;
-use crate::Deps;
-use crate::input::{event, now};
+use crate::input::{event, now, parse};
+use crate::{Deps, recover};
 
 const PAGE: i32 = 100;
 
-/// Checks every distribution not busy with a workflow.
-pub async fn reconcile(deps: &Deps, ctx: &TaskContext, _input: Value) -> Result<TaskOutput, TaskError> {
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ReconcileInput {
+    /// How old a claim must be before its execution is checked (tests set 0).
+    #[serde(default)]
+    stale_after_seconds: Option<i64>,
+}
+
+/// Checks every distribution not busy with a workflow, and settles the busy ones whose
+/// workflow ended without settling them.
+pub async fn reconcile(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    let stale_after = parse::<ReconcileInput>(input)
+        .unwrap_or_default()
+        .stale_after_seconds
+        .unwrap_or(recover::DEFAULT_STALE_AFTER_SECONDS);
     let system = RequestContext { actor: "cfm-reconciler".into(), correlation_id: ctx.execution.clone() };
     let mut output = TaskOutput::none();
     let (mut checked, mut token) = (0, None);
     loop {
         let page = deps.store.list::<DistributionRecord>(PAGE, token.as_deref(), None).await?;
         for record in page.items {
-            if record.status.is_busy() || record.status == DistributionStatus::Failed {
+            if record.claim.is_held() {
+                if let Some(recovered) = recover::distribution(deps, ctx, &system, &record, stale_after).await? {
+                    output = output.with_event(recovered);
+                }
+                continue;
+            }
+            if record.status == DistributionStatus::Failed {
                 continue;
             }
             let Some(id) = record.cloudfront_id.clone() else { continue };
@@ -46,6 +67,9 @@ pub async fn reconcile(deps: &Deps, ctx: &TaskContext, _input: Value) -> Result<
             }
             deps.store
                 .update::<DistributionRecord, _>(&record.id, &now(), |r| {
+                    if r.claim.is_held() {
+                        return Ok(()); // a workflow started meanwhile; it owns the record now
+                    }
                     r.cloudfront_status = Some(live.status.clone());
                     if r.status == DistributionStatus::InProgress && live.status == "Deployed" {
                         r.status = DistributionStatus::Deployed;
@@ -71,6 +95,9 @@ pub async fn reconcile(deps: &Deps, ctx: &TaskContext, _input: Value) -> Result<
             Some(next) => token = Some(next),
             None => break,
         }
+    }
+    for recovered in recover::origins(deps, ctx, &system, stale_after).await? {
+        output = output.with_event(recovered);
     }
     output.output = json!({ "checked": checked, "events": output.events.len() });
     Ok(output)

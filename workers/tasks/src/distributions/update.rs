@@ -1,5 +1,6 @@
-//! `update-distribution`: merge the patch into the stored spec, apply it to CloudFront with
-//! If-Match (re-reading on 412), wait until Deployed, record and announce.
+//! `update-distribution`: the API claimed the record for this execution; merge the patch into
+//! the stored spec, apply it to CloudFront with If-Match (re-reading on 412), wait until
+//! Deployed, record, end the claim and announce.
 
 use cfm_aws::TaskError;
 use cfm_aws::cloudfront::convert::{apply_managed, build_config};
@@ -12,29 +13,16 @@ use cfm_runtime::TaskOutput;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{check_certificate, invalid, origin_target, record_failed_change};
+use super::{check_certificate, claimed, invalid, origin_target, record_failed_change};
 use crate::Deps;
-use crate::input::{event, now, parse};
+use crate::input::{busy, event, now, parse};
 
 /// Applies the merged spec to CloudFront and stores it on the record.
 pub async fn apply(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let input: UpdateDistributionInput = parse(input)?;
     validate_patch(&input.patch).map_err(|p| invalid(p.to_string()))?;
-    let record = deps
-        .store
-        .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| match r.status {
-            DistributionStatus::Creating | DistributionStatus::Deleting | DistributionStatus::Failed => {
-                Err(TaskError::new(
-                    ErrorName::Conflict,
-                    format!("distribution {} is {} and cannot change", r.id, r.status.as_str()),
-                ))
-            }
-            _ => {
-                r.status = DistributionStatus::Updating;
-                Ok(())
-            }
-        })
-        .await?;
+    // The claim makes this the only change in flight, so merging onto what was read is safe.
+    let record = claimed(deps, ctx, &input.distribution_id).await?;
     let spec = record.spec.merged(&input.patch);
     validate_create(&spec).map_err(|p| invalid(p.to_string()))?;
     check_certificate(deps, ctx, &spec).await?;
@@ -55,6 +43,7 @@ pub async fn apply(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskO
     }
     deps.store
         .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
+            r.check_claim(&ctx.execution).map_err(busy)?;
             r.spec = spec.clone();
             r.cloudfront_status = Some("InProgress".into());
             Ok(())
@@ -68,10 +57,11 @@ pub async fn finalize(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Ta
     let input: UpdateDistributionInput = parse(input)?;
     deps.store
         .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
-            r.status = DistributionStatus::Deployed;
-            r.cloudfront_status = Some("Deployed".into());
-            r.last_error = None;
-            r.drift.clear();
+            if r.finish(&ctx.execution, DistributionStatus::Deployed).map_err(busy)? {
+                r.cloudfront_status = Some("Deployed".into());
+                r.last_error = None;
+                r.drift.clear();
+            }
             Ok(())
         })
         .await?;
@@ -90,7 +80,7 @@ struct WithFailure {
 /// Records the failure; the status follows what CloudFront has.
 pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let WithFailure { input, failure } = parse(input)?;
-    record_failed_change(deps, &input.distribution_id, DistributionStatus::Updating, &failure).await?;
+    record_failed_change(deps, ctx, &input.distribution_id, &failure).await?;
     let failed = DistributionUpdateFailed {
         distribution_id: input.distribution_id.clone(),
         error: failure.error,

@@ -1,5 +1,8 @@
-//! `create-origin`: validate → create bucket → configure it → create the OAC → finalize, and
-//! compensation when any step fails.
+//! `create-origin`: validate → create bucket → configure it → create the OAC → finalize; on any
+//! failure compensate (remove what this execution made), then record the failure.
+//!
+//! Every task checks that its execution still holds the origin's claim, so a late delivery
+//! changes nothing.
 
 use cfm_aws::TaskError;
 use cfm_aws::s3::{BucketOwner, OriginBucket};
@@ -12,23 +15,24 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tracing::info;
 
+use super::claimed;
 use crate::Deps;
-use crate::input::{event, now, parse};
+use crate::input::{busy, event, now, parse};
 
 fn bucket(deps: &Deps, input: &CreateOriginInput) -> OriginBucket {
     OriginBucket::new(&deps.aws, &input.spec.bucket_name, &input.spec.region)
 }
 
-/// Re-checks the spec, that the record awaits creation, and that the bucket name is free (or
-/// already ours, after a redelivery).
-pub async fn validate(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+/// Re-checks the spec, that this execution creates the record, and that the bucket name is
+/// free (or already this origin's, after a redelivery).
+pub async fn validate(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let input: CreateOriginInput = parse(input)?;
     validate_spec(&input.spec).map_err(|p| TaskError::new(ErrorName::Validation, p.to_string()))?;
-    let record = deps.store.require::<OriginRecord>(&input.origin_id).await?;
+    let record = claimed(deps, ctx, &input.origin_id).await?;
     if record.status != OriginStatus::Creating {
         return Err(TaskError::new(
             ErrorName::Conflict,
-            format!("origin {} is {:?}, not being created", record.id, record.status),
+            format!("origin {} is {}, not being created", record.id, record.status.as_str()),
         ));
     }
     match bucket(deps, &input).owner().await? {
@@ -42,16 +46,19 @@ pub async fn validate(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError
 }
 
 /// Creates the bucket in its region, tagged with the origin id.
-pub async fn create_bucket(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+pub async fn create_bucket(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let input: CreateOriginInput = parse(input)?;
+    claimed(deps, ctx, &input.origin_id).await?;
     bucket(deps, &input).create(&input.origin_id).await?;
     Ok(TaskOutput::none())
 }
 
 /// Blocks public access and applies the optional CORS and website settings.
-pub async fn configure_bucket(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+pub async fn configure_bucket(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let input: CreateOriginInput = parse(input)?;
+    claimed(deps, ctx, &input.origin_id).await?;
     let bucket = bucket(deps, &input);
+    bucket.require_owner(&input.origin_id).await?;
     bucket.block_public_access().await?;
     if let Some(rules) = &input.spec.cors {
         bucket.set_cors(Some(rules)).await?;
@@ -63,8 +70,9 @@ pub async fn configure_bucket(deps: &Deps, input: Value) -> Result<TaskOutput, T
 }
 
 /// Creates the origin's OAC (or finds the one a previous delivery made).
-pub async fn create_oac(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
+pub async fn create_oac(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let input: CreateOriginInput = parse(input)?;
+    claimed(deps, ctx, &input.origin_id).await?;
     let oac_id = deps.cloudfront.ensure_oac(&input.origin_id, &input.spec.bucket_name).await?;
     Ok(TaskOutput::value(json!({ "oacId": oac_id })))
 }
@@ -82,14 +90,15 @@ struct WithOac {
     oac: Oac,
 }
 
-/// Marks the origin active and announces it.
+/// Marks the origin active, ends the claim and announces it.
 pub async fn finalize(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let WithOac { input, oac } = parse(input)?;
     let record = deps
         .store
         .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
-            r.status = OriginStatus::Active;
-            r.oac_id = Some(oac.oac_id.clone());
+            if r.finish(&ctx.execution, OriginStatus::Active).map_err(busy)? {
+                r.oac_id = Some(oac.oac_id.clone());
+            }
             Ok(())
         })
         .await?;
@@ -108,12 +117,19 @@ struct WithFailure {
     #[serde(flatten)]
     input: CreateOriginInput,
     failure: CaughtFailure,
+    /// Set when compensation itself failed.
+    #[serde(default, rename = "cleanupFailure")]
+    cleanup_failure: Option<CaughtFailure>,
 }
 
-/// Removes what this execution made (only a bucket tagged with this origin id, and this
-/// origin's OAC), records the failure and frees the bucket name.
+/// Removes what this execution made: only a bucket tagged with this origin id, and this
+/// origin's OAC. Its own failure is caught and recorded by the next state.
 pub async fn compensate(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithFailure { input, failure } = parse(input)?;
+    let WithFailure { input, .. } = parse(input)?;
+    let Some(record) = deps.store.get::<OriginRecord>(&input.origin_id).await? else { return Ok(TaskOutput::none()) };
+    if !record.is_mine(&ctx.execution) {
+        return Ok(TaskOutput::none());
+    }
     let bucket = bucket(deps, &input);
     if bucket.owner().await? == BucketOwner::Origin(input.origin_id.clone()) {
         let objects = bucket.empty().await?;
@@ -125,13 +141,28 @@ pub async fn compensate(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<
         deps.cloudfront.delete_oac(&id).await?;
         info!(oac = id, "removed the OAC this execution created");
     }
-    let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
+    Ok(TaskOutput::none())
+}
+
+/// Records the origin as failed with the cause (and what compensation could not remove), ends
+/// the claim, frees the bucket name once the bucket is gone, and announces it.
+pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    let WithFailure { input, failure, cleanup_failure } = parse(input)?;
+    let mut cause = failure.cause.clone();
+    if let Some(cleanup) = &cleanup_failure {
+        cause.push_str(&format!(
+            "; cleanup failed ({}: {}): delete the origin with emptyBucket=true to remove what is left",
+            cleanup.error, cleanup.cause
+        ));
+    }
+    let recorded = RecordedError { error: failure.error.clone(), cause: cause.clone() };
     let update = deps
         .store
         .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
-            r.status = OriginStatus::Failed;
-            r.oac_id = None;
-            r.last_error = Some(recorded.clone());
+            if r.settle(&ctx.execution, OriginStatus::Failed) {
+                r.oac_id = None;
+                r.last_error = Some(recorded.clone());
+            }
             Ok(())
         })
         .await;
@@ -140,12 +171,14 @@ pub async fn compensate(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<
         Err(err) if err.name == ErrorName::NotFound => {}
         Err(err) => return Err(err),
     }
-    deps.store.release_claim(&input.spec.bucket_name, &input.origin_id).await?;
+    if cleanup_failure.is_none() {
+        deps.store.release_claim(&input.spec.bucket_name, &input.origin_id).await?;
+    }
     let failed = OriginCreateFailed {
         origin_id: input.origin_id.clone(),
         bucket_name: input.spec.bucket_name.clone(),
         error: failure.error,
-        cause: failure.cause,
+        cause,
     };
     Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
 }

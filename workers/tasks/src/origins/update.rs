@@ -1,4 +1,5 @@
-//! `update-origin`: apply name, CORS and website changes. The bucket policy is not touched.
+//! `update-origin`: apply name, CORS and website changes, or record why not. The API claimed
+//! the origin for this execution; both tasks end the claim.
 
 use cfm_aws::TaskError;
 use cfm_core::origin::validate_patch;
@@ -11,7 +12,7 @@ use serde_json::Value;
 
 use super::bucket_of;
 use crate::Deps;
-use crate::input::{event, now, parse};
+use crate::input::{busy, event, now, parse};
 
 /// Applies the patch to the bucket, then to the record, and announces it. Both steps are
 /// idempotent, so a redelivery converges on the same state.
@@ -19,14 +20,15 @@ pub async fn update(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Task
     let input: UpdateOriginInput = parse(input)?;
     let patch = &input.patch;
     validate_patch(patch).map_err(|p| TaskError::new(ErrorName::Validation, p.to_string()))?;
-    let record = deps.store.require::<OriginRecord>(&input.origin_id).await?;
-    if record.status != OriginStatus::Active {
-        return Err(TaskError::new(
-            ErrorName::Conflict,
-            format!("origin {} is {:?}; only active origins can change", record.id, record.status),
-        ));
+    let record: OriginRecord = deps.store.require(&input.origin_id).await?;
+    // Done already: a delivery that applied everything died before answering.
+    let done = record.finished_by(&ctx.execution).map_err(busy)?;
+    let updated = OriginUpdated { origin_id: input.origin_id.clone(), changed: patch.changed_fields() };
+    if done {
+        return Ok(TaskOutput::none().with_event(event(ctx, &input.request, &updated)));
     }
     let bucket = bucket_of(deps, &record);
+    bucket.require_owner(&record.id).await?;
     if let Some(cors) = &patch.cors {
         bucket.set_cors(cors.as_deref()).await?;
     }
@@ -35,6 +37,9 @@ pub async fn update(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Task
     }
     deps.store
         .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
+            if !r.finish(&ctx.execution, OriginStatus::Active).map_err(busy)? {
+                return Ok(());
+            }
             if let Some(name) = &patch.name {
                 r.name = name.clone();
             }
@@ -48,7 +53,6 @@ pub async fn update(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Task
             Ok(())
         })
         .await?;
-    let updated = OriginUpdated { origin_id: input.origin_id.clone(), changed: patch.changed_fields() };
     Ok(TaskOutput::none().with_event(event(ctx, &input.request, &updated)))
 }
 
@@ -59,14 +63,16 @@ struct WithFailure {
     failure: CaughtFailure,
 }
 
-/// Records why the update failed on the origin and announces it.
+/// Records why the update failed, makes the origin active again and announces it.
 pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let WithFailure { input, failure } = parse(input)?;
     let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
     match deps
         .store
         .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
-            r.last_error = Some(recorded.clone());
+            if r.settle(&ctx.execution, OriginStatus::Active) {
+                r.last_error = Some(recorded.clone());
+            }
             Ok(())
         })
         .await

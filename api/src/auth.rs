@@ -7,11 +7,10 @@ use std::pin::Pin;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -52,10 +51,11 @@ pub trait Verifier: Send + Sync {
     fn verify<'a>(&'a self, token: &'a str) -> Verification<'a>;
 }
 
-/// HS256 JWTs signed with a per-stack secret.
+/// HS256 JWTs signed with a per-stack secret, valid for a limited time.
 #[derive(Clone)]
 pub struct LocalTokens {
-    key: Vec<u8>,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -64,45 +64,39 @@ struct Claims {
     #[serde(default)]
     groups: Vec<String>,
     iat: i64,
+    exp: i64,
 }
 
-const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+/// How long a local token is valid; `cfm local up` issues a new one well before.
+pub const LOCAL_TOKEN_TTL: Duration = Duration::from_secs(12 * 3600);
 
 impl LocalTokens {
     /// A verifier for tokens signed with `key`.
     pub fn new(key: &[u8]) -> Self {
-        Self { key: key.to_vec() }
+        Self { encoding: EncodingKey::from_secret(key), decoding: DecodingKey::from_secret(key) }
     }
 
-    fn sign(&self, message: &str) -> Vec<u8> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
-        mac.update(message.as_bytes());
-        mac.finalize().into_bytes().to_vec()
-    }
-
-    /// Issues a token for `sub` in `groups`.
+    /// Issues a token for `sub` in `groups`, valid for [`LOCAL_TOKEN_TTL`].
     pub fn issue(&self, sub: &str, groups: &[&str]) -> String {
+        self.issue_for(sub, groups, LOCAL_TOKEN_TTL)
+    }
+
+    /// Issues a token for `sub` in `groups`, valid for `ttl`.
+    pub fn issue_for(&self, sub: &str, groups: &[&str], ttl: Duration) -> String {
+        let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: sub.to_owned(),
             groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-            iat: chrono::Utc::now().timestamp(),
+            iat: now,
+            exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
         };
-        let payload = serde_json::to_vec(&claims).expect("claims serialize");
-        let message = format!("{}.{}", URL_SAFE_NO_PAD.encode(HEADER), URL_SAFE_NO_PAD.encode(payload));
-        let signature = URL_SAFE_NO_PAD.encode(self.sign(&message));
-        format!("{message}.{signature}")
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signing cannot fail")
     }
 
     fn check(&self, token: &str) -> Option<Principal> {
-        let (message, signature) = token.rsplit_once('.')?;
-        let (header, payload) = message.split_once('.')?;
-        if URL_SAFE_NO_PAD.decode(header).ok()? != HEADER.as_bytes() {
-            return None;
-        }
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
-        mac.update(message.as_bytes());
-        mac.verify_slice(&URL_SAFE_NO_PAD.decode(signature).ok()?).ok()?;
-        let claims: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        let claims = decode::<Claims>(token, &self.decoding, &validation).ok()?.claims;
         Some(Principal { sub: claims.sub, groups: claims.groups })
     }
 }
@@ -139,6 +133,15 @@ mod tests {
         tampered.insert(tampered.len() / 2, 'x');
         assert!(tokens.check(&tampered).is_none());
         assert!(tokens.check("not-a-token").is_none());
+    }
+
+    #[test]
+    fn local_tokens_expire() {
+        let tokens = LocalTokens::new(b"stack-key");
+        let expired = tokens.issue_for("local-admin", &[ADMIN_GROUP], Duration::ZERO);
+        std::thread::sleep(Duration::from_millis(1100));
+        assert!(tokens.check(&expired).is_none());
+        assert!(tokens.check(&tokens.issue("local-admin", &[ADMIN_GROUP])).is_some());
     }
 
     #[test]

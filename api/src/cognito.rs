@@ -11,8 +11,13 @@ use tokio::sync::RwLock;
 
 use crate::auth::{Principal, Verification, Verifier};
 
-/// How long fetched keys are trusted before the JWKS is read again.
+/// How long fetched keys are used before the JWKS is read again.
 const KEYS_TTL: Duration = Duration::from_secs(3600);
+/// Fewest seconds between two reads of the JWKS: tokens with unknown key ids (forged, or
+/// signed by a key rotated in a moment ago) cannot make the API hammer Cognito.
+const MIN_REFETCH: Duration = Duration::from_secs(30);
+/// The JWKS read is bounded; a slow Cognito fails the read, not the request's whole budget.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Verifies Cognito ID and access tokens for one user pool and app client.
 pub struct CognitoVerifier {
@@ -20,7 +25,25 @@ pub struct CognitoVerifier {
     client_id: String,
     jwks_url: String,
     http: reqwest::Client,
-    keys: RwLock<Option<(Instant, HashMap<String, DecodingKey>)>>,
+    keys: RwLock<Keys>,
+}
+
+/// The last keys read successfully, and when the JWKS was last read (or tried).
+#[derive(Default)]
+struct Keys {
+    fetched: Option<Instant>,
+    tried: Option<Instant>,
+    by_kid: HashMap<String, DecodingKey>,
+}
+
+impl Keys {
+    fn fresh(&self) -> bool {
+        self.fetched.is_some_and(|at| at.elapsed() < KEYS_TTL)
+    }
+
+    fn may_refetch(&self) -> bool {
+        self.tried.is_none_or(|at| at.elapsed() >= MIN_REFETCH)
+    }
 }
 
 #[derive(Deserialize)]
@@ -43,9 +66,11 @@ struct Claims {
     aud: Option<String>,
     #[serde(default)]
     client_id: Option<String>,
-    #[serde(default)]
-    email: Option<String>,
+    /// The user's name in the pool (ID tokens); users cannot change it.
     #[serde(default, rename = "cognito:username")]
+    cognito_username: Option<String>,
+    /// The same, in access tokens.
+    #[serde(default)]
     username: Option<String>,
     #[serde(default, rename = "cognito:groups")]
     groups: Vec<String>,
@@ -66,34 +91,42 @@ impl CognitoVerifier {
             issuer: issuer.to_owned(),
             client_id: client_id.to_owned(),
             jwks_url: jwks_url.to_owned(),
-            http: reqwest::Client::new(),
-            keys: RwLock::new(None),
+            http: reqwest::Client::builder().timeout(FETCH_TIMEOUT).build().unwrap_or_default(),
+            keys: RwLock::new(Keys::default()),
         }
     }
 
-    async fn key(&self, kid: &str) -> Option<DecodingKey> {
-        if let Some((fetched, keys)) = self.keys.read().await.as_ref()
-            && fetched.elapsed() < KEYS_TTL
-            && let Some(key) = keys.get(kid)
-        {
-            return Some(key.clone());
-        }
-        // Unknown kid or stale keys: Cognito rotates keys, so read the JWKS again.
-        let jwks: Jwks = match self.http.get(&self.jwks_url).send().await {
-            Ok(r) => r.json().await.ok()?,
-            Err(err) => {
-                tracing::warn!(%err, "could not fetch the Cognito JWKS");
-                return None;
-            }
-        };
-        let keys: HashMap<String, DecodingKey> = jwks
+    async fn fetch(&self) -> Result<HashMap<String, DecodingKey>, reqwest::Error> {
+        let jwks: Jwks = self.http.get(&self.jwks_url).send().await?.error_for_status()?.json().await?;
+        Ok(jwks
             .keys
             .into_iter()
             .filter_map(|k| DecodingKey::from_rsa_components(&k.n, &k.e).ok().map(|d| (k.kid, d)))
-            .collect();
-        let key = keys.get(kid).cloned();
-        *self.keys.write().await = Some((Instant::now(), keys));
-        key
+            .collect())
+    }
+
+    async fn key(&self, kid: &str) -> Option<DecodingKey> {
+        {
+            let keys = self.keys.read().await;
+            let known = keys.by_kid.get(kid).cloned();
+            if known.is_some() && keys.fresh() || !keys.may_refetch() {
+                return known;
+            }
+        }
+        // Stale keys, or a kid we do not know (Cognito rotates keys): read the JWKS again, at
+        // most once per MIN_REFETCH, keeping the last good keys if the read fails.
+        let mut keys = self.keys.write().await;
+        if keys.may_refetch() {
+            keys.tried = Some(Instant::now());
+            match self.fetch().await {
+                Ok(fetched) => {
+                    keys.by_kid = fetched;
+                    keys.fetched = Some(Instant::now());
+                }
+                Err(err) => tracing::warn!(%err, "could not refresh the Cognito JWKS; keeping the last keys"),
+            }
+        }
+        keys.by_kid.get(kid).cloned()
     }
 
     async fn check(&self, token: &str) -> Option<Principal> {
@@ -114,7 +147,9 @@ impl CognitoVerifier {
         if audience != Some(self.client_id.as_str()) {
             return None;
         }
-        let sub = claims.email.or(claims.username).unwrap_or(claims.sub);
+        // The actor recorded for what the caller starts: an attribute users cannot change
+        // themselves (an email address can be).
+        let sub = claims.cognito_username.or(claims.username).unwrap_or(claims.sub);
         Some(Principal { sub, groups: claims.groups })
     }
 }
@@ -127,6 +162,9 @@ impl Verifier for CognitoVerifier {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
     use jsonwebtoken::{EncodingKey, Header, encode};
     use serde_json::json;
 
@@ -143,11 +181,49 @@ mod tests {
     }
 
     async fn serve_jwks() -> String {
+        serve_counted_jwks(Arc::default()).await.0
+    }
+
+    /// A JWKS endpoint that counts its reads and, once `failing` is set, answers 500.
+    async fn serve_counted_jwks(failing: Arc<AtomicBool>) -> (String, Arc<AtomicUsize>) {
+        let reads = Arc::new(AtomicUsize::new(0));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
-        let app = axum::Router::new().route("/jwks.json", axum::routing::get(|| async { JWKS }));
+        let counter = reads.clone();
+        let app = axum::Router::new().route(
+            "/jwks.json",
+            axum::routing::get(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let status = if failing.load(Ordering::SeqCst) { 500 } else { 200 };
+                async move { (axum::http::StatusCode::from_u16(status).unwrap(), JWKS) }
+            }),
+        );
         tokio::spawn(async move { axum::serve(listener, app).await });
-        url
+        (url, reads)
+    }
+
+    #[tokio::test]
+    async fn unknown_key_ids_refetch_at_most_once_in_a_while_and_failures_keep_the_last_keys() {
+        let failing = Arc::new(AtomicBool::new(false));
+        let (url, reads) = serve_counted_jwks(failing.clone()).await;
+        let verifier = CognitoVerifier::with_jwks_url(ISSUER, "client-1", &url);
+        let exp = chrono::Utc::now().timestamp() + 600;
+        let claims = json!({"sub": "u", "token_use": "id", "aud": "client-1", "iss": ISSUER, "exp": exp});
+        assert!(verifier.check(&token(claims.clone(), "test-key")).await.is_some());
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+        for _ in 0..20 {
+            assert!(verifier.check(&token(claims.clone(), "forged-kid")).await.is_none());
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 1, "unknown kids did not refetch within the interval");
+        // The JWKS fails and the keys are stale: the last good keys still verify.
+        failing.store(true, Ordering::SeqCst);
+        {
+            let mut keys = verifier.keys.write().await;
+            keys.fetched = Some(Instant::now() - KEYS_TTL - Duration::from_secs(1));
+            keys.tried = None;
+        }
+        assert!(verifier.check(&token(claims, "test-key")).await.is_some(), "kept the last good keys");
+        assert_eq!(reads.load(Ordering::SeqCst), 2, "the stale keys were refreshed (and that failed)");
     }
 
     #[tokio::test]
@@ -156,18 +232,19 @@ mod tests {
         let exp = chrono::Utc::now().timestamp() + 600;
         let id = token(
             json!({"sub": "u1", "token_use": "id", "aud": "client-1", "iss": ISSUER, "exp": exp,
-            "email": "ops@example.com", "cognito:groups": ["admin"]}),
+            "email": "ops@example.com", "cognito:username": "ops", "cognito:groups": ["admin"]}),
             "test-key",
         );
         let principal = verifier.check(&id).await.expect("valid ID token");
-        assert_eq!(principal.sub, "ops@example.com");
+        assert_eq!(principal.sub, "ops", "the pool's user name is the actor, not the email");
         assert!(principal.require_admin().is_ok());
         let access = token(
             json!({"sub": "u2", "token_use": "access", "client_id": "client-1", "iss": ISSUER, "exp": exp,
-            "cognito:username": "reader", "cognito:groups": ["read-only"]}),
+            "username": "reader", "cognito:groups": ["read-only"]}),
             "test-key",
         );
         let reader = verifier.check(&access).await.expect("valid access token");
+        assert_eq!(reader.sub, "reader");
         assert!(reader.require_admin().is_err());
     }
 

@@ -650,7 +650,7 @@ async fn local_up(port: Option<u16>) -> anyhow::Result<()> {
         StackOptions { api_port: port, schedule_every: Some(std::time::Duration::from_secs(60)), ..Default::default() };
     let cloud = LocalCloud::start(&home, "cfm", options).await?;
     let stack = cloud.stack();
-    let file = LocalFile {
+    let mut file = LocalFile {
         api_url: stack.api_url().to_owned(),
         aws_endpoint: cloud.moto().endpoint(),
         region: crate::local::cloud::REGION.to_owned(),
@@ -662,7 +662,22 @@ async fn local_up(port: Option<u16>) -> anyhow::Result<()> {
     let path = file.write()?;
     println!("cfm is up: API {} (AWS endpoint {})", file.api_url, file.aws_endpoint);
     println!("settings and token: {} — stop with Ctrl-C", path.display());
-    wait_for_stop_signal().await?;
+    // Tokens expire; a fresh one is written well before the one in the file does.
+    let mut renew = tokio::time::interval(cfm_api::auth::LOCAL_TOKEN_TTL / 4);
+    renew.tick().await;
+    let stop = wait_for_stop_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            result = &mut stop => { result?; break; }
+            _ = renew.tick() => {
+                file.token = stack.issue_token("local-admin", &[cfm_api::auth::ADMIN_GROUP]);
+                if let Err(err) = file.write() {
+                    tracing::warn!(error = %err, "could not write a renewed token");
+                }
+            }
+        }
+    }
     println!("stopping…");
     LocalFile::remove();
     cloud.shutdown().await;

@@ -38,12 +38,27 @@ impl LocalFile {
         home().join("local.json")
     }
 
-    /// Writes `.cfm/local.json`.
+    /// Writes `.cfm/local.json`, readable by its owner only (it holds an admin token), by an
+    /// atomic rename so readers never see half a file.
     pub fn write(&self) -> anyhow::Result<PathBuf> {
         let path = Self::path();
-        std::fs::write(&path, serde_json::to_string_pretty(self)? + "\n")
-            .with_context(|| format!("writing {}", path.display()))?;
+        self.write_at(&path)?;
         Ok(path)
+    }
+
+    fn write_at(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let temp = path.with_extension("json.tmp");
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&temp)
+            .with_context(|| format!("writing {}", temp.display()))?;
+        file.write_all((serde_json::to_string_pretty(self)? + "\n").as_bytes())?;
+        std::fs::rename(&temp, path).with_context(|| format!("writing {}", path.display()))
     }
 
     /// Reads `.cfm/local.json`.
@@ -81,5 +96,47 @@ impl Connection {
                 Ok(Self { api_url: api_url.unwrap_or(local.api_url), token: token.unwrap_or(local.token) })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn the_local_file_is_readable_by_its_owner_only() {
+        let dir = std::env::temp_dir().join(format!("cfm-settings-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("local.json");
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let stack = crate::local::StackResources {
+            stack: "s".into(),
+            table: "s".into(),
+            event_bus: "b".into(),
+            worker_queues: Vec::new(),
+            history_queue: crate::local::provision::QueuePair {
+                family: "History".into(),
+                url: "u".into(),
+                dlq_url: "d".into(),
+            },
+            machines: Default::default(),
+        };
+        let file = LocalFile {
+            api_url: "http://127.0.0.1:1".into(),
+            aws_endpoint: "http://127.0.0.1:2".into(),
+            region: "us-east-1".into(),
+            event_bus_name: "b".into(),
+            token: "secret".into(),
+            pid: 1,
+            stack,
+        };
+        file.write_at(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert!(std::fs::read_to_string(&path).unwrap().contains("secret"));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

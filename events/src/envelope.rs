@@ -82,6 +82,18 @@ impl OutgoingEvent {
             Some(arn) => stable_id(&[arn, T::DETAIL_TYPE, data.resource_id()]),
             None => uuid::Uuid::new_v4().to_string(),
         };
+        Self::with_id(id, origin, data, now)
+    }
+
+    /// Wraps `data` in an envelope whose id is derived from `fact`: the same fact announced
+    /// again, by any execution, carries the same id.
+    pub fn for_fact<T: EventDetail>(fact: &[&str], origin: &EventOrigin<'_>, data: &T, now: DateTime<Utc>) -> Self {
+        let mut parts = vec![T::DETAIL_TYPE];
+        parts.extend_from_slice(fact);
+        Self::with_id(stable_id(&parts), origin, data, now)
+    }
+
+    fn with_id<T: EventDetail>(id: String, origin: &EventOrigin<'_>, data: &T, now: DateTime<Utc>) -> Self {
         let envelope = EventEnvelope {
             metadata: EventMetadata {
                 id,

@@ -74,6 +74,12 @@ impl FailOperation {
         Self::new(Target::Operation(operation), status, "application/x-amz-json-1.0", body, times)
     }
 
+    /// EventBridge (AWS-JSON 1.1) error `code` with HTTP `status`, `times` times.
+    pub fn eventbridge(operation: &'static str, status: u16, code: &str, times: usize) -> Self {
+        let body = format!("{{\"__type\":\"{code}\",\"message\":\"injected by the test\"}}");
+        Self::new(Target::Operation(operation), status, "application/x-amz-json-1.1", body, times)
+    }
+
     fn new(target: Target, status: u16, content_type: &'static str, body: String, times: usize) -> Self {
         Self { target, status, content_type, body, times, seen: Mutex::default(), hits: Arc::default() }
     }

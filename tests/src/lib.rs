@@ -2,6 +2,7 @@
 //! (resources prefixed with a random stack name), so tests run in parallel.
 
 pub mod faults;
+pub mod task_faults;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,6 +37,8 @@ pub struct TestStack {
     pub aws: AwsContext,
     /// The API client with an admin token.
     pub api: ApiClient,
+    /// Stops workers the test started itself when the stack is dropped.
+    _own_workers: Option<tokio::sync::watch::Sender<bool>>,
 }
 
 impl TestStack {
@@ -52,7 +55,37 @@ impl TestStack {
         let resources = provision(&aws, &name).await.expect("provisioning");
         let stack = RunningStack::start(&aws, resources, options).await.expect("stack starts");
         let api = ApiClient::new(Connection { api_url: stack.api_url().to_owned(), token: stack.token().to_owned() });
-        Self { stack, aws, api }
+        Self { stack, aws, api, _own_workers: None }
+    }
+
+    /// A stack whose tasks run through [`task_faults::Faulty`] handlers: arm the returned
+    /// faults to make chosen tasks fail.
+    pub async fn with_task_faults() -> (Self, Arc<task_faults::TaskFaults>) {
+        let mut t = Self::start(StackOptions { paused_workers: true, ..Default::default() }).await;
+        let faults = Arc::new(task_faults::TaskFaults::default());
+        let handler = task_faults::Faulty::new(t.handlers(), faults.clone());
+        t.run_workers(handler);
+        (t, faults)
+    }
+
+    /// Runs `handler` behind a task worker on every task queue (the stack must have been
+    /// started with paused workers), until the stack is dropped.
+    pub fn run_workers<H: cfm_runtime::TaskHandler>(&mut self, handler: H) {
+        let resources = self.stack.resources();
+        let worker = Arc::new(cfm_runtime::TaskWorker::new(
+            handler,
+            cfm_aws::sfn::StepFunctions::new(&self.aws),
+            cfm_aws::events::EventPublisher::new(&self.aws, &resources.event_bus),
+            Duration::from_secs(20),
+        ));
+        let (stop, _) = tokio::sync::watch::channel(false);
+        for queue in &resources.worker_queues {
+            let settler = cfm_runtime::Settler::new(self.aws.sqs(), &queue.url, &queue.dlq_url);
+            let poll =
+                cfm_runtime::local::poll(self.aws.sqs(), queue.url.clone(), settler, worker.clone(), stop.subscribe());
+            tokio::spawn(poll);
+        }
+        self._own_workers = Some(stop);
     }
 
     /// A stack with default options.
@@ -115,7 +148,8 @@ impl TestStack {
     /// The task handlers over this stack's table, without the worker around them (to run a
     /// task as a delivery that dies before answering would).
     pub fn handlers(&self) -> cfm_tasks::Tasks {
-        cfm_tasks::Tasks::new(cfm_tasks::Deps::new(self.aws.clone(), &self.stack.resources().table))
+        let resources = self.stack.resources();
+        cfm_tasks::Tasks::new(cfm_tasks::Deps::new(self.aws.clone(), &resources.table, &resources.event_bus))
     }
 
     /// A task worker for this stack whose AWS calls (except Step Functions callbacks) are
@@ -126,12 +160,73 @@ impl TestStack {
         let aws = self.aws.clone().with_interceptor(counter.shared());
         let resources = self.stack.resources();
         let worker = cfm_runtime::TaskWorker::new(
-            cfm_tasks::Tasks::new(cfm_tasks::Deps::new(aws.clone(), &resources.table)),
+            cfm_tasks::Tasks::new(cfm_tasks::Deps::new(aws.clone(), &resources.table, &resources.event_bus)),
             cfm_aws::sfn::StepFunctions::new(&aws),
             cfm_aws::events::EventPublisher::new(&aws, &resources.event_bus),
             Duration::from_secs(20),
         );
         (worker, calls)
+    }
+
+    /// Plays SQS for the queues of `families` until `execution` ends: hands every message to
+    /// `worker` and keeps its body (to deliver it again later). Returns the bodies and the
+    /// execution's final view.
+    pub async fn drive(
+        &self,
+        worker: &impl cfm_runtime::MessageHandler,
+        families: &[&str],
+        execution: &str,
+    ) -> (Vec<String>, Value) {
+        let sqs = self.aws.sqs();
+        let queues: Vec<&str> = self
+            .stack
+            .resources()
+            .worker_queues
+            .iter()
+            .filter(|q| families.contains(&q.family.as_str()))
+            .map(|q| q.url.as_str())
+            .collect();
+        let mut bodies = Vec::new();
+        for _ in 0..600 {
+            let view = self.api.get(&format!("/executions/{execution}")).await.unwrap();
+            if view["status"] != "RUNNING" {
+                return (bodies, view);
+            }
+            for queue in &queues {
+                let received = sqs.receive_message().queue_url(*queue).wait_time_seconds(0).send().await.unwrap();
+                for message in received.messages() {
+                    let body = message.body().unwrap().to_owned();
+                    worker.handle(&body).await;
+                    sqs.delete_message()
+                        .queue_url(*queue)
+                        .receipt_handle(message.receipt_handle().unwrap())
+                        .send()
+                        .await
+                        .unwrap();
+                    bodies.push(body);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{execution} did not finish");
+    }
+
+    /// Polls a resource's history until it holds `n` events of `detail_type`; returns them,
+    /// newest first.
+    pub async fn events_of(&self, path: &str, detail_type: &str, n: usize) -> anyhow::Result<Vec<Value>> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let page = self.api.get(&format!("{path}/history")).await.unwrap_or_default();
+            let events = page["events"].as_array().cloned().unwrap_or_default();
+            let found: Vec<Value> = events.iter().filter(|e| e["detailType"] == detail_type).cloned().collect();
+            if found.len() >= n {
+                return Ok(found);
+            }
+            if Instant::now() > deadline {
+                bail!("history of {path} has {} {detail_type}, expected {n}: {events:?}", found.len());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Every execution of every state machine of this stack.

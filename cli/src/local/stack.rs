@@ -83,7 +83,7 @@ impl RunningStack {
         });
         let worker_aws = options.worker_interceptors.iter().fold(aws.clone(), |ctx, i| ctx.with_interceptor(i.clone()));
         let worker = Arc::new(TaskWorker::new(
-            Tasks::new(Deps::new(worker_aws.clone(), &resources.table)),
+            Tasks::new(Deps::new(worker_aws.clone(), &resources.table, &resources.event_bus)),
             StepFunctions::new(&worker_aws),
             EventPublisher::new(&worker_aws, &resources.event_bus),
             HEARTBEAT_EVERY,

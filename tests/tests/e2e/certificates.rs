@@ -1,6 +1,8 @@
 //! Certificates: request → issued (moto issues after MOTO_ACM_VALIDATION_WAIT), list/get with
 //! expiry facts, the expiry monitor with injected times, and bad requests.
 
+use cfm::local::StackOptions;
+use cfm_e2e::faults::FailOperation;
 use cfm_e2e::{TestStack, problem_fields};
 use chrono::{Duration, Utc};
 use reqwest::Method;
@@ -11,13 +13,44 @@ fn encode(arn: &str) -> String {
 }
 
 async fn expiry_run(t: &TestStack, now: chrono::DateTime<Utc>) -> Value {
+    let view = try_expiry_run(t, now).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    view
+}
+
+async fn try_expiry_run(t: &TestStack, now: chrono::DateTime<Utc>) -> Value {
     let machine = &t.stack.resources().machines["certificate-expiry"];
     let name = format!("certificate-expiry.{}", uuid::Uuid::new_v4().simple());
     let input = json!({"now": now.to_rfc3339()}).to_string();
     t.aws.sfn().start_execution().state_machine_arn(machine).name(&name).input(input).send().await.unwrap();
-    let view = t.wait(&name).await;
+    t.wait(&name).await
+}
+
+async fn issued_certificate(t: &TestStack) -> (String, chrono::DateTime<Utc>) {
+    let domain = format!("c{}.example.com", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let (_, view) = t.run(Method::POST, "/certificates", Some(&json!({"domainName": domain}))).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
-    view
+    let arn = view["output"]["requested"]["certificateArn"].as_str().unwrap().to_owned();
+    let got = t.api.get(&format!("/certificates/{}", encode(&arn))).await.unwrap();
+    let not_after = chrono::DateTime::parse_from_rfc3339(got["notAfter"].as_str().unwrap()).unwrap();
+    (arn, not_after.with_timezone(&Utc))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expiry_announcement_is_not_lost_when_publishing_fails() {
+    let (arn, not_after) = issued_certificate(&TestStack::default().await).await;
+    // A stack of the same account (moto's ACM is shared) whose first PutEvents is refused.
+    let fault = FailOperation::eventbridge("PutEvents", 400, "AccessDeniedException", 1);
+    let t = TestStack::start(StackOptions { worker_interceptors: vec![fault.shared()], ..Default::default() }).await;
+    let at = not_after - Duration::days(29);
+    assert_eq!(try_expiry_run(&t, at).await["status"], "FAILED", "the announcement could not be published");
+    expiry_run(&t, at).await;
+    let expiring = t.events_of(&format!("/certificates/{}", encode(&arn)), "CertificateExpiring", 1).await.unwrap();
+    assert_eq!(expiring[0]["data"]["thresholdDays"], 30, "announced on the next run");
+    expiry_run(&t, at).await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let again = t.events_of(&format!("/certificates/{}", encode(&arn)), "CertificateExpiring", 1).await.unwrap();
+    assert_eq!(again.len(), 1, "and only once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,7 +22,7 @@ pub(crate) async fn origin_bucket(t: &TestStack, origin: &str) -> (String, Strin
     (bucket, region, domain)
 }
 
-async fn policy(t: &TestStack, bucket: &str, region: &str) -> Option<String> {
+pub(crate) async fn policy(t: &TestStack, bucket: &str, region: &str) -> Option<String> {
     t.aws.s3(region).get_bucket_policy().bucket(bucket).send().await.ok().and_then(|p| p.policy().map(str::to_owned))
 }
 

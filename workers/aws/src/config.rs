@@ -1,11 +1,25 @@
 //! One place builds the `SdkConfig` and every client: endpoint, region and credentials are set
 //! here, and per-service quirks (S3 path style, CloudFront in us-east-1) too.
 
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 
 /// CloudFront's control plane and ACM certificates for it live in us-east-1.
 pub const GLOBAL_REGION: &str = "us-east-1";
+
+/// Every AWS call is bounded: connecting, each attempt, and the whole call with the SDK's own
+/// retries. A hung connection fails the task as `cfm.Transient` (retried by the ASL) instead of
+/// running into the task's heartbeat.
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(30))
+        .operation_timeout(Duration::from_secs(90))
+        .build()
+}
 
 /// Where AWS is: the real one (default chain) or a local stand-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +58,7 @@ pub struct AwsContext {
 impl AwsContext {
     /// Loads the configuration once.
     pub async fn load(endpoint: &Endpoint) -> Self {
-        let loader = aws_config::defaults(BehaviorVersion::latest());
+        let loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts());
         let (config, local) = match endpoint {
             Endpoint::Aws => (loader.load().await, false),
             Endpoint::Local { url, region } => {

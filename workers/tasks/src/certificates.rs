@@ -5,9 +5,10 @@ use cfm_events::certificate::{
     CertificateExpired, CertificateExpiring, CertificateIssued, CertificateValidationFailed,
     CertificateValidationRequired, RequestCertificateInput,
 };
+use cfm_events::envelope::EventOrigin;
 use cfm_events::envelope::stable_id;
 use cfm_events::origin::{CaughtFailure, RequestContext};
-use cfm_events::{ErrorName, TaskContext};
+use cfm_events::{ErrorName, OutgoingEvent, TaskContext};
 use cfm_runtime::TaskOutput;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -137,10 +138,18 @@ pub fn due_threshold(days_left: i64) -> Option<i64> {
 
 /// `certificate-expiry` (scheduled): emits `CertificateExpiring` once per threshold and
 /// certificate, and `CertificateExpired` once. Markers in the table remember what was said.
+/// Each announcement is published before its marker is written, so a failure in between
+/// announces it again next time, never not at all; its id is derived from the fact (certificate,
+/// threshold, expiry), so consumers de-duplicate the repeat.
 pub async fn check_expiry(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
     let now = parse::<ExpiryInput>(input).unwrap_or_default().now.unwrap_or_else(Utc::now);
     let system = RequestContext { actor: "cfm-expiry-monitor".into(), correlation_id: ctx.execution.clone() };
-    let mut output = TaskOutput::none();
+    let origin = EventOrigin {
+        execution_arn: Some(&ctx.execution),
+        correlation_id: &system.correlation_id,
+        actor: &system.actor,
+    };
+    let mut announced = 0;
     for certificate in deps.acm.list(&["ISSUED", "EXPIRED"]).await? {
         let (Some(epoch), Some(not_after)) = (certificate.not_after_epoch, certificate.not_after.clone()) else {
             continue;
@@ -152,7 +161,8 @@ pub async fn check_expiry(deps: &Deps, ctx: &TaskContext, input: Value) -> Resul
         let (key, announcement) = if epoch <= now.timestamp() {
             let expired =
                 CertificateExpired { certificate_arn: arn.clone(), domain_name, not_after: not_after.clone() };
-            (format!("cert-expired/{arn}/{not_after}"), event(ctx, &system, &expired))
+            let key = format!("cert-expired/{arn}/{not_after}");
+            (key.clone(), OutgoingEvent::for_fact(&[&key], &origin, &expired, Utc::now()))
         } else if let Some(threshold) = due_threshold(days_left) {
             let expiring = CertificateExpiring {
                 certificate_arn: arn.clone(),
@@ -161,18 +171,19 @@ pub async fn check_expiry(deps: &Deps, ctx: &TaskContext, input: Value) -> Resul
                 threshold_days: threshold,
                 not_after: not_after.clone(),
             };
-            (format!("cert-expiring/{arn}/{threshold}/{not_after}"), event(ctx, &system, &expiring))
+            let key = format!("cert-expiring/{arn}/{threshold}/{not_after}");
+            (key.clone(), OutgoingEvent::for_fact(&[&key], &origin, &expiring, Utc::now()))
         } else {
             continue;
         };
         if deps.store.recall(&key).await?.is_some() {
             continue;
         }
+        deps.events.publish(&[announcement]).await?;
         deps.store.remember(&key, &now.to_rfc3339()).await?;
-        output = output.with_event(announcement);
+        announced += 1;
     }
-    output.output = json!({ "events": output.events.len() });
-    Ok(output)
+    Ok(TaskOutput::value(json!({ "events": announced })))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod templates;
 
 use cfm_aws::acm::Acm;
 use cfm_aws::cloudfront::CloudFront;
+use cfm_aws::events::EventPublisher;
 use cfm_aws::store::Store;
 use cfm_aws::{AwsContext, TaskError};
 use cfm_events::{ErrorName, TaskContext};
@@ -28,12 +29,21 @@ pub struct Deps {
     pub cloudfront: CloudFront,
     /// ACM (us-east-1).
     pub acm: Acm,
+    /// The event bus, for the few tasks that must publish before they record (most return
+    /// their events for the worker to publish).
+    pub events: EventPublisher,
 }
 
 impl Deps {
-    /// Builds the clients for `table`.
-    pub fn new(aws: AwsContext, table: &str) -> Self {
-        Self { store: Store::new(&aws, table), cloudfront: CloudFront::new(&aws), acm: Acm::new(&aws), aws }
+    /// Builds the clients for `table` and `bus`.
+    pub fn new(aws: AwsContext, table: &str, bus: &str) -> Self {
+        Self {
+            store: Store::new(&aws, table),
+            cloudfront: CloudFront::new(&aws),
+            acm: Acm::new(&aws),
+            events: EventPublisher::new(&aws, bus),
+            aws,
+        }
     }
 }
 

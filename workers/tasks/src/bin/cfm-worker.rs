@@ -20,7 +20,8 @@ fn env(name: &str) -> anyhow::Result<String> {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt().json().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let aws = AwsContext::load(&Endpoint::Aws).await;
-    let deps = Deps::new(aws.clone(), &env("CFM_TABLE")?);
+    let bus = std::env::var("CFM_EVENT_BUS").unwrap_or_default();
+    let deps = Deps::new(aws.clone(), &env("CFM_TABLE")?, &bus);
     let settler = Settler::new(aws.sqs(), &env("CFM_QUEUE_URL")?, &env("CFM_DLQ_URL")?);
     let result = match std::env::var("CFM_WORKER").as_deref() {
         Ok("history") => lambda::run(Arc::new(HistoryProjector::new(deps.store)), settler).await,

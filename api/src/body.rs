@@ -16,6 +16,21 @@ use crate::error::ApiError;
 /// carries the body plus ids and the request context, so bodies stop well short of that.
 pub(crate) const MAX_BODY_BYTES: usize = 240 * 1024;
 
+/// Bodies up to this size are read and thrown away before the 413; larger ones are cut off.
+const MAX_DRAINED_BYTES: usize = 8 * 1024 * 1024;
+
+async fn discard(body: axum::body::Body) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut seen = 0;
+    while let Some(Ok(frame)) = body.frame().await {
+        seen += frame.data_ref().map_or(0, |d| d.len());
+        if seen > MAX_DRAINED_BYTES {
+            return;
+        }
+    }
+}
+
 /// A request body of at most [`MAX_BODY_BYTES`]; a larger one is a 413 before anything parses it.
 pub(crate) struct Body(pub(crate) Bytes);
 
@@ -24,7 +39,13 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let declared = request.headers().get(axum::http::header::CONTENT_LENGTH);
-        if declared.and_then(|v| v.to_str().ok()?.parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES) {
+        let declared = declared.and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+            // Read what a client is still sending (without keeping it), up to a bound, so it
+            // sees the 413 instead of a connection closed under its feet.
+            if declared.is_some_and(|n| n <= MAX_DRAINED_BYTES) {
+                discard(request.into_body()).await;
+            }
             return Err(ApiError::TooLarge(MAX_BODY_BYTES));
         }
         match Bytes::from_request(request, state).await {

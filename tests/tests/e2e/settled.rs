@@ -136,6 +136,21 @@ async fn distribution_workflows_end_settled_whichever_step_fails() {
         assert!(t.aws.cloudfront().get_distribution().id(cloudfront).send().await.is_err(), "{failing:?}: left behind");
     }
 
+    // create: the step and the recording fail after cleanup: reconcile settles it as failed.
+    arm(&faults, &["GrantOriginAccess", "CompensateDistribution", "RecordDistributionCreateFailed"]);
+    let (accepted, view) = t.run(Method::POST, "/distributions", Some(&create)).await;
+    assert_eq!(view["status"], "FAILED");
+    let id = accepted["resourceId"].as_str().unwrap().to_owned();
+    assert_eq!(t.api.get(&format!("/distributions/{id}")).await.unwrap()["status"], "CREATING", "left claimed");
+    assert_eq!(reconcile_now(&t).await["status"], "SUCCEEDED");
+    let record = t.api.get(&format!("/distributions/{id}")).await.unwrap();
+    assert_eq!(record["status"], "FAILED", "{record}");
+    assert!(record["lastError"]["cause"].as_str().unwrap().contains("delete it"), "{record}");
+    let recovered = event(&t, &format!("/distributions/{id}"), "DistributionRecovered").await;
+    assert_eq!(recovered["data"]["previous"], "CREATING");
+    let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+
     // update and delete: the step and its recording fail; reconcile settles from CloudFront.
     let id = distribution(&t, &origin).await;
     for (n, (method, failing)) in [

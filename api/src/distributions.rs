@@ -2,72 +2,60 @@
 //! delete, invalidate.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use cfm_aws::preflight::{check_certificate, origin_target};
-use cfm_core::claim::Busy;
-use cfm_core::distribution::{validate_create, validate_patch, validate_paths};
-use cfm_core::distribution_record::{DistributionChange, DistributionRecord, DistributionStatus};
-use cfm_core::ids;
-use cfm_events::distribution::{
-    CreateDistributionInput, DistributionInput, DistributionSpec, InvalidateInput, UpdateDistributionInput,
+use cfm_domain::distribution::{
+    DistributionRecord, DistributionRequest, DistributionSpec, DistributionStatus, InvalidationRequest,
 };
+use cfm_domain::origin::OriginRecord;
+use cfm_domain::values::DistributionId;
+use cfm_events::distribution::{CreateDistributionInput, DistributionInput, InvalidateInput, UpdateDistributionInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
-use crate::body::{Body, PageQuery, checked, decode, idempotency_key};
-use crate::claims::start_claimed;
 use crate::error::ApiError;
-use crate::executions::Start;
-use crate::records::{require, view};
+use crate::mutation::{ClaimRecord, Mutation, NewRecord, Nothing};
+use crate::records::{page, require, view};
+use crate::request::{Body, Caller, Id, PageQuery, member, parse};
 use crate::state::AppState;
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// The origin and certificate checks, each answer naming its field.
+/// What a spec needs of other resources, each answer naming its field: its origin ready, its
+/// certificate usable.
 pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Result<(), ApiError> {
-    origin_target(&state.aws, &state.store, spec.origin_id.as_deref().unwrap_or_default())
-        .await
-        .map_err(ApiError::naming("originId"))?;
-    check_certificate(&state.acm, spec, state.account()).await.map_err(ApiError::naming("certificateArn"))?;
+    let origin = state.ports.records().get::<OriginRecord>(spec.origin_id.as_str()).await?;
+    let origin =
+        origin.ok_or_else(|| ApiError::invalid("originId", format!("origin {} does not exist", spec.origin_id)))?;
+    origin.target()?;
+    if let Some(certificate) = &spec.certificate {
+        let refusal =
+            state.ports.certificates.refusal(&certificate.certificate_arn, &spec.aliases, state.machines.account());
+        if let Some(why) = refusal.await.map_err(ApiError::naming("certificateArn"))? {
+            return Err(ApiError::invalid("certificateArn", why));
+        }
+    }
     Ok(())
 }
 
 /// `POST /distributions`.
 pub(crate) async fn create(
     State(state): State<AppState>,
-    principal: Principal,
-    headers: HeaderMap,
+    caller: Caller,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    principal.require_admin()?;
-    let spec: DistributionSpec = decode(&body)?;
-    let key = idempotency_key(&headers)?;
-    checked(validate_create(&spec))?;
-    let id = ids::distribution_id(key.as_deref());
-    let start = Start::new("create-distribution", &id, key.as_deref(), &principal, &headers, |request| {
-        CreateDistributionInput { distribution_id: id.clone(), spec: spec.clone(), template: None, request }
+    let spec = parse(&body, DistributionRequest::parse_create)?;
+    let id = DistributionId::generate(caller.key());
+    let mutation = Mutation::new(&caller, "create-distribution", id.as_str(), |request| CreateDistributionInput {
+        distribution_id: id.clone(),
+        spec: spec.clone(),
+        template: None,
+        request,
     })?;
-    if let Some(replay) = state.replay(&start).await? {
-        return Ok(replay);
-    }
-    preflight(&state, &spec).await?;
-    let arn = state.execution_arn(&start)?;
-    let record = DistributionRecord::creating(&id, &spec, None, &start.name, &arn, &principal.sub, &now());
-    state.store.create(&record).await?;
-    match state.start(&start).await {
-        Ok(response) => Ok(response),
-        Err(err) => {
-            if let Err(cleanup) = state.store.delete::<DistributionRecord>(&id).await {
-                tracing::warn!(error = %cleanup, distribution = id, "could not remove the record of a distribution whose workflow did not start");
-            }
-            Err(err)
-        }
-    }
+    let now = state.now();
+    let record = NewRecord::new(|claim| {
+        DistributionRecord::creating(id.clone(), spec.clone(), None, claim, caller.actor(), now)
+    });
+    state.mutate(mutation, preflight(&state, &spec), record).await
 }
 
 /// `?status=&limit=&nextToken=` on the list.
@@ -85,35 +73,25 @@ pub(crate) async fn list(
     _principal: Principal,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let (limit, token) = query.page.parse()?;
-    let status = match query.status.as_deref() {
-        None => None,
-        Some(s) => Some(DistributionStatus::parse(s).ok_or_else(|| {
-            ApiError::invalid("status", "must be one of CREATING, IN_PROGRESS, DEPLOYED, UPDATING, DELETING, FAILED")
-        })?),
-    };
-    let page = state
-        .store
-        .list::<DistributionRecord>(limit, token, status.map(DistributionStatus::as_str))
-        .await
-        .map_err(ApiError::naming("nextToken"))?;
-    let items: Vec<Value> = page.items.iter().map(view).collect();
-    Ok(Json(json!({"distributions": items, "count": items.len(), "nextToken": page.next_token})).into_response())
+    let status = member::<DistributionStatus>("status", query.status.as_deref())?;
+    page::<DistributionRecord>(&state, "distributions", status, &query.page, view).await
 }
 
 /// CloudFront's current view, if it has the distribution.
 async fn live(state: &AppState, record: &DistributionRecord) -> Result<Option<Value>, ApiError> {
-    let Some(id) = &record.cloudfront_id else { return Ok(None) };
-    Ok(state.cloudfront.live(id).await?.map(|l| json!({"status": l.status, "enabled": l.config.enabled})))
+    let Some(id) = record.cloudfront_id() else { return Ok(None) };
+    let live = state.ports.cdn.distribution(id).await?;
+    Ok(live.map(|l| json!({"status": l.status, "enabled": l.settings.enabled})))
 }
 
 /// `GET /distributions/{id}`: the record with CloudFront's live status.
 pub(crate) async fn get(
     State(state): State<AppState>,
     _principal: Principal,
-    Path(id): Path<String>,
+    id: Id<DistributionId>,
 ) -> Result<Response, ApiError> {
-    let record = require::<DistributionRecord>(&state, &id).await?;
+    let id = id.get()?;
+    let record = require::<DistributionRecord>(&state, id.as_str()).await?;
     let mut value = view(&record);
     value["live"] = live(&state, &record).await?.unwrap_or(Value::Null);
     Ok(Json(value).into_response())
@@ -123,116 +101,78 @@ pub(crate) async fn get(
 pub(crate) async fn status(
     State(state): State<AppState>,
     _principal: Principal,
-    Path(id): Path<String>,
+    id: Id<DistributionId>,
 ) -> Result<Response, ApiError> {
-    let record = require::<DistributionRecord>(&state, &id).await?;
+    let id = id.get()?;
+    let record = require::<DistributionRecord>(&state, id.as_str()).await?;
     let live = live(&state, &record).await?;
     Ok(Json(json!({
         "distributionId": record.id,
-        "status": record.status.as_str(),
-        "cloudfrontId": record.cloudfront_id,
-        "cloudfrontStatus": live.as_ref().map(|l| l["status"].clone()).or(record.cloudfront_status.map(Value::String)),
+        "status": record.status,
+        "cloudfrontId": record.cloudfront_id(),
+        "cloudfrontStatus": live.as_ref().map(|l| l["status"].clone()).or(record.cloudfront_status.map(|s| json!(s))),
         "enabled": live.as_ref().map(|l| l["enabled"].clone()),
         "drift": record.drift,
-        "updatedAt": record.updated_at,
+        "updatedAt": record.meta.updated_at,
     }))
     .into_response())
-}
-
-/// Claims a distribution for `change`, returning its status before.
-fn claim(
-    change: DistributionChange,
-) -> impl Fn(&mut DistributionRecord, &str, &str) -> Result<DistributionStatus, Busy> {
-    move |record, execution, now| {
-        let before = record.status;
-        record.claim_for(change, execution, now).map(|()| before)
-    }
-}
-
-/// Gives a claim back, with the status before it.
-fn undo(record: &mut DistributionRecord, execution: &str, before: DistributionStatus) {
-    record.settle(execution, before);
 }
 
 /// `PUT /distributions/{id}`: a partial spec (`{"enabled": false}` disables).
 pub(crate) async fn update(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
+    id: Id<DistributionId>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    principal.require_admin()?;
-    let key = idempotency_key(&headers)?;
-    let patch: DistributionSpec = decode(&body)?;
-    checked(validate_patch(&patch))?;
-    let start = Start::new("update-distribution", &id, key.as_deref(), &principal, &headers, |request| {
-        UpdateDistributionInput { distribution_id: id.clone(), patch: patch.clone(), request }
+    let patch = parse(&body, DistributionRequest::parse_patch)?;
+    let id = id.get()?;
+    let mutation = Mutation::new(&caller, "update-distribution", id.as_str(), |request| UpdateDistributionInput {
+        distribution_id: id.clone(),
+        patch: patch.clone(),
+        request,
     })?;
-    if let Some(replay) = state.replay(&start).await? {
-        return Ok(replay);
-    }
-    let record = require::<DistributionRecord>(&state, &id).await?;
-    let merged = record.spec.merged(&patch);
-    checked(validate_create(&merged))?;
-    check_certificate(&state.acm, &merged, state.account()).await.map_err(ApiError::naming("certificateArn"))?;
-    // The claim re-checks the record as it is now: a change that slipped in since the read
-    // above makes this a 409, never a lost update.
-    start_claimed(&state, &id, &start, claim(DistributionChange::Update), undo).await
+    // The merged spec must hold together and its certificate serve it. The claim re-checks the
+    // record as it is then: a change that slipped in since this read is a 409, never lost.
+    let check = async {
+        let record = require::<DistributionRecord>(&state, id.as_str()).await?;
+        let merged = record.spec.changed(&patch)?;
+        preflight(&state, &merged).await
+    };
+    state.mutate(mutation, check, ClaimRecord::new(id.as_str(), DistributionRecord::claim_for_update)).await
 }
 
 /// `DELETE /distributions/{id}`: one call disables, waits, deletes and cleans up.
 pub(crate) async fn delete(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
+    id: Id<DistributionId>,
 ) -> Result<Response, ApiError> {
-    principal.require_admin()?;
-    let key = idempotency_key(&headers)?;
-    let start = Start::new("delete-distribution", &id, key.as_deref(), &principal, &headers, |request| {
-        DistributionInput { distribution_id: id.clone(), request }
+    let id = id.get()?;
+    let mutation = Mutation::new(&caller, "delete-distribution", id.as_str(), |request| DistributionInput {
+        distribution_id: id.clone(),
+        request,
     })?;
-    if let Some(replay) = state.replay(&start).await? {
-        return Ok(replay);
-    }
-    start_claimed(&state, &id, &start, claim(DistributionChange::Delete), undo).await
-}
-
-/// The invalidation request body.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct InvalidateBody {
-    #[serde(default)]
-    paths: Vec<String>,
+    state.mutate(mutation, async { Ok(()) }, ClaimRecord::new(id.as_str(), DistributionRecord::claim_for_delete)).await
 }
 
 /// `POST /distributions/{id}/invalidate`.
 pub(crate) async fn invalidate(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
+    id: Id<DistributionId>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    principal.require_admin()?;
-    let key = idempotency_key(&headers)?;
-    let body: InvalidateBody = decode(&body)?;
-    checked(validate_paths(&body.paths))?;
-    let start = Start::new("invalidate-distribution", &id, key.as_deref(), &principal, &headers, |request| {
-        InvalidateInput { distribution_id: id.clone(), paths: body.paths, request }
+    let paths = parse(&body, InvalidationRequest::parse)?;
+    let id = id.get()?;
+    let mutation = Mutation::new(&caller, "invalidate-distribution", id.as_str(), |request| InvalidateInput {
+        distribution_id: id.clone(),
+        paths,
+        request,
     })?;
-    if let Some(replay) = state.replay(&start).await? {
-        return Ok(replay);
-    }
-    let record = require::<DistributionRecord>(&state, &id).await?;
-    if record.cloudfront_id.is_none()
-        || matches!(record.status, DistributionStatus::Deleting | DistributionStatus::Failed)
-    {
-        return Err(ApiError::Conflict(format!(
-            "distribution '{id}' is {}; nothing to invalidate",
-            record.status.as_str()
-        )));
-    }
-    state.start(&start).await
+    let check = async {
+        require::<DistributionRecord>(&state, id.as_str()).await?.can_invalidate()?;
+        Ok(())
+    };
+    state.mutate(mutation, check, Nothing).await
 }

@@ -4,9 +4,10 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cfm_aws::TaskError;
-use cfm_core::Problems;
-use cfm_events::ErrorName;
+use cfm_domain::claim::Busy;
+use cfm_domain::problems::Problems;
+use cfm_ports::store::UpdateError;
+use cfm_ports::{ErrorKind, ServiceError};
 use serde_json::json;
 
 /// Everything a handler can answer besides success.
@@ -35,22 +36,38 @@ pub enum ApiError {
     Unprocessable(String),
     /// 502/503: AWS failed us.
     #[error("upstream failure: {0}")]
-    Upstream(TaskError),
+    Upstream(ServiceError),
 }
 
-impl From<TaskError> for ApiError {
-    fn from(err: TaskError) -> Self {
-        match err.name {
-            ErrorName::NotFound => ApiError::NotFound(err.cause),
-            ErrorName::Conflict | ErrorName::OriginInUse | ErrorName::BucketAlreadyExists => {
-                ApiError::Conflict(err.cause)
-            }
-            ErrorName::Validation => {
-                let mut problems = Problems::new();
-                problems.add("request", err.cause);
-                ApiError::Invalid(problems)
-            }
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        match err.kind {
+            ErrorKind::NotFound => ApiError::NotFound(err.message),
+            ErrorKind::Rejected => ApiError::invalid("request", err.message),
             _ => ApiError::Upstream(err),
+        }
+    }
+}
+
+impl From<Busy> for ApiError {
+    fn from(busy: Busy) -> Self {
+        ApiError::Conflict(busy.0)
+    }
+}
+
+impl From<Problems> for ApiError {
+    fn from(problems: Problems) -> Self {
+        ApiError::Invalid(problems)
+    }
+}
+
+impl<E: Into<ApiError>> From<UpdateError<E>> for ApiError {
+    fn from(err: UpdateError<E>) -> Self {
+        match err {
+            UpdateError::Missing(what) => ApiError::NotFound(what),
+            UpdateError::Refused(refused) => refused.into(),
+            UpdateError::Contended(what) => ApiError::Conflict(format!("{what} kept changing; try again")),
+            UpdateError::Service(err) => err.into(),
         }
     }
 }
@@ -65,7 +82,9 @@ impl IntoResponse for ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge"),
             ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable"),
-            ApiError::Upstream(err) if err.is_retryable() => (StatusCode::SERVICE_UNAVAILABLE, "Unavailable"),
+            ApiError::Upstream(err) if matches!(err.kind, ErrorKind::Throttled | ErrorKind::Unavailable) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "Unavailable")
+            }
             ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "UpstreamFailure"),
         };
         let body = match &self {
@@ -96,11 +115,11 @@ impl IntoResponse for ApiError {
 }
 
 impl ApiError {
-    /// Turns a task error into an answer, naming `field` when it is a validation failure (a
-    /// check of that field against other resources, or a token that fails its check).
-    pub fn naming(field: &str) -> impl Fn(TaskError) -> ApiError + '_ {
-        move |err| match err.name {
-            ErrorName::Validation => ApiError::invalid(field, err.cause),
+    /// Turns a port error into an answer, naming `field` when the service rejected the input
+    /// (a token that fails its check, an ARN it does not accept).
+    pub fn naming(field: &str) -> impl Fn(ServiceError) -> ApiError + '_ {
+        move |err| match err.kind {
+            ErrorKind::Rejected => ApiError::invalid(field, err.message),
             _ => err.into(),
         }
     }

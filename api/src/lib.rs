@@ -1,55 +1,61 @@
-//! The cfm HTTP API: one axum router, served locally by `cfm local up` and on AWS Lambda.
+//! The cfm HTTP API: one axum router over the ports, served locally by `cfm local up` and on
+//! AWS Lambda.
 //!
-//! Mutations validate everything up front (400 listing every problem), then start a workflow
-//! and answer `202 Accepted` with the execution. Reads come from the cfm table and Step
-//! Functions. Every route needs `Authorization: Bearer <token>`.
+//! Mutations parse everything up front (400 listing every problem), then take the one
+//! [`mutation`] path: replay, preflight, hold, start, answering `202 Accepted` with the
+//! execution. Reads come from the cfm table and the services. Every route needs
+//! `Authorization: Bearer <token>`.
 
 pub mod auth;
-mod body;
 mod certificates;
-mod claims;
 pub mod cognito;
 mod distributions;
 pub mod error;
 mod executions;
 mod history;
+mod mutation;
 mod origins;
 mod records;
+mod request;
 mod state;
 mod templates;
+
+#[cfg(test)]
+mod tests;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use cfm_core::distribution_record::DistributionRecord;
-use cfm_core::origin_record::OriginRecord;
-use cfm_core::template::TemplateRecord;
+use cfm_domain::distribution::DistributionRecord;
+use cfm_domain::origin::OriginRecord;
+use cfm_domain::template::TemplateRecord;
+use cfm_domain::values::{DistributionId, OriginId, TemplateId};
 
 pub use auth::{LocalTokens, Principal, Verifier};
 pub use error::ApiError;
-pub use state::{ApiConfig, AppState};
+pub use state::{AppState, Machines};
 
 /// The API router over `state`.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/origins", get(origins::list).post(origins::create))
         .route("/origins/{id}", get(origins::get).put(origins::update).delete(origins::delete))
-        .route("/origins/{id}/history", get(history::history::<OriginRecord>))
+        .route("/origins/{id}/history", get(history::history::<OriginRecord, OriginId>))
         .route("/distributions", get(distributions::list).post(distributions::create))
         .route("/distributions/{id}", get(distributions::get).put(distributions::update).delete(distributions::delete))
         .route("/distributions/{id}/status", get(distributions::status))
         .route("/distributions/{id}/invalidate", post(distributions::invalidate))
-        .route("/distributions/{id}/history", get(history::history::<DistributionRecord>))
+        .route("/distributions/{id}/history", get(history::history::<DistributionRecord, DistributionId>))
         .route("/templates", get(templates::list).post(templates::create))
         .route("/templates/{id}", get(templates::get).put(templates::update).delete(templates::delete))
         .route("/templates/{id}/versions", get(templates::versions))
         .route("/templates/{id}/apply", post(templates::apply))
-        .route("/templates/{id}/history", get(history::history::<TemplateRecord>))
+        .route("/templates/{id}/history", get(history::history::<TemplateRecord, TemplateId>))
         .route("/certificates", get(certificates::list).post(certificates::request))
         .route("/certificates/{arn}", get(certificates::get))
         .route("/certificates/{arn}/history", get(history::certificate_history))
         .route("/executions/{id}", get(executions::get))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
-        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(request::MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -1,128 +1,85 @@
-//! `/origins`: create, list, get, update, delete, history.
+//! `/origins`: create, list, get, update, delete.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use cfm_aws::s3::{BucketOwner, OriginBucket};
-use cfm_core::claim::Busy;
-use cfm_core::ids;
-use cfm_core::origin::{validate_patch, validate_spec};
-use cfm_core::origin_record::{OriginChange, OriginRecord, OriginStatus};
-use cfm_events::origin::{CreateOriginInput, DeleteOriginInput, OriginPatch, OriginSpec, UpdateOriginInput};
+use cfm_domain::origin::{OriginPatchRequest, OriginRecord, OriginRequest, OriginSpec};
+use cfm_domain::values::OriginId;
+use cfm_events::origin::{CreateOriginInput, DeleteOriginInput, UpdateOriginInput};
+use cfm_ports::buckets::{BucketOwner, BucketRef};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::auth::Principal;
-use crate::body::{Body, PageQuery, checked, decode, idempotency_key};
-use crate::claims::start_claimed;
 use crate::error::ApiError;
-use crate::executions::Start;
-use crate::records::{require, view};
+use crate::mutation::{ClaimRecord, Mutation, NewRecord};
+use crate::records::{page, require, view};
+use crate::request::{Body, Caller, Id, PageQuery, parse};
 use crate::state::AppState;
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// The bucket name is free, or already this origin's (a retry).
+async fn bucket_free(state: &AppState, spec: &OriginSpec, origin: &OriginId) -> Result<(), ApiError> {
+    match state.ports.buckets.owner(&BucketRef::new(&spec.bucket_name, &spec.region)).await? {
+        BucketOwner::Missing => Ok(()),
+        owner if owner.is(origin) => Ok(()),
+        _ => {
+            Err(ApiError::Conflict(format!("bucket '{}' already exists; choose another bucketName", spec.bucket_name)))
+        }
+    }
 }
 
 /// `POST /origins`.
 pub(crate) async fn create(
     State(state): State<AppState>,
-    principal: Principal,
-    headers: HeaderMap,
+    caller: Caller,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    principal.require_admin()?;
-    let key = idempotency_key(&headers)?;
-    let spec: OriginSpec = decode(&body)?;
-    checked(validate_spec(&spec))?;
-    let origin_id = ids::origin_id(key.as_deref());
-    let start = Start::new("create-origin", &origin_id, key.as_deref(), &principal, &headers, |request| {
-        CreateOriginInput { origin_id: origin_id.clone(), spec: spec.clone(), request }
+    let spec = parse(&body, OriginRequest::parse)?;
+    let id = OriginId::generate(caller.key());
+    let mutation = Mutation::new(&caller, "create-origin", id.as_str(), |request| CreateOriginInput {
+        origin_id: id.clone(),
+        spec: spec.clone(),
+        request,
     })?;
-    if let Some(replay) = state.replay(&start).await? {
-        return Ok(replay);
-    }
-    match OriginBucket::new(&state.aws, &spec.bucket_name, &spec.region).owner().await? {
-        BucketOwner::Missing => {}
-        BucketOwner::Origin(owner) if owner == origin_id => {}
-        _ => {
-            return Err(ApiError::Conflict(format!(
-                "bucket '{}' already exists; choose another bucketName",
-                spec.bucket_name
-            )));
-        }
-    }
-    let arn = state.execution_arn(&start)?;
-    let record = OriginRecord::creating(&origin_id, &spec, &start.name, &arn, &principal.sub, &now());
-    state.store.create_origin(&record).await?;
-    match state.start(&start).await {
-        Ok(response) => Ok(response),
-        Err(err) => {
-            // Nothing will run for this record: remove it so the bucket name is free again.
-            if let Err(cleanup) = state.store.delete_origin(&record).await {
-                tracing::warn!(error = %cleanup, origin = origin_id, "could not remove the record of an origin whose workflow did not start");
-            }
-            Err(err)
-        }
-    }
+    let now = state.now();
+    let record = NewRecord::new(|claim| OriginRecord::creating(id.clone(), &spec, claim, caller.actor(), now))
+        .claiming(&spec.bucket_name, &id);
+    state.mutate(mutation, bucket_free(&state, &spec, &id), record).await
 }
 
 /// `GET /origins`.
 pub(crate) async fn list(
     State(state): State<AppState>,
     _principal: Principal,
-    Query(page): Query<PageQuery>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let (limit, token) = page.parse()?;
-    let page = state.store.list::<OriginRecord>(limit, token, None).await.map_err(ApiError::naming("nextToken"))?;
-    let origins: Vec<Value> = page.items.iter().map(view).collect();
-    Ok(Json(json!({"origins": origins, "count": origins.len(), "nextToken": page.next_token})).into_response())
+    page::<OriginRecord>(&state, "origins", None, &query, view).await
 }
 
 /// `GET /origins/{id}`.
 pub(crate) async fn get(
     State(state): State<AppState>,
     _principal: Principal,
-    Path(id): Path<String>,
+    id: Id<OriginId>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(view(&require::<OriginRecord>(&state, &id).await?)).into_response())
+    let id = id.get()?;
+    Ok(Json(view(&require::<OriginRecord>(&state, id.as_str()).await?)).into_response())
 }
 
 /// `PUT /origins/{id}`.
 pub(crate) async fn update(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
+    id: Id<OriginId>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    principal.require_admin()?;
-    let key = idempotency_key(&headers)?;
-    let patch: OriginPatch = decode(&body)?;
-    checked(validate_patch(&patch))?;
-    let start = Start::new("update-origin", &id, key.as_deref(), &principal, &headers, |request| UpdateOriginInput {
+    let patch = parse(&body, OriginPatchRequest::parse)?;
+    let id = id.get()?;
+    let mutation = Mutation::new(&caller, "update-origin", id.as_str(), |request| UpdateOriginInput {
         origin_id: id.clone(),
         patch,
         request,
     })?;
-    if let Some(replay) = state.replay(&start).await? {
-        return Ok(replay);
-    }
-    start_claimed(&state, &id, &start, claim(OriginChange::Update), undo).await
-}
-
-/// Claims an origin for `change`, returning its status before.
-fn claim(change: OriginChange) -> impl Fn(&mut OriginRecord, &str, &str) -> Result<OriginStatus, Busy> {
-    move |record, execution, now| {
-        let before = record.status;
-        record.claim_for(change, execution, now).map(|()| before)
-    }
-}
-
-/// Gives a claim back, with the status before it.
-fn undo(record: &mut OriginRecord, execution: &str, before: OriginStatus) {
-    record.settle(execution, before);
+    state.mutate(mutation, async { Ok(()) }, ClaimRecord::new(id.as_str(), OriginRecord::claim_for_update)).await
 }
 
 /// `?emptyBucket=` on delete.
@@ -135,25 +92,20 @@ pub(crate) struct DeleteQuery {
 /// `DELETE /origins/{id}`.
 pub(crate) async fn delete(
     State(state): State<AppState>,
-    principal: Principal,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
+    id: Id<OriginId>,
     Query(query): Query<DeleteQuery>,
 ) -> Result<Response, ApiError> {
-    principal.require_admin()?;
-    let key = idempotency_key(&headers)?;
+    let id = id.get()?;
     let empty_bucket = match query.empty_bucket.as_deref() {
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => return Err(ApiError::invalid("emptyBucket", "must be true or false")),
     };
-    let start = Start::new("delete-origin", &id, key.as_deref(), &principal, &headers, |request| DeleteOriginInput {
+    let mutation = Mutation::new(&caller, "delete-origin", id.as_str(), |request| DeleteOriginInput {
         origin_id: id.clone(),
         empty_bucket,
         request,
     })?;
-    if let Some(replay) = state.replay(&start).await? {
-        return Ok(replay);
-    }
-    start_claimed(&state, &id, &start, claim(OriginChange::Delete), undo).await
+    state.mutate(mutation, async { Ok(()) }, ClaimRecord::new(id.as_str(), OriginRecord::claim_for_delete)).await
 }

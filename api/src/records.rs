@@ -1,15 +1,24 @@
-//! Reading stored records for answers: 404 when missing, bookkeeping fields left out.
+//! Reading stored records for answers: 404 when missing (or when the id cannot name one),
+//! bookkeeping fields left out, pages of a kind.
 
-use cfm_aws::store::Stored;
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use cfm_domain::record::Record;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::error::ApiError;
+use crate::request::PageQuery;
 use crate::state::AppState;
 
 /// The record, or a 404 naming it.
-pub(crate) async fn require<T: Stored>(state: &AppState, id: &str) -> Result<T, ApiError> {
-    state.store.get::<T>(id).await?.ok_or_else(|| ApiError::NotFound(format!("{} '{id}' does not exist", T::NOUN)))
+pub(crate) async fn require<T: Record>(state: &AppState, id: &str) -> Result<T, ApiError> {
+    state
+        .ports
+        .records()
+        .get::<T>(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("{} '{id}' does not exist", T::NOUN)))
 }
 
 /// The public view of a record: its JSON without the lock version and creating execution.
@@ -20,4 +29,19 @@ pub(crate) fn view<T: Serialize>(record: &T) -> Value {
         map.remove("createdByExecution");
     }
     value
+}
+
+/// One page of records of a kind (with `status`, if given), as `{<field>: [...], count,
+/// nextToken}`, each shown by `show`.
+pub(crate) async fn page<T: Record>(
+    state: &AppState,
+    field: &str,
+    status: Option<T::Status>,
+    query: &PageQuery,
+    show: impl Fn(&T) -> Value,
+) -> Result<Response, ApiError> {
+    let (limit, token) = query.parse()?;
+    let page = state.ports.records().list::<T>(status, limit, token).await.map_err(ApiError::naming("nextToken"))?;
+    let items: Vec<Value> = page.items.iter().map(show).collect();
+    Ok(Json(json!({field: items, "count": items.len(), "nextToken": page.next_token})).into_response())
 }

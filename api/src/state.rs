@@ -1,63 +1,64 @@
-//! What the handlers share.
+//! What the handlers share: the ports, the stack's state machines, the token verifier.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use cfm_aws::AwsContext;
-use cfm_aws::acm::Acm;
-use cfm_aws::cloudfront::CloudFront;
-use cfm_aws::events::EventPublisher;
-use cfm_aws::sfn::StepFunctions;
-use cfm_aws::store::Store;
+use cfm_domain::values::{ExecutionArn, Timestamp};
+use cfm_ports::Ports;
 
 use crate::auth::Verifier;
+use crate::error::ApiError;
 
-/// Where the stack's resources are.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiConfig {
-    /// The cfm table.
-    pub table: String,
-    /// Workflow name → state machine ARN.
-    pub machines: BTreeMap<String, String>,
-    /// The event bus (template events are published by the API itself).
-    pub event_bus: String,
+/// The stack's state machines: workflow name → ARN.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Machines(BTreeMap<String, String>);
+
+impl Machines {
+    /// The machines of a stack.
+    pub fn new(machines: BTreeMap<String, String>) -> Self {
+        Self(machines)
+    }
+
+    /// The state machine ARN of `workflow`.
+    pub fn arn(&self, workflow: &str) -> Result<&str, ApiError> {
+        self.0
+            .get(workflow)
+            .map(String::as_str)
+            .ok_or_else(|| ApiError::NotFound(format!("workflow {workflow} is not deployed")))
+    }
+
+    /// The ARN execution `name` of `workflow` has (or will have).
+    pub fn execution(&self, workflow: &str, name: &str) -> Result<ExecutionArn, ApiError> {
+        Ok(ExecutionArn::of(self.arn(workflow)?, name))
+    }
+
+    /// Whether `execution` belongs to one of these machines.
+    pub fn runs(&self, execution: &ExecutionArn) -> bool {
+        self.0.values().any(|machine| execution.belongs_to(machine))
+    }
+
+    /// This stack's AWS account, read from its state machines' ARNs.
+    pub fn account(&self) -> Option<&str> {
+        self.0.values().find_map(|arn| arn.split(':').nth(4)).filter(|a| !a.is_empty())
+    }
 }
 
 /// Shared by every request.
 #[derive(Clone)]
 pub struct AppState {
-    pub(crate) aws: AwsContext,
-    pub(crate) store: Store,
-    pub(crate) sfn: StepFunctions,
-    pub(crate) cloudfront: CloudFront,
-    pub(crate) acm: Acm,
-    pub(crate) events: EventPublisher,
-    pub(crate) machines: Arc<BTreeMap<String, String>>,
+    pub(crate) ports: Ports,
+    pub(crate) machines: Arc<Machines>,
     pub(crate) verifier: Arc<dyn Verifier>,
 }
 
 impl AppState {
-    /// Clients for `config`, authenticating with `verifier`.
-    pub fn new(aws: AwsContext, config: ApiConfig, verifier: Arc<dyn Verifier>) -> Self {
-        Self {
-            store: Store::new(&aws, &config.table),
-            sfn: StepFunctions::new(&aws),
-            cloudfront: CloudFront::new(&aws),
-            acm: Acm::new(&aws),
-            events: EventPublisher::new(&aws, &config.event_bus),
-            machines: Arc::new(config.machines),
-            verifier,
-            aws,
-        }
+    /// The API over `ports`, starting `machines`, authenticating with `verifier`.
+    pub fn new(ports: Ports, machines: Machines, verifier: Arc<dyn Verifier>) -> Self {
+        Self { ports, machines: Arc::new(machines), verifier }
     }
 
-    /// This stack's AWS account, read from its state machines' ARNs.
-    pub(crate) fn account(&self) -> Option<&str> {
-        self.machines.values().find_map(|arn| cfm_core::ids::account_of(arn))
-    }
-
-    /// The state machine ARN of `workflow`.
-    pub(crate) fn machine(&self, workflow: &str) -> Option<&str> {
-        self.machines.get(workflow).map(String::as_str)
+    /// Now.
+    pub(crate) fn now(&self) -> Timestamp {
+        self.ports.clock.now()
     }
 }

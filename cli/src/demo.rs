@@ -12,8 +12,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::client::ApiClient;
-use crate::local::{LocalCloud, StackOptions};
 use crate::settings::{Connection, home};
+use cfm_localcloud::{LocalCloud, StackOptions};
 
 /// Runs the demo and stops everything it started.
 pub async fn run() -> anyhow::Result<()> {

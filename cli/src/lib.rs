@@ -3,5 +3,4 @@
 pub mod client;
 pub mod commands;
 pub mod demo;
-pub mod local;
 pub mod settings;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::local::StackResources;
+use cfm_localcloud::StackResources;
 
 /// The local cloud's home: `$CFM_HOME`, else `.cfm` in the current directory.
 pub fn home() -> PathBuf {
@@ -112,12 +112,12 @@ mod tests {
         let path = dir.join("local.json");
         std::fs::write(&path, "{}").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let stack = crate::local::StackResources {
+        let stack = cfm_localcloud::StackResources {
             stack: "s".into(),
             table: "s".into(),
             event_bus: "b".into(),
             worker_queues: Vec::new(),
-            history_queue: crate::local::provision::QueuePair {
+            history_queue: cfm_localcloud::provision::QueuePair {
                 family: "History".into(),
                 url: "u".into(),
                 dlq_url: "d".into(),

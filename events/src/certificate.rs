@@ -1,57 +1,23 @@
-//! ACM certificates for CloudFront (us-east-1): requests, validation and expiry.
+//! ACM certificates for CloudFront (us-east-1): the `request-certificate` input and the
+//! certificate events.
 
+use cfm_domain::certificate::{CertificateOrder, ValidationRecord};
+use cfm_domain::failure::Failure;
+use cfm_domain::values::{CertificateArn, Timestamp};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::envelope::EventDetail;
-use crate::origin::RequestContext;
-
-/// A certificate request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CertificateRequest {
-    /// The main domain, e.g. `www.example.com` or `*.example.com`.
-    #[serde(default)]
-    pub domain_name: String,
-    /// More names the certificate covers.
-    #[serde(default)]
-    pub subject_alternative_names: Vec<String>,
-}
+use crate::event_detail;
+use crate::request::RequestContext;
 
 /// Input of `request-certificate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestCertificateInput {
     /// What to request.
-    pub certificate: CertificateRequest,
+    pub certificate: CertificateOrder,
     /// Who asked.
     pub request: RequestContext,
-}
-
-/// A DNS record a user must create to prove control of a domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ValidationRecord {
-    /// The domain it validates.
-    pub domain_name: String,
-    /// Record name.
-    pub name: String,
-    /// Record type (CNAME).
-    pub r#type: String,
-    /// Record value.
-    pub value: String,
-}
-
-macro_rules! certificate_event {
-    ($ty:ident, $detail_type:literal) => {
-        impl EventDetail for $ty {
-            const DETAIL_TYPE: &'static str = $detail_type;
-            const RESOURCE_TYPE: &'static str = "certificate";
-            fn resource_id(&self) -> &str {
-                &self.certificate_arn
-            }
-        }
-    };
 }
 
 /// A requested certificate waits for these DNS records.
@@ -59,64 +25,63 @@ macro_rules! certificate_event {
 #[serde(rename_all = "camelCase")]
 pub struct CertificateValidationRequired {
     /// The certificate.
-    pub certificate_arn: String,
+    pub certificate_arn: CertificateArn,
     /// Its main domain.
     pub domain_name: String,
     /// The CNAME records to create.
     pub records: Vec<ValidationRecord>,
 }
-certificate_event!(CertificateValidationRequired, "CertificateValidationRequired");
+event_detail!(CertificateValidationRequired, "CertificateValidationRequired", "certificate", certificate_arn);
 
 /// ACM issued the certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateIssued {
     /// The certificate.
-    pub certificate_arn: String,
+    pub certificate_arn: CertificateArn,
     /// Its main domain.
     pub domain_name: String,
 }
-certificate_event!(CertificateIssued, "CertificateIssued");
+event_detail!(CertificateIssued, "CertificateIssued", "certificate", certificate_arn);
 
 /// Validation failed or timed out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateValidationFailed {
-    /// The certificate (empty if the request itself failed).
+    /// The certificate (`none` if the request itself failed).
     pub certificate_arn: String,
-    /// The error name.
-    pub error: String,
-    /// Why.
-    pub cause: String,
+    /// What failed.
+    #[serde(flatten)]
+    pub failure: Failure,
 }
-certificate_event!(CertificateValidationFailed, "CertificateValidationFailed");
+event_detail!(CertificateValidationFailed, "CertificateValidationFailed", "certificate", certificate_arn);
 
 /// A certificate crossed an expiry threshold (30, 14 or 7 days).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateExpiring {
     /// The certificate.
-    pub certificate_arn: String,
+    pub certificate_arn: CertificateArn,
     /// Its main domain.
     pub domain_name: String,
     /// Whole days left.
     pub days_left: i64,
     /// The threshold crossed.
     pub threshold_days: i64,
-    /// RFC 3339 expiry.
-    pub not_after: String,
+    /// When it expires.
+    pub not_after: Timestamp,
 }
-certificate_event!(CertificateExpiring, "CertificateExpiring");
+event_detail!(CertificateExpiring, "CertificateExpiring", "certificate", certificate_arn);
 
 /// A certificate expired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateExpired {
     /// The certificate.
-    pub certificate_arn: String,
+    pub certificate_arn: CertificateArn,
     /// Its main domain.
     pub domain_name: String,
-    /// RFC 3339 expiry.
-    pub not_after: String,
+    /// When it expires.
+    pub not_after: Timestamp,
 }
-certificate_event!(CertificateExpired, "CertificateExpired");
+event_detail!(CertificateExpired, "CertificateExpired", "certificate", certificate_arn);

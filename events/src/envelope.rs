@@ -4,7 +4,7 @@
 //! same `metadata.id`, because the id is derived from the execution, the task and the event type,
 //! so consumers de-duplicate on it.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use cfm_domain::values::Timestamp;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -30,8 +30,8 @@ pub struct EventMetadata {
     pub id: String,
     /// The schema version of `data`.
     pub version: u32,
-    /// RFC 3339 UTC time the fact happened.
-    pub occurred_at: String,
+    /// When the fact happened.
+    pub occurred_at: Timestamp,
     /// The Step Functions execution that produced it, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_arn: Option<String>,
@@ -77,7 +77,7 @@ pub struct OutgoingEvent {
 impl OutgoingEvent {
     /// Wraps `data` in an envelope. The id is derived from the execution, detail-type and
     /// resource, so a redelivered task publishes the same id.
-    pub fn new<T: EventDetail>(origin: &EventOrigin<'_>, data: &T, now: DateTime<Utc>) -> Self {
+    pub fn new<T: EventDetail>(origin: &EventOrigin<'_>, data: &T, now: Timestamp) -> Self {
         let id = match origin.execution_arn {
             Some(arn) => stable_id(&[arn, T::DETAIL_TYPE, data.resource_id()]),
             None => uuid::Uuid::new_v4().to_string(),
@@ -87,18 +87,18 @@ impl OutgoingEvent {
 
     /// Wraps `data` in an envelope whose id is derived from `fact`: the same fact announced
     /// again, by any execution, carries the same id.
-    pub fn for_fact<T: EventDetail>(fact: &[&str], origin: &EventOrigin<'_>, data: &T, now: DateTime<Utc>) -> Self {
+    pub fn for_fact<T: EventDetail>(fact: &[&str], origin: &EventOrigin<'_>, data: &T, now: Timestamp) -> Self {
         let mut parts = vec![T::DETAIL_TYPE];
         parts.extend_from_slice(fact);
         Self::with_id(stable_id(&parts), origin, data, now)
     }
 
-    fn with_id<T: EventDetail>(id: String, origin: &EventOrigin<'_>, data: &T, now: DateTime<Utc>) -> Self {
+    fn with_id<T: EventDetail>(id: String, origin: &EventOrigin<'_>, data: &T, now: Timestamp) -> Self {
         let envelope = EventEnvelope {
             metadata: EventMetadata {
                 id,
                 version: T::VERSION,
-                occurred_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
+                occurred_at: now,
                 execution_arn: origin.execution_arn.map(str::to_owned),
                 correlation_id: origin.correlation_id.to_owned(),
                 actor: origin.actor.to_owned(),
@@ -126,20 +126,31 @@ pub fn stable_id(parts: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use cfm_domain::Checked;
+    use cfm_domain::values::{BucketName, OriginId};
+
     use super::*;
     use crate::origin::OriginDeleted;
 
     fn deleted() -> OriginDeleted {
-        OriginDeleted { origin_id: "org-1".into(), bucket_name: "b".into(), bucket_emptied: false }
+        OriginDeleted {
+            origin_id: OriginId::parse("org-0000000000000001").unwrap(),
+            bucket_name: BucketName::parse("b-bucket").unwrap(),
+            bucket_emptied: false,
+        }
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::at(chrono::Utc::now())
     }
 
     #[test]
     fn the_same_task_publishes_the_same_id() {
         let origin = EventOrigin { execution_arn: Some("arn:exec"), correlation_id: "c", actor: "a" };
-        let first = OutgoingEvent::new(&origin, &deleted(), Utc::now());
-        let again = OutgoingEvent::new(&origin, &deleted(), Utc::now());
+        let first = OutgoingEvent::new(&origin, &deleted(), now());
+        let again = OutgoingEvent::new(&origin, &deleted(), now());
         assert_eq!(first.detail["metadata"]["id"], again.detail["metadata"]["id"]);
-        assert_eq!(first.detail["metadata"]["resourceId"], "org-1");
+        assert_eq!(first.detail["metadata"]["resourceId"], "org-0000000000000001");
         assert_eq!(first.detail_type, "OriginDeleted");
     }
 

@@ -1,24 +1,27 @@
-//! The cfm contract: what crosses process boundaries.
+//! The cfm contract: what crosses process boundaries, in the domain's types.
 //!
 //! - [`task`]: the message a Step Functions Task state sends to a worker queue.
+//! - [`failure`]: the failure a worker reports and a `Catch` hands on.
 //! - [`error_name`]: the stable error names that ASL `Retry`/`Catch` match.
 //! - [`envelope`]: the EventBridge `detail` envelope every cfm event carries.
-//! - [`origin`], [`distribution`], [`template`], [`certificate`]: request shapes, workflow inputs and event details.
-//!
-//! Glossary: a *workflow* is a state machine definition; an *execution* is one run of it;
-//! a *task* is one Task state handled by a worker; an *event* is a fact published on the bus.
+//! - [`origin`], [`distribution`], [`template`], [`certificate`]: workflow inputs and event
+//!   details; [`schema`] publishes one JSON Schema per detail-type.
 
 pub mod certificate;
 pub mod distribution;
 pub mod envelope;
-pub mod error_name;
+pub mod failure;
 pub mod origin;
+pub mod request;
 pub mod schema;
 pub mod task;
 pub mod template;
 
-pub use envelope::{EventDetail, EventEnvelope, EventMetadata, OutgoingEvent};
-pub use error_name::ErrorName;
+pub use cfm_domain::error_name;
+pub use cfm_domain::error_name::ErrorName;
+pub use envelope::{EventDetail, EventEnvelope, EventMetadata, EventOrigin, OutgoingEvent};
+pub use failure::{CaughtFailure, FailureDetail};
+pub use request::RequestContext;
 pub use task::{TaskContext, TaskMessage};
 
 /// The EventBridge `source` of every cfm event.

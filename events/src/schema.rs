@@ -93,10 +93,14 @@ mod tests {
 
     #[test]
     fn an_emitted_event_has_every_required_field_of_its_schema() {
+        use cfm_domain::Checked;
+        use cfm_domain::values::{OriginId, Timestamp};
+
         use crate::envelope::{EventOrigin, OutgoingEvent};
         let origin = EventOrigin { execution_arn: Some("arn:e"), correlation_id: "c", actor: "a" };
-        let data = OriginUpdated { origin_id: "org-1".into(), changed: vec!["name".into()] };
-        let event = OutgoingEvent::new(&origin, &data, chrono::Utc::now());
+        let data =
+            OriginUpdated { origin_id: OriginId::parse("org-0000000000000001").unwrap(), changed: vec!["name".into()] };
+        let event = OutgoingEvent::new(&origin, &data, Timestamp::at(chrono::Utc::now()));
         let (_, schema) = schema_of::<OriginUpdated>();
         for part in ["metadata", "data"] {
             let def = &schema["properties"][part];

@@ -1,5 +1,6 @@
 //! The task message: what a `sqs:sendMessage.waitForTaskToken` Task state puts on a worker queue.
 
+use cfm_domain::values::ExecutionArn;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -14,8 +15,8 @@ pub struct TaskMessage {
     pub task: String,
     /// The state input.
     pub input: Value,
-    /// The execution ARN, used to derive idempotency keys and event metadata.
-    pub execution: String,
+    /// The execution, from which idempotency keys and event metadata are derived.
+    pub execution: ExecutionArn,
 }
 
 /// What a handler knows about the execution it serves.
@@ -23,8 +24,8 @@ pub struct TaskMessage {
 pub struct TaskContext {
     /// The task name.
     pub task: String,
-    /// The execution ARN.
-    pub execution: String,
+    /// The execution.
+    pub execution: ExecutionArn,
 }
 
 impl TaskMessage {
@@ -48,7 +49,8 @@ mod tests {
         let body = r#"{"TaskToken":"tok","task":"CreateBucket","input":{"originId":"org-1"},"execution":"arn:aws:states:us-east-1:123456789012:execution:m:e"}"#;
         let msg = TaskMessage::decode(body).unwrap();
         assert_eq!(msg.task, "CreateBucket");
-        assert_eq!(msg.input["originId"], "org-1");
+        assert_eq!(msg.context().execution.name(), "e");
         assert!(TaskMessage::decode(r#"{"task":"x"}"#).is_err());
+        assert!(TaskMessage::decode(&body.replace("arn:aws:states", "nonsense")).is_err());
     }
 }

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use cfm::client::ApiClient;
-use cfm::local::{Moto, RunningStack, StackOptions, provision};
 use cfm::settings::Connection;
 use cfm_aws::{AwsContext, Endpoint};
+use cfm_localcloud::{Moto, RunningStack, StackOptions, provision};
 use reqwest::Method;
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -72,18 +72,10 @@ impl TestStack {
     /// started with paused workers), until the stack is dropped.
     pub fn run_workers<H: cfm_runtime::TaskHandler>(&mut self, handler: H) {
         let resources = self.stack.resources();
-        let worker = Arc::new(cfm_runtime::TaskWorker::new(
-            handler,
-            cfm_aws::sfn::StepFunctions::new(&self.aws),
-            cfm_aws::events::EventPublisher::new(&self.aws, &resources.event_bus),
-            Duration::from_secs(20),
-        ));
+        let worker = Arc::new(self.worker_over(handler, &self.aws));
         let (stop, _) = tokio::sync::watch::channel(false);
         for queue in &resources.worker_queues {
-            let settler = cfm_runtime::Settler::new(self.aws.sqs(), &queue.url, &queue.dlq_url);
-            let poll =
-                cfm_runtime::local::poll(self.aws.sqs(), queue.url.clone(), settler, worker.clone(), stop.subscribe());
-            tokio::spawn(poll);
+            tokio::spawn(cfm_runtime::local::poll(queue.queue(&self.aws), worker.clone(), stop.subscribe()));
         }
         self._own_workers = Some(stop);
     }
@@ -148,23 +140,32 @@ impl TestStack {
     /// The task handlers over this stack's table, without the worker around them (to run a
     /// task as a delivery that dies before answering would).
     pub fn handlers(&self) -> cfm_tasks::Tasks {
-        let resources = self.stack.resources();
-        cfm_tasks::Tasks::new(cfm_tasks::Deps::new(self.aws.clone(), &resources.table, &resources.event_bus))
+        cfm_tasks::Tasks::new(self.ports())
+    }
+
+    /// Every port over this stack, without injected faults.
+    pub fn ports(&self) -> cfm_ports::Ports {
+        self.stack.resources().ports(&self.aws)
+    }
+
+    /// A task worker running `handler`, answering and publishing through `aws`.
+    pub fn worker_over<H: cfm_runtime::TaskHandler>(&self, handler: H, aws: &AwsContext) -> cfm_runtime::TaskWorker<H> {
+        let events = self.stack.resources().ports(aws).events;
+        cfm_runtime::TaskWorker::new(
+            handler,
+            Arc::new(cfm_aws::sfn::StepFunctions::new(aws)),
+            events,
+            Duration::from_secs(20),
+        )
     }
 
     /// A task worker for this stack whose AWS calls (except Step Functions callbacks) are
     /// counted: the counter says whether a delivery did any work.
-    pub fn counting_worker(&self) -> (cfm::local::stack::LocalTaskWorker, Arc<AtomicUsize>) {
+    pub fn counting_worker(&self) -> (cfm_localcloud::stack::LocalTaskWorker, Arc<AtomicUsize>) {
         let counter = faults::CountOperation::work();
         let calls = counter.counter();
         let aws = self.aws.clone().with_interceptor(counter.shared());
-        let resources = self.stack.resources();
-        let worker = cfm_runtime::TaskWorker::new(
-            cfm_tasks::Tasks::new(cfm_tasks::Deps::new(aws.clone(), &resources.table, &resources.event_bus)),
-            cfm_aws::sfn::StepFunctions::new(&aws),
-            cfm_aws::events::EventPublisher::new(&aws, &resources.event_bus),
-            Duration::from_secs(20),
-        );
+        let worker = self.worker_over(cfm_tasks::Tasks::new(self.stack.resources().ports(&aws)), &aws);
         (worker, calls)
     }
 

@@ -6,9 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use cfm_aws::TaskError;
-use cfm_events::{ErrorName, TaskContext};
-use cfm_runtime::{TaskHandler, TaskOutput};
+use cfm_events::{ErrorName, FailureDetail, TaskContext};
+use cfm_runtime::{TaskFailure, TaskHandler, TaskOutput};
 use serde_json::Value;
 
 /// Which tasks fail next, and how many more times.
@@ -55,9 +54,13 @@ impl<H> Faulty<H> {
 }
 
 impl<H: TaskHandler> TaskHandler for Faulty<H> {
-    async fn run(&self, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    async fn run(&self, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskFailure> {
         if self.faults.take(&ctx.task) {
-            return Err(TaskError::new(ErrorName::Internal, format!("{} failed: injected by the test", ctx.task)));
+            let message = format!("{} failed: injected by the test", ctx.task);
+            return Err(TaskFailure {
+                name: ErrorName::Internal,
+                detail: FailureDetail { message, problems: Vec::new() },
+            });
         }
         self.inner.run(ctx, input).await
     }

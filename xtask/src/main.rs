@@ -4,7 +4,7 @@
 //! 2. `cargo clippy --workspace --all-targets -- -D warnings`
 //! 3. `cargo build --bins` and `cargo test --workspace` (unit tests, the ASL lint, and the
 //!    end-to-end tests, which start the local cloud themselves)
-//! 4. the local-cloud extension's own tests (`cli/localcloud`, in the moto venv the end-to-end
+//! 4. the local-cloud extension's own tests (`localcloud/python`, in the moto venv the end-to-end
 //!    tests installed)
 //! 5. `asl-validator` over every state machine (npm package, installed on first use)
 //! 6. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
@@ -90,7 +90,7 @@ fn test() -> anyhow::Result<()> {
             "unittest",
             "discover",
             "-s",
-            "cli/localcloud/tests",
+            "localcloud/python/tests",
         ]),
     )?;
 

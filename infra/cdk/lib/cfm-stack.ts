@@ -36,7 +36,7 @@ const DEFAULT_MAX_CONCURRENCY = 5;
 /** CloudFront and ACM (for CloudFront) live in us-east-1. */
 const GLOBAL_REGION = 'us-east-1';
 
-/** The AWS actions each worker family calls (read from workers/aws/src). */
+/** The AWS actions each worker family calls (read from adapters/aws/src). */
 const FAMILY_ACTIONS: Record<string, { s3: string[]; cloudfront: string[]; acm: boolean }> = {
   Origins: {
     s3: [

@@ -32,7 +32,7 @@ export function definitionText(workflow: string): string {
   return fs.readFileSync(path.join(STATEMACHINES_DIR, `${workflow}.asl.json`), 'utf8');
 }
 
-/** The ASL placeholder naming a family's queue URL (as in workers/core/src/topology.rs). */
+/** The ASL placeholder naming a family's queue URL (as in statemachines/src/lib.rs). */
 export function queuePlaceholder(queue: WorkerQueue): string {
   return `${queue.family}QueueUrl`;
 }
@@ -42,7 +42,7 @@ export function pascal(name: string): string {
   return name.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
 }
 
-/** The placeholder naming a referenced workflow's ARN (as in workers/core/src/topology.rs). */
+/** The placeholder naming a referenced workflow's ARN (as in statemachines/src/lib.rs). */
 export function machinePlaceholder(workflow: string): string {
   return `${pascal(workflow)}MachineArn`;
 }

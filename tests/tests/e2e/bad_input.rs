@@ -1,6 +1,8 @@
 //! Bad input gets a 4xx naming the field, and changes nothing: no execution, no bucket, no record.
 
-use cfm_core::origin_record::OriginRecord;
+use cfm_domain::claim::Busy;
+use cfm_domain::origin::OriginRecord;
+use cfm_domain::values::{Checked, DistributionId};
 use cfm_e2e::{TestStack, problem_fields, unique_bucket};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -160,17 +162,19 @@ async fn invalid_updates_deletes_and_conflicts_change_nothing() {
     assert!(taken.body["message"].as_str().unwrap().contains(&foreign));
 
     // an origin a distribution uses cannot be deleted (fast 409 from the API)
-    let store = cfm_aws::store::Store::new(&t.aws, &t.stack.resources().table);
-    store
-        .update::<OriginRecord, _>(id, "2026-01-01T00:00:00Z", |r| {
-            r.distributions.push("dist-1".into());
+    let ports = t.ports();
+    let user = DistributionId::parse("dist-0000000000000001").unwrap();
+    ports
+        .records()
+        .update::<OriginRecord, Busy>(id, ports.clock.now(), |r| {
+            r.distributions.push(user.clone());
             Ok(())
         })
         .await
         .unwrap();
     let in_use = t.api.send(Method::DELETE, &path, None, None).await.unwrap();
     assert_eq!(in_use.status.as_u16(), 409);
-    assert!(in_use.body["message"].as_str().unwrap().contains("dist-1"));
+    assert!(in_use.body["message"].as_str().unwrap().contains(user.as_str()));
 
     assert_eq!(t.execution_count().await, before, "no execution started");
     assert_eq!(t.api.get(&path).await.unwrap()["status"], "ACTIVE");

@@ -1,9 +1,9 @@
 //! Certificates: request → issued (moto issues after MOTO_ACM_VALIDATION_WAIT), list/get with
 //! expiry facts, the expiry monitor with injected times, and bad requests.
 
-use cfm::local::StackOptions;
 use cfm_e2e::faults::FailOperation;
 use cfm_e2e::{TestStack, problem_fields};
+use cfm_localcloud::StackOptions;
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};

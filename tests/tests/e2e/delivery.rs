@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use cfm::local::StackOptions;
 use cfm_e2e::{TestStack, unique_bucket};
+use cfm_localcloud::StackOptions;
 use cfm_runtime::TaskHandler;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -41,7 +41,7 @@ async fn deliver_twice(t: &TestStack, family: &str, execution: &str) -> usize {
     let worker = t.stack.task_worker();
     let (late, work) = t.counting_worker();
     let crashed = t.handlers();
-    let events = cfm_aws::events::EventPublisher::new(&t.aws, &t.stack.resources().event_bus);
+    let events = t.ports().events;
     let mut delivered = 0;
     for _ in 0..300 {
         let view = t.api.get(&format!("/executions/{execution}")).await.unwrap();
@@ -150,9 +150,8 @@ async fn the_lambda_driver_reports_only_messages_to_retry() {
     ];
 
     // A projector on this stack's table: good is written, the other two go to the DLQ.
-    let settler = Settler::new(t.aws.sqs(), &pair.url, &pair.dlq_url);
-    let projector =
-        std::sync::Arc::new(HistoryProjector::new(cfm_aws::store::Store::new(&t.aws, &t.stack.resources().table)));
+    let settler = Settler::new(pair.queue(&t.aws));
+    let projector = std::sync::Arc::new(HistoryProjector::new(t.ports().store));
     let response = handle_batch(projector, settler.clone(), batch.clone()).await;
     assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
     let mut dead = 0;
@@ -176,7 +175,8 @@ async fn the_lambda_driver_reports_only_messages_to_retry() {
     assert_eq!(dead, 2, "undecodable messages were dead-lettered");
 
     // A projector whose table is missing cannot write: only the good message is retried.
-    let broken = std::sync::Arc::new(HistoryProjector::new(cfm_aws::store::Store::new(&t.aws, "no-such-table")));
+    let missing = std::sync::Arc::new(cfm_aws::store::DynamoTable::new(&t.aws, "no-such-table"));
+    let broken = std::sync::Arc::new(HistoryProjector::new(missing));
     let response = handle_batch(broken, settler, batch).await;
     let ids: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(ids, ["good"]);
@@ -186,7 +186,7 @@ async fn the_lambda_driver_reports_only_messages_to_retry() {
 async fn provisioning_again_changes_nothing() {
     let t = TestStack::default().await;
     let first = t.stack.resources().clone();
-    let again = cfm::local::provision(&t.aws, &first.stack).await.expect("provisioning twice works");
+    let again = cfm_localcloud::provision(&t.aws, &first.stack).await.expect("provisioning twice works");
     assert_eq!(again, first, "same queues, bus, table and state machines");
     // and the stack still works on the re-applied definitions
     let spec = json!({"name": "after", "bucketName": unique_bucket("reprov"), "region": "us-east-1"});
@@ -202,7 +202,7 @@ impl cfm_runtime::TaskHandler for Slow {
         &self,
         _ctx: &cfm_events::TaskContext,
         _input: serde_json::Value,
-    ) -> Result<cfm_runtime::TaskOutput, cfm_aws::TaskError> {
+    ) -> Result<cfm_runtime::TaskOutput, cfm_runtime::TaskFailure> {
         tokio::time::sleep(Duration::from_millis(2600)).await;
         Ok(cfm_runtime::TaskOutput::none())
     }
@@ -228,8 +228,8 @@ async fn long_tasks_heartbeat_and_still_answer() {
     let aws = t.aws.clone().with_interceptor(counter.shared());
     let worker = TaskWorker::new(
         Slow,
-        cfm_aws::sfn::StepFunctions::new(&aws),
-        cfm_aws::events::EventPublisher::new(&aws, &t.stack.resources().event_bus),
+        std::sync::Arc::new(cfm_aws::sfn::StepFunctions::new(&aws)),
+        t.stack.resources().ports(&aws).events,
         Duration::from_millis(500),
     );
     assert_eq!(worker.handle(message.body().unwrap()).await, Settle::Ack);

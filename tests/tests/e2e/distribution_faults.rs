@@ -5,9 +5,9 @@
 
 use std::sync::atomic::Ordering;
 
-use cfm::local::StackOptions;
 use cfm_e2e::TestStack;
 use cfm_e2e::faults::FailOperation;
+use cfm_localcloud::StackOptions;
 use reqwest::Method;
 use serde_json::json;
 

@@ -193,9 +193,9 @@ async fn bucket_policy_edits_wait_for_each_other() {
     let origin = t.origin("eu-west-2").await;
     let (bucket, _, _) = origin_bucket(&t, &origin).await;
     // Another workflow is editing this bucket's policy.
-    let store = cfm_aws::store::Store::new(&t.aws, &t.stack.resources().table);
+    let ports = t.ports();
     let lease = format!("bucket-policy/{bucket}");
-    store.lock(&lease, "dist-someone-else", 60).await.unwrap();
+    assert!(ports.store.take(&lease, "dist-someone-else", 60, ports.clock.now()).await.unwrap());
     let accepted = t.accept(Method::POST, "/distributions", Some(&json!({"name": "waits", "originId": origin}))).await;
     let execution = accepted["executionId"].as_str().unwrap();
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
@@ -204,7 +204,7 @@ async fn bucket_policy_edits_wait_for_each_other() {
         "RUNNING",
         "it waits for the lease"
     );
-    store.unlock(&lease, "dist-someone-else").await.unwrap();
+    ports.store.give_back(&lease, "dist-someone-else").await.unwrap();
     let view = t.wait(execution).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
     let history =

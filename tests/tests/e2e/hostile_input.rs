@@ -3,9 +3,9 @@
 //! the problems listed are capped, `nextToken`s are checked, and AWS's "your input is wrong"
 //! answers are 4xx, not 502.
 
-use cfm::local::StackOptions;
 use cfm_e2e::faults::FailOperation;
 use cfm_e2e::{TestStack, problem_fields};
+use cfm_localcloud::StackOptions;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -7,9 +7,9 @@
 
 use std::sync::atomic::Ordering;
 
-use cfm::local::StackOptions;
 use cfm_e2e::faults::FailOperation;
 use cfm_e2e::{TestStack, unique_bucket};
+use cfm_localcloud::StackOptions;
 use cfm_runtime::{MessageHandler, Settle};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -118,7 +118,7 @@ async fn a_repeated_create_leaves_a_record_that_moved_on_alone() {
     input["machines"] = json!({"createDistribution": t.stack.resources().machines["create-distribution"]});
     let ctx = cfm_events::TaskContext {
         task: "StartTemplateApply".into(),
-        execution: view["executionArn"].as_str().unwrap().into(),
+        execution: cfm_domain::values::Checked::parse(view["executionArn"].as_str().unwrap()).unwrap(),
     };
     cfm_runtime::TaskHandler::run(&t.handlers(), &ctx, input).await.expect("a repeat succeeds");
     let after = t.api.get(&format!("/distributions/{id}")).await.unwrap();

@@ -5,12 +5,11 @@
 use std::sync::atomic::Ordering;
 
 use aws_sdk_s3::types::{Tag, Tagging};
-use cfm::local::StackOptions;
-use cfm_aws::TaskError;
 use cfm_e2e::faults::FailOperation;
 use cfm_e2e::{TestStack, unique_bucket};
 use cfm_events::TaskContext;
-use cfm_runtime::{TaskHandler, TaskOutput};
+use cfm_localcloud::StackOptions;
+use cfm_runtime::{TaskFailure, TaskHandler, TaskOutput};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -81,7 +80,7 @@ struct SomeoneTakesTheName {
 }
 
 impl TaskHandler for SomeoneTakesTheName {
-    async fn run(&self, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
+    async fn run(&self, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskFailure> {
         if ctx.task == "CreateBucket" && self.s3.head_bucket().bucket(&self.bucket).send().await.is_err() {
             self.s3.create_bucket().bucket(&self.bucket).send().await.unwrap();
             let body = aws_sdk_s3::primitives::ByteStream::from_static(b"theirs");

@@ -16,7 +16,7 @@ pub mod task_worker;
 use std::future::Future;
 
 pub use settle::{Settle, Settler};
-pub use task_worker::{TaskHandler, TaskOutput, TaskWorker};
+pub use task_worker::{TaskFailure, TaskHandler, TaskOutput, TaskWorker};
 
 /// Handles one message body from a queue and says what to do with the message.
 pub trait MessageHandler: Send + Sync + 'static {

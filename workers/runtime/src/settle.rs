@@ -1,6 +1,8 @@
 //! What happens to a message after its handler ran. One place, used by both drivers.
 
-use aws_sdk_sqs::Client;
+use std::sync::Arc;
+
+use cfm_ports::tasks::Queue;
 use tracing::{error, warn};
 
 /// The fate of a message.
@@ -17,32 +19,23 @@ pub enum Settle {
 /// Seconds before a message left for retry becomes visible again.
 pub const RETRY_DELAY_SECONDS: i32 = 2;
 
-/// Carries out a [`Settle`] decision against SQS.
-#[derive(Debug, Clone)]
+/// Carries out a [`Settle`] decision on a queue.
+#[derive(Clone)]
 pub struct Settler {
-    sqs: Client,
-    queue_url: String,
-    dlq_url: String,
+    queue: Arc<dyn Queue>,
 }
 
 impl Settler {
-    /// For messages from `queue_url` whose dead letters go to `dlq_url`.
-    pub fn new(sqs: Client, queue_url: &str, dlq_url: &str) -> Self {
-        Self { sqs, queue_url: queue_url.to_owned(), dlq_url: dlq_url.to_owned() }
+    /// For messages from `queue`.
+    pub fn new(queue: Arc<dyn Queue>) -> Self {
+        Self { queue }
     }
 
-    /// Moves a message body to the DLQ. Errors are returned so the caller can leave the
-    /// message in place (the redrive policy catches it later).
-    pub async fn dead_letter(&self, body: &str, reason: &str) -> Result<(), String> {
+    /// Moves a body to the DLQ. A failure is returned so the caller can leave the message in
+    /// place (the redrive policy catches it later).
+    pub async fn dead_letter(&self, body: &str, reason: &str) -> Result<(), cfm_ports::ServiceError> {
         warn!(reason, "moving an unprocessable message to the DLQ");
-        self.sqs
-            .send_message()
-            .queue_url(&self.dlq_url)
-            .message_body(body)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| format!("SendMessage to DLQ: {}", aws_sdk_sqs::error::DisplayErrorContext(e)))
+        self.queue.dead_letter(body).await
     }
 
     /// Settles a message received by the local driver.
@@ -52,25 +45,14 @@ impl Settler {
             Settle::DeadLetter(reason) => self.dead_letter(body, &reason).await.is_ok(),
             Settle::Retry(reason) => {
                 warn!(reason, "leaving the message for redelivery");
-                let result = self
-                    .sqs
-                    .change_message_visibility()
-                    .queue_url(&self.queue_url)
-                    .receipt_handle(receipt)
-                    .visibility_timeout(RETRY_DELAY_SECONDS)
-                    .send()
-                    .await;
-                if let Err(e) = result {
-                    warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(e), "could not shorten visibility");
+                if let Err(err) = self.queue.retry_later(receipt, RETRY_DELAY_SECONDS).await {
+                    warn!(%err, "could not shorten visibility");
                 }
                 false
             }
         };
-        if delete {
-            let result = self.sqs.delete_message().queue_url(&self.queue_url).receipt_handle(receipt).send().await;
-            if let Err(e) = result {
-                error!(error = %aws_sdk_sqs::error::DisplayErrorContext(e), "could not delete a settled message");
-            }
+        if delete && let Err(err) = self.queue.delete(receipt).await {
+            error!(%err, "could not delete a settled message");
         }
     }
 }

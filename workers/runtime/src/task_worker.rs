@@ -1,12 +1,13 @@
-//! The task protocol, worker side: decode → run with heartbeats → publish events → answer.
+//! The task protocol, worker side: decode → prove the token live → run with heartbeats →
+//! publish events → answer.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
-use cfm_aws::TaskError;
-use cfm_aws::events::EventPublisher;
-use cfm_aws::sfn::{Callback, StepFunctions};
-use cfm_events::{OutgoingEvent, TaskContext, TaskMessage};
+use cfm_events::{ErrorName, FailureDetail, OutgoingEvent, TaskContext, TaskMessage};
+use cfm_ports::events::EventBus;
+use cfm_ports::tasks::{Callback, TaskCallbacks};
 use serde_json::Value;
 use tracing::{Instrument, info, warn};
 
@@ -39,29 +40,43 @@ impl TaskOutput {
     }
 }
 
+/// A task's failure as Step Functions receives it: the stable name `Retry`/`Catch` match, and
+/// the typed detail carried as the cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFailure {
+    /// The stable name.
+    pub name: ErrorName,
+    /// What happened (and the problems, for invalid input).
+    pub detail: FailureDetail,
+}
+
 /// Runs tasks by name. Must be idempotent: SQS delivers at least once.
 pub trait TaskHandler: Send + Sync + 'static {
     /// Runs task `ctx.task` on `input`.
-    fn run(&self, ctx: &TaskContext, input: Value) -> impl Future<Output = Result<TaskOutput, TaskError>> + Send;
+    fn run(&self, ctx: &TaskContext, input: Value) -> impl Future<Output = Result<TaskOutput, TaskFailure>> + Send;
 }
 
 /// A [`MessageHandler`] speaking the task-token protocol.
-#[derive(Debug, Clone)]
 pub struct TaskWorker<H> {
     handler: H,
-    sfn: StepFunctions,
-    events: EventPublisher,
+    callbacks: Arc<dyn TaskCallbacks>,
+    events: Arc<dyn EventBus>,
     heartbeat_every: Duration,
 }
 
 impl<H: TaskHandler> TaskWorker<H> {
     /// A worker that heartbeats every `heartbeat_every` while a task runs (keep it well under
     /// the ASL `HeartbeatSeconds`).
-    pub fn new(handler: H, sfn: StepFunctions, events: EventPublisher, heartbeat_every: Duration) -> Self {
-        Self { handler, sfn, events, heartbeat_every }
+    pub fn new(
+        handler: H,
+        callbacks: Arc<dyn TaskCallbacks>,
+        events: Arc<dyn EventBus>,
+        heartbeat_every: Duration,
+    ) -> Self {
+        Self { handler, callbacks, events, heartbeat_every }
     }
 
-    async fn run_with_heartbeats(&self, msg: &TaskMessage) -> Option<Result<TaskOutput, TaskError>> {
+    async fn run_with_heartbeats(&self, msg: &TaskMessage) -> Option<Result<TaskOutput, TaskFailure>> {
         let ctx = msg.context();
         let work = self.handler.run(&ctx, msg.input.clone());
         tokio::pin!(work);
@@ -70,7 +85,7 @@ impl<H: TaskHandler> TaskWorker<H> {
         loop {
             tokio::select! {
                 result = &mut work => return Some(result),
-                _ = ticker.tick() => match self.sfn.heartbeat(&msg.task_token).await {
+                _ = ticker.tick() => match self.callbacks.heartbeat(&msg.task_token).await {
                     Ok(Callback::Delivered) => {}
                     Ok(Callback::TokenGone(code)) => {
                         warn!(code, "task ended while running (timed out or stopped); abandoning it");
@@ -86,7 +101,7 @@ impl<H: TaskHandler> TaskWorker<H> {
         // SQS redelivers late (after a Lambda timeout the batch returns after the visibility
         // timeout), when Step Functions may have timed the task out and moved on. A heartbeat
         // first proves the token is still live, so such a delivery does nothing at all.
-        match self.sfn.heartbeat(&msg.task_token).await {
+        match self.callbacks.heartbeat(&msg.task_token).await {
             Ok(Callback::Delivered) => {}
             Ok(Callback::TokenGone(code)) => {
                 info!(code, "the task already ended (answered, timed out or retried); dropping this delivery");
@@ -101,11 +116,11 @@ impl<H: TaskHandler> TaskWorker<H> {
                     return Settle::Retry(format!("events not published: {err}"));
                 }
                 info!(events = out.events.len(), "task succeeded");
-                self.sfn.succeed(&msg.task_token, &out.output).await
+                self.callbacks.succeed(&msg.task_token, &out.output).await
             }
-            Err(err) => {
-                info!(error = %err.name, cause = %err.cause, "task failed");
-                self.sfn.fail(&msg.task_token, &err).await
+            Err(failure) => {
+                info!(error = %failure.name, cause = %failure.detail.message, "task failed");
+                self.callbacks.fail(&msg.task_token, failure.name.as_str(), &failure.detail.to_cause()).await
             }
         };
         match answer {

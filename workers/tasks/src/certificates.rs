@@ -1,201 +1,172 @@
 //! `request-certificate` and the scheduled `certificate-expiry` monitor.
 
-use cfm_aws::TaskError;
+use cfm_domain::certificate::{Certificate, CertificateStatus, due_threshold};
+use cfm_domain::values::{CertificateArn, Timestamp};
 use cfm_events::certificate::{
     CertificateExpired, CertificateExpiring, CertificateIssued, CertificateValidationFailed,
     CertificateValidationRequired, RequestCertificateInput,
 };
-use cfm_events::envelope::EventOrigin;
-use cfm_events::envelope::stable_id;
-use cfm_events::origin::{CaughtFailure, RequestContext};
-use cfm_events::{ErrorName, OutgoingEvent, TaskContext};
+use cfm_events::envelope::{EventOrigin, stable_id};
+use cfm_events::{OutgoingEvent, RequestContext};
 use cfm_runtime::TaskOutput;
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::Deps;
+use crate::cx::Cx;
 use crate::distributions::poll::Poll;
-use crate::input::{event, parse};
+use crate::error::{TaskError, TaskResult};
+use crate::input::Failed;
 
-/// Days before expiry at which `CertificateExpiring` is emitted, most urgent last.
-pub const THRESHOLDS: [i64; 3] = [30, 14, 7];
-
+/// The certificate requested, at `$.requested`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Requested {
-    certificate_arn: String,
+pub struct Requested {
+    certificate_arn: CertificateArn,
 }
 
+/// `request-certificate`'s input with the requested certificate.
 #[derive(Deserialize)]
-struct WithArn {
+pub struct WithArn {
     #[serde(flatten)]
     input: RequestCertificateInput,
     requested: Requested,
 }
 
+async fn certificate(cx: &Cx<'_>, arn: &CertificateArn) -> TaskResult<Certificate> {
+    cx.ports
+        .certificates
+        .certificate(arn)
+        .await?
+        .ok_or_else(|| TaskError::NotFound(format!("certificate {arn} vanished")))
+}
+
 /// Requests the certificate; the idempotency token comes from the execution.
-pub async fn request(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: RequestCertificateInput = parse(input)?;
-    let token: String = stable_id(&[&ctx.execution, "request-certificate"]).chars().take(32).collect();
-    let c = &input.certificate;
-    let arn = deps.acm.request(&c.domain_name, &c.subject_alternative_names, &token).await?;
+pub async fn request(cx: &Cx<'_>, input: RequestCertificateInput) -> TaskResult<TaskOutput> {
+    let token: String = stable_id(&[cx.execution().as_str(), "request-certificate"]).chars().take(32).collect();
+    let arn = cx.ports.certificates.request(&input.certificate, &token).await?;
     Ok(TaskOutput::value(json!({ "certificateArn": arn })))
 }
 
 /// Announces the DNS records to create. ACM fills them in shortly after the request, so a
 /// certificate without them yet is retried.
-pub async fn publish_records(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithArn { input, requested } = parse(input)?;
-    let certificate = deps.acm.certificate(&requested.certificate_arn).await?.ok_or_else(|| {
-        TaskError::new(ErrorName::NotFound, format!("certificate {} vanished", requested.certificate_arn))
-    })?;
-    if certificate.validation_records.is_empty() && certificate.status == "PENDING_VALIDATION" {
-        return Err(TaskError::new(ErrorName::Transient, "ACM has not produced the validation records yet"));
+pub async fn publish_records(cx: &Cx<'_>, WithArn { input, requested }: WithArn) -> TaskResult<TaskOutput> {
+    let certificate = certificate(cx, &requested.certificate_arn).await?;
+    if certificate.validation_records.is_empty() && certificate.status == CertificateStatus::PendingValidation {
+        return Err(TaskError::NotYet("ACM has not produced the validation records yet".into()));
     }
+    let output = json!({ "records": certificate.validation_records });
     let required = CertificateValidationRequired {
-        certificate_arn: certificate.arn.clone(),
-        domain_name: certificate.domain_name.clone(),
-        records: certificate.validation_records.clone(),
+        certificate_arn: certificate.arn,
+        domain_name: certificate.domain_name,
+        records: certificate.validation_records,
     };
-    Ok(TaskOutput::value(json!({ "records": certificate.validation_records })).with_event(event(
-        ctx,
-        &input.request,
-        &required,
-    )))
+    Ok(TaskOutput::value(output).with_event(cx.event(&input.request, &required)))
 }
 
+/// The input of a check on the requested certificate.
 #[derive(Deserialize)]
-struct CheckInput {
+pub struct CheckInput {
     requested: Requested,
     poll: Poll,
 }
 
 /// `CheckCertificate`: issued yet? Failed, timed out or revoked ends the wait with an error.
-pub async fn check(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
-    let CheckInput { requested, poll } = parse(input)?;
-    let certificate = deps.acm.certificate(&requested.certificate_arn).await?;
-    let status = certificate.as_ref().map_or_else(|| "MISSING".to_owned(), |c| c.status.clone());
-    match status.as_str() {
-        "ISSUED" => Ok(poll.next(true)?.output()),
-        "PENDING_VALIDATION" => Ok(poll.next(false)?.output()),
-        other => Err(TaskError::new(
-            ErrorName::Validation,
-            format!(
-                "certificate {} is {other}{}",
-                requested.certificate_arn,
-                certificate.and_then(|c| c.failure_reason).map(|r| format!(" ({r})")).unwrap_or_default()
-            ),
-        )),
+pub async fn check(cx: &Cx<'_>, CheckInput { requested, poll }: CheckInput) -> TaskResult<TaskOutput> {
+    let arn = &requested.certificate_arn;
+    let found = cx.ports.certificates.certificate(arn).await?;
+    match found.as_ref().map(|c| c.status) {
+        Some(CertificateStatus::Issued) => Ok(poll.next(true)?.output()),
+        Some(CertificateStatus::PendingValidation) => Ok(poll.next(false)?.output()),
+        None => Err(TaskError::Refused(format!("certificate {arn} is MISSING"))),
+        Some(other) => {
+            let reason = found.and_then(|c| c.failure_reason).map(|r| format!(" ({r})")).unwrap_or_default();
+            Err(TaskError::Refused(format!("certificate {arn} is {other}{reason}")))
+        }
     }
 }
 
 /// Announces the issued certificate.
-pub async fn issued(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithArn { input, requested } = parse(input)?;
-    let domain_name =
-        deps.acm.certificate(&requested.certificate_arn).await?.map(|c| c.domain_name).unwrap_or_default();
-    let data = CertificateIssued { certificate_arn: requested.certificate_arn.clone(), domain_name };
-    Ok(TaskOutput::value(json!({ "certificateArn": requested.certificate_arn })).with_event(event(
-        ctx,
-        &input.request,
-        &data,
-    )))
+pub async fn issued(cx: &Cx<'_>, WithArn { input, requested }: WithArn) -> TaskResult<TaskOutput> {
+    let domain_name = certificate(cx, &requested.certificate_arn).await?.domain_name;
+    let output = json!({ "certificateArn": requested.certificate_arn });
+    let data = CertificateIssued { certificate_arn: requested.certificate_arn, domain_name };
+    Ok(TaskOutput::value(output).with_event(cx.event(&input.request, &data)))
 }
 
+/// `request-certificate`'s input, with the certificate if the request got that far.
 #[derive(Deserialize)]
-struct WithFailure {
+pub struct MaybeRequested {
     #[serde(flatten)]
     input: RequestCertificateInput,
     #[serde(default)]
     requested: Option<Requested>,
-    failure: CaughtFailure,
 }
 
 /// Announces that validation failed (or the request itself did).
-pub async fn failed(ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithFailure { input, requested, failure } = parse(input)?;
+pub async fn failed(cx: &Cx<'_>, failed: Failed<MaybeRequested>) -> TaskResult<TaskOutput> {
+    let (failure, MaybeRequested { input, requested }) = (failed.failure(), &failed.input);
     let data = CertificateValidationFailed {
-        certificate_arn: requested.map(|r| r.certificate_arn).unwrap_or_default(),
-        error: failure.error,
-        cause: failure.cause,
+        certificate_arn: requested.as_ref().map(|r| r.certificate_arn.as_str().to_owned()).unwrap_or_default(),
+        failure,
     };
-    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &data)))
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &data)))
 }
 
+/// `certificate-expiry`'s input.
 #[derive(Deserialize, Default)]
-struct ExpiryInput {
+pub struct ExpiryInput {
     /// The time to judge expiry against (tests inject it); default now.
     #[serde(default)]
-    now: Option<DateTime<Utc>>,
+    now: Option<Timestamp>,
 }
 
-/// Which event a certificate with `days_left` needs, given thresholds already announced: the
-/// most urgent threshold crossed, or expiry.
-pub fn due_threshold(days_left: i64) -> Option<i64> {
-    THRESHOLDS.iter().rev().find(|t| days_left <= **t).copied()
+/// What is due to be said about a certificate at `now`: the marker that remembers it was said
+/// (naming the certificate, the threshold and the expiry, so a renewed certificate is announced
+/// again) and the announcement.
+fn due(
+    certificate: &Certificate,
+    now: Timestamp,
+    origin: &EventOrigin<'_>,
+    at: Timestamp,
+) -> Option<(String, OutgoingEvent)> {
+    let not_after = certificate.not_after?;
+    let (arn, domain_name) = (certificate.arn.clone(), certificate.domain_name.clone());
+    if not_after <= now {
+        let key = format!("cert-expired/{arn}/{}", not_after.rfc3339());
+        let expired = CertificateExpired { certificate_arn: arn, domain_name, not_after };
+        return Some((key.clone(), OutgoingEvent::for_fact(&[&key], origin, &expired, at)));
+    }
+    let days_left = certificate.days_left(now)?;
+    let threshold = due_threshold(days_left)?;
+    let key = format!("cert-expiring/{arn}/{threshold}/{}", not_after.rfc3339());
+    let expiring =
+        CertificateExpiring { certificate_arn: arn, domain_name, days_left, threshold_days: threshold, not_after };
+    Some((key.clone(), OutgoingEvent::for_fact(&[&key], origin, &expiring, at)))
 }
 
 /// `certificate-expiry` (scheduled): emits `CertificateExpiring` once per threshold and
 /// certificate, and `CertificateExpired` once. Markers in the table remember what was said.
 /// Each announcement is published before its marker is written, so a failure in between
-/// announces it again next time, never not at all; its id is derived from the fact (certificate,
-/// threshold, expiry), so consumers de-duplicate the repeat.
-pub async fn check_expiry(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let now = parse::<ExpiryInput>(input).unwrap_or_default().now.unwrap_or_else(Utc::now);
-    let system = RequestContext { actor: "cfm-expiry-monitor".into(), correlation_id: ctx.execution.clone() };
+/// announces it again next time, never not at all; its id is derived from the fact, so
+/// consumers de-duplicate the repeat.
+pub async fn check_expiry(cx: &Cx<'_>, input: ExpiryInput) -> TaskResult<TaskOutput> {
+    let now = input.now.unwrap_or_else(|| cx.now());
+    let system = RequestContext::system("cfm-expiry-monitor", cx.execution().as_str());
     let origin = EventOrigin {
-        execution_arn: Some(&ctx.execution),
+        execution_arn: Some(cx.execution().as_str()),
         correlation_id: &system.correlation_id,
         actor: &system.actor,
     };
     let mut announced = 0;
-    for certificate in deps.acm.list(&["ISSUED", "EXPIRED"]).await? {
-        let (Some(epoch), Some(not_after)) = (certificate.not_after_epoch, certificate.not_after.clone()) else {
-            continue;
-        };
-        let days_left = (epoch - now.timestamp()).div_euclid(86_400);
-        let (arn, domain_name) = (certificate.arn.clone(), certificate.domain_name.clone());
-        // The marker names the certificate, the threshold and the expiry date, so a renewed
-        // certificate (new expiry) is announced again.
-        let (key, announcement) = if epoch <= now.timestamp() {
-            let expired =
-                CertificateExpired { certificate_arn: arn.clone(), domain_name, not_after: not_after.clone() };
-            let key = format!("cert-expired/{arn}/{not_after}");
-            (key.clone(), OutgoingEvent::for_fact(&[&key], &origin, &expired, Utc::now()))
-        } else if let Some(threshold) = due_threshold(days_left) {
-            let expiring = CertificateExpiring {
-                certificate_arn: arn.clone(),
-                domain_name,
-                days_left,
-                threshold_days: threshold,
-                not_after: not_after.clone(),
-            };
-            let key = format!("cert-expiring/{arn}/{threshold}/{not_after}");
-            (key.clone(), OutgoingEvent::for_fact(&[&key], &origin, &expiring, Utc::now()))
-        } else {
-            continue;
-        };
-        if deps.store.recall(&key).await?.is_some() {
+    let watched = [CertificateStatus::Issued, CertificateStatus::Expired];
+    for certificate in cx.ports.certificates.list(&watched).await? {
+        let Some((key, announcement)) = due(&certificate, now, &origin, cx.now()) else { continue };
+        if cx.ports.store.recall(&key).await?.is_some() {
             continue;
         }
-        deps.events.publish(&[announcement]).await?;
-        deps.store.remember(&key, &now.to_rfc3339()).await?;
+        cx.ports.events.publish(&[announcement]).await?;
+        cx.ports.store.remember(&key, &now.rfc3339()).await?;
         announced += 1;
     }
     Ok(TaskOutput::value(json!({ "events": announced })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::due_threshold;
-
-    #[test]
-    fn the_most_urgent_crossed_threshold_is_due() {
-        assert_eq!(due_threshold(45), None);
-        assert_eq!(due_threshold(30), Some(30));
-        assert_eq!(due_threshold(20), Some(30));
-        assert_eq!(due_threshold(14), Some(14));
-        assert_eq!(due_threshold(3), Some(7));
-    }
 }

@@ -1,8 +1,9 @@
 //! The history projector: the bus's history rule delivers every cfm event to a queue; this
 //! handler writes each one into its resource's history, once per `metadata.id`.
 
-use cfm_aws::store::Store;
-use cfm_events::ErrorName;
+use std::sync::Arc;
+
+use cfm_ports::{ErrorKind, Store};
 use cfm_runtime::{MessageHandler, Settle};
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,14 +18,14 @@ struct BusEvent {
 }
 
 /// Writes events into per-resource history.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HistoryProjector {
-    store: Store,
+    store: Arc<dyn Store>,
 }
 
 impl HistoryProjector {
     /// A projector writing to `store`.
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Arc<dyn Store>) -> Self {
         Self { store }
     }
 }
@@ -40,8 +41,32 @@ impl MessageHandler for HistoryProjector {
                 debug!(detail_type = event.detail_type, new, "projected");
                 Settle::Ack
             }
-            Err(err) if err.name == ErrorName::Validation => Settle::DeadLetter(err.to_string()),
+            Err(err) if err.kind == ErrorKind::Rejected => Settle::DeadLetter(err.to_string()),
             Err(err) => Settle::Retry(err.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cfm_ports::memory::MemoryStore;
+    use cfm_ports::store::History;
+    use serde_json::json;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn each_event_is_projected_once_and_junk_is_dead_lettered() {
+        let store = Arc::new(MemoryStore::default());
+        let projector = HistoryProjector::new(store.clone());
+        let event = json!({
+            "detail-type": "OriginCreated",
+            "detail": {"metadata": {"id": "e1", "resourceId": "org-1", "occurredAt": "2026-06-01T12:00:00Z"}, "data": {}},
+        })
+        .to_string();
+        assert_eq!(projector.handle(&event).await, Settle::Ack);
+        assert_eq!(projector.handle(&event).await, Settle::Ack);
+        assert_eq!(store.history("org-1", 10, None).await.unwrap().items.len(), 1);
+        assert!(matches!(projector.handle("not json").await, Settle::DeadLetter(_)));
     }
 }

@@ -1,35 +1,39 @@
-//! Shared helpers for handlers: typed input, the clock, event metadata.
+//! Shapes of state input that several workflows share: their input with what failed, or with
+//! what an earlier state found.
 
-use cfm_aws::TaskError;
-use cfm_events::envelope::EventOrigin;
-use cfm_events::origin::RequestContext;
-use cfm_events::{ErrorName, EventDetail, OutgoingEvent, TaskContext};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use cfm_domain::failure::Failure;
+use cfm_events::CaughtFailure;
+use serde::Deserialize;
 
-/// Reads the state input as `T`. A mismatch is a bug in the ASL or the API, not a user error.
-pub(crate) fn parse<T: DeserializeOwned>(input: Value) -> Result<T, TaskError> {
-    let text = input.to_string();
-    serde_json::from_value(input)
-        .map_err(|e| TaskError::new(ErrorName::Internal, format!("unexpected task input: {e}: {text}")))
+/// A workflow's input with what failed at `$.failure`, and, when compensation failed too,
+/// what failed cleaning up at `$.cleanupFailure`.
+#[derive(Debug, Deserialize)]
+pub struct Failed<T> {
+    /// The workflow's input.
+    #[serde(flatten)]
+    pub input: T,
+    failure: CaughtFailure,
+    #[serde(default, rename = "cleanupFailure")]
+    cleanup: Option<CaughtFailure>,
 }
 
-/// A claim refusal: the resource is busy with, or has moved on to, another execution.
-pub(crate) fn busy(refused: cfm_core::claim::Busy) -> TaskError {
-    TaskError::new(ErrorName::Conflict, refused.0)
-}
+impl<T> Failed<T> {
+    /// What failed.
+    pub fn failure(&self) -> Failure {
+        self.failure.failure()
+    }
 
-/// Now, as stored in records.
-pub(crate) fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
+    /// What failed and, if cleaning up failed too, that as well, with `advice` on removing
+    /// what is left.
+    pub fn after_cleanup(&self, advice: &str) -> Failure {
+        match &self.cleanup {
+            Some(cleanup) => self.failure().with_cleanup_failed(&cleanup.failure(), advice),
+            None => self.failure(),
+        }
+    }
 
-/// An event caused by this task on behalf of `request`.
-pub(crate) fn event<T: EventDetail>(ctx: &TaskContext, request: &RequestContext, data: &T) -> OutgoingEvent {
-    let origin = EventOrigin {
-        execution_arn: Some(&ctx.execution),
-        correlation_id: &request.correlation_id,
-        actor: &request.actor,
-    };
-    OutgoingEvent::new(&origin, data, chrono::Utc::now())
+    /// Whether compensation removed everything (or there was none to do).
+    pub fn cleaned_up(&self) -> bool {
+        self.cleanup.is_none()
+    }
 }

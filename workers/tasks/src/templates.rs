@@ -1,173 +1,150 @@
-//! `apply-template`: load the version, merge, validate, then run `create-distribution` for the
+//! `apply-template`: load the version, merge, check, then run `create-distribution` for the
 //! result and wait for it. The worker starts that execution through the Step Functions API (not
 //! a nested-execution state), which works on AWS and on the local cloud alike, and every
 //! template-made distribution goes through the same states as any other.
 
-use cfm_aws::TaskError;
-use cfm_aws::preflight::origin_target;
-use cfm_aws::sfn::{StepFunctions, execution_arn};
-use cfm_core::distribution::validate_create;
-use cfm_core::distribution_record::{DistributionRecord, DistributionStatus};
-use cfm_core::ids;
-use cfm_core::origin_record::RecordedError;
-use cfm_core::template::{TemplateRecord, applied_spec};
-use cfm_events::distribution::{CreateDistributionInput, TemplateRef};
-use cfm_events::origin::CaughtFailure;
+use cfm_domain::claim::Claim;
+use cfm_domain::distribution::{DistributionRecord, DistributionStatus, TemplateRef};
+use cfm_domain::template::{TemplateRecord, applied_spec};
+use cfm_domain::values::{ExecutionArn, execution_name};
+use cfm_events::distribution::CreateDistributionInput;
 use cfm_events::template::{ApplyTemplateInput, TemplateApplied, TemplateApplyFailed};
-use cfm_events::{ErrorName, TaskContext};
+use cfm_ports::workflows::{ExecutionStatus, Start};
 use cfm_runtime::TaskOutput;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::Deps;
+use crate::cx::Cx;
 use crate::distributions::poll::Poll;
-use crate::input::{event, now, parse};
+use crate::error::{TaskError, TaskResult};
+use crate::input::Failed;
 
+/// The state machines the ASL passes at `$.machines`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Machines {
+pub struct Machines {
     create_distribution: String,
 }
 
+/// `apply-template`'s input with the state machines.
 #[derive(Deserialize)]
-struct StartInput {
+pub struct WithMachines {
     #[serde(flatten)]
     input: ApplyTemplateInput,
     machines: Machines,
 }
 
-fn invalid(cause: impl Into<String>) -> TaskError {
-    TaskError::new(ErrorName::Validation, cause)
+/// The `create-distribution` execution an apply runs, named after the apply's execution so a
+/// redelivery finds it.
+fn child(cx: &Cx<'_>, input: &ApplyTemplateInput, machines: &Machines) -> (String, ExecutionArn) {
+    let name = execution_name("create-distribution", input.distribution_id.as_str(), Some(cx.execution().as_str()));
+    let arn = ExecutionArn::of(&machines.create_distribution, &name);
+    (name, arn)
 }
 
 /// Merges the version with the overrides, records the distribution and starts its
-/// `create-distribution` execution, named after this one so a redelivery finds it.
-pub async fn start(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let StartInput { input, machines } = parse(input)?;
-    let template: TemplateRecord = deps.store.require(&input.template_id).await?;
+/// `create-distribution` execution.
+pub async fn start(cx: &Cx<'_>, WithMachines { input, machines }: WithMachines) -> TaskResult<TaskOutput> {
+    let template: TemplateRecord = cx.require(input.template_id.as_str()).await?;
     if template.deleted {
-        return Err(TaskError::new(ErrorName::Conflict, format!("template {} is deleted", template.id)));
+        return Err(TaskError::Conflict(format!("template {} is deleted", template.id)));
     }
-    let version = deps
-        .store
-        .template_version(&input.template_id, input.version)
-        .await?
-        .ok_or_else(|| invalid(format!("template {} has no version {}", input.template_id, input.version)))?;
-    let spec = applied_spec(&version.spec, &input.overrides, &input.name);
-    validate_create(&spec).map_err(|p| invalid(p.to_string()))?;
-    origin_target(&deps.aws, &deps.store, spec.origin_id.as_deref().unwrap_or_default()).await?;
-    let name = ids::execution_name("create-distribution", &input.distribution_id, Some(&ctx.execution));
-    let child_arn = execution_arn(&machines.create_distribution, &name);
+    let version = cx.ports.store.version(input.template_id.as_str(), input.version).await?.ok_or_else(|| {
+        TaskError::Refused(format!("template {} has no version {}", input.template_id, input.version))
+    })?;
+    let spec = applied_spec(&version.spec, &input.overrides, &input.name).map_err(TaskError::Invalid)?;
+    crate::distributions::origin_target(cx, &spec.origin_id).await?;
+    let (name, arn) = child(cx, &input, &machines);
     let template = TemplateRef { template_id: input.template_id.clone(), version: input.version };
+    let claim = Claim::new(&arn, "create-distribution", cx.now());
     let record = DistributionRecord::creating(
-        &input.distribution_id,
-        &spec,
+        input.distribution_id.clone(),
+        spec.clone(),
         Some(template.clone()),
-        &name,
-        &child_arn,
+        claim,
         &input.request.actor,
-        &now(),
+        cx.now(),
     );
     // A redelivery finds the record the first delivery made and leaves it as it is now.
-    deps.store.create(&record).await?;
-    let child = CreateDistributionInput {
+    if cx.records().create(&record).await?.is_err() {
+        return Err(TaskError::Conflict(format!("distribution {} already exists", input.distribution_id)));
+    }
+    let child_input = CreateDistributionInput {
         distribution_id: input.distribution_id.clone(),
         spec,
         template: Some(template),
         request: input.request.clone(),
     };
-    let child = serde_json::to_value(&child).map_err(|e| TaskError::new(ErrorName::Internal, e.to_string()))?;
-    let started = StepFunctions::new(&deps.aws).start(&machines.create_distribution, &name, &child).await.map_err(
-        |e| match e {
-            cfm_aws::sfn::StartError::Aws(err) => err,
-            other => TaskError::new(ErrorName::Conflict, other.to_string()),
-        },
-    )?;
-    Ok(TaskOutput::value(json!({ "executionArn": started.execution_arn, "executionId": name })))
+    let child_input = serde_json::to_value(&child_input).map_err(|e| TaskError::Internal(e.to_string()))?;
+    match cx.ports.workflows.start(&machines.create_distribution, &name, &child_input).await? {
+        Start::Started { execution, .. } => {
+            Ok(TaskOutput::value(json!({ "executionArn": execution, "executionId": name })))
+        }
+        Start::NameReused => Err(TaskError::Conflict(format!("execution {name} exists with another input"))),
+    }
 }
 
+/// The started execution at `$.child`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Child {
-    execution_arn: String,
+pub struct Child {
+    execution_arn: ExecutionArn,
 }
 
+/// The input of a check on the started execution.
 #[derive(Deserialize)]
-struct CheckInput {
+pub struct CheckInput {
     child: Child,
     poll: Poll,
 }
 
 /// `CheckTemplateApply`: has `create-distribution` finished? Its failure fails this workflow.
-pub async fn check(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
-    let CheckInput { child, poll } = parse(input)?;
-    let view = StepFunctions::new(&deps.aws)
-        .find(&child.execution_arn)
+pub async fn check(cx: &Cx<'_>, CheckInput { child, poll }: CheckInput) -> TaskResult<TaskOutput> {
+    let execution = cx
+        .ports
+        .workflows
+        .execution(&child.execution_arn)
         .await?
-        .ok_or_else(|| TaskError::new(ErrorName::NotFound, format!("no execution {}", child.execution_arn)))?;
-    match view.status.as_str() {
-        "RUNNING" => Ok(poll.next(false)?.output()),
-        "SUCCEEDED" => Ok(poll.next(true)?.output()),
-        other => Err(TaskError::new(
-            ErrorName::WorkflowFailed,
-            format!(
-                "{} ended {other}: {} {}",
-                view.name,
-                view.error.unwrap_or_default(),
-                view.cause.unwrap_or_default()
-            ),
-        )),
+        .ok_or_else(|| TaskError::NotFound(format!("no execution {}", child.execution_arn)))?;
+    match execution.status {
+        ExecutionStatus::Running => Ok(poll.next(false)?.output()),
+        ExecutionStatus::Succeeded => Ok(poll.next(true)?.output()),
+        other => Err(TaskError::WorkflowFailed(format!(
+            "{} ended {other}: {} {}",
+            execution.name,
+            execution.error.unwrap_or_default(),
+            execution.cause.unwrap_or_default()
+        ))),
     }
 }
 
 /// Announces the applied template.
-pub async fn finalize(ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: ApplyTemplateInput = parse(input)?;
+pub async fn finalize(cx: &Cx<'_>, input: ApplyTemplateInput) -> TaskResult<TaskOutput> {
     let applied = TemplateApplied {
         template_id: input.template_id.clone(),
         version: input.version,
         distribution_id: input.distribution_id.clone(),
     };
-    Ok(TaskOutput::value(json!({ "distributionId": input.distribution_id })).with_event(event(
-        ctx,
-        &input.request,
-        &applied,
-    )))
-}
-
-#[derive(Deserialize)]
-struct WithFailure {
-    #[serde(flatten)]
-    input: ApplyTemplateInput,
-    machines: Machines,
-    failure: CaughtFailure,
+    let output = json!({ "distributionId": input.distribution_id });
+    Ok(TaskOutput::value(output).with_event(cx.event(&input.request, &applied)))
 }
 
 /// Records the failure. If `create-distribution` never started, nothing else will settle the
 /// distribution record this workflow made: it is marked failed and its claim ended. (Once
 /// started, that execution owns the record and records its own outcome.)
-pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithFailure { input, machines, failure } = parse(input)?;
-    let name = ids::execution_name("create-distribution", &input.distribution_id, Some(&ctx.execution));
-    let child_arn = execution_arn(&machines.create_distribution, &name);
-    let started = StepFunctions::new(&deps.aws).find(&child_arn).await?.is_some();
-    if !started && deps.store.get::<DistributionRecord>(&input.distribution_id).await?.is_some() {
-        let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
-        deps.store
-            .update::<DistributionRecord, _>(&input.distribution_id, &now(), |r| {
-                if r.settle(&child_arn, DistributionStatus::Failed) {
-                    r.last_error = Some(recorded.clone());
-                }
-                Ok(())
-            })
+pub async fn record_failure(cx: &Cx<'_>, failed: Failed<WithMachines>) -> TaskResult<TaskOutput> {
+    let (failure, WithMachines { input, machines }) = (failed.failure(), &failed.input);
+    let (_, arn) = child(cx, input, machines);
+    if cx.ports.workflows.execution(&arn).await?.is_none() {
+        let id = input.distribution_id.as_str();
+        cx.settle_failed_as::<DistributionRecord>(id, arn.as_str(), DistributionStatus::Failed, &failure, |_| ())
             .await?;
     }
-    let failed = TemplateApplyFailed {
+    let event = TemplateApplyFailed {
         template_id: input.template_id.clone(),
         version: input.version,
         distribution_id: input.distribution_id.clone(),
-        error: failure.error,
-        cause: failure.cause,
+        failure,
     };
-    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }

@@ -2,61 +2,46 @@
 //! Deployed → delete with a fresh ETag → remove the bucket grant and origin reference → delete
 //! the record (history stays). A failure records why and ends the claim.
 
-use cfm_aws::TaskError;
-use cfm_core::distribution_record::DistributionRecord;
-use cfm_events::TaskContext;
+use cfm_domain::distribution::DistributionRecord;
+use cfm_domain::record::Claimed;
 use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, DistributionInput};
-use cfm_events::origin::CaughtFailure;
+use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
-use serde::Deserialize;
-use serde_json::Value;
 
-use super::{claimed, record_failed_change, revoke_origin_access};
-use crate::Deps;
-use crate::input::{busy, event, parse};
+use super::{applied, deleted, record_failed_change, revoke};
+use crate::cx::Cx;
+use crate::error::TaskResult;
+use crate::input::Failed;
 
 /// Disables the distribution (a no-op if already disabled).
-pub async fn disable(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: DistributionInput = parse(input)?;
-    let record = claimed(deps, ctx, &input.distribution_id).await?;
-    if let Some(id) = &record.cloudfront_id {
-        deps.cloudfront.update_distribution(id, |config| config.enabled = false).await?;
+pub async fn disable(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOutput> {
+    let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
+    if let Some(id) = record.cloudfront_id() {
+        applied(cx.ports.cdn.update_distribution(id, &CdnChange::Enabled(false)).await?, id)?;
     }
     Ok(TaskOutput::none())
 }
 
 /// Deletes the distribution, its grant, its origin reference and its record.
-pub async fn delete(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: DistributionInput = parse(input)?;
-    let mut cloudfront_id = String::new();
-    if let Some(record) = deps.store.get::<DistributionRecord>(&input.distribution_id).await? {
-        record.check_claim(&ctx.execution).map_err(busy)?;
-        if let Some(id) = &record.cloudfront_id {
-            deps.cloudfront.delete_distribution(id).await?;
-            cloudfront_id = id.clone();
+pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOutput> {
+    let mut cloudfront_id = None;
+    if let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? {
+        record.check_claim(cx.execution().as_str())?;
+        if let Some(id) = record.cloudfront_id() {
+            deleted(cx.ports.cdn.delete_distribution(id).await?, id)?;
+            cloudfront_id = Some(id.clone());
         }
-        revoke_origin_access(deps, record.origin_id(), &record.id).await?;
-        deps.store.delete::<DistributionRecord>(&record.id).await?;
+        revoke(cx, &record.spec.origin_id, &record.id).await?;
+        cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
     }
-    let deleted = DistributionDeleted { distribution_id: input.distribution_id.clone(), cloudfront_id };
-    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &deleted)))
-}
-
-#[derive(Deserialize)]
-struct WithFailure {
-    #[serde(flatten)]
-    input: DistributionInput,
-    failure: CaughtFailure,
+    let event = DistributionDeleted { distribution_id: input.distribution_id.clone(), cloudfront_id };
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }
 
 /// Records the failure; the status follows what CloudFront has, so a second delete can finish.
-pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithFailure { input, failure } = parse(input)?;
-    record_failed_change(deps, ctx, &input.distribution_id, &failure).await?;
-    let failed = DistributionDeleteFailed {
-        distribution_id: input.distribution_id.clone(),
-        error: failure.error,
-        cause: failure.cause,
-    };
-    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
+pub async fn record_failure(cx: &Cx<'_>, failed: Failed<DistributionInput>) -> TaskResult<TaskOutput> {
+    let (failure, input) = (failed.failure(), &failed.input);
+    record_failed_change(cx, &input.distribution_id, &failure).await?;
+    let event = DistributionDeleteFailed { distribution_id: input.distribution_id.clone(), failure };
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }

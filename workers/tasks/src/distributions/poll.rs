@@ -1,15 +1,13 @@
 //! The Wait-loop poll shared by every workflow that waits on CloudFront: the task checks once
 //! and returns the next interval, doubling from the base up to ten times it.
 
-use cfm_aws::TaskError;
-use cfm_core::distribution_record::DistributionRecord;
-use cfm_events::ErrorName;
+use cfm_domain::distribution::{DeployStatus, DistributionRecord};
+use cfm_domain::values::DistributionId;
 use cfm_runtime::TaskOutput;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::Deps;
-use crate::input::parse;
+use crate::cx::Cx;
+use crate::error::{TaskError, TaskResult};
 
 /// Polls before a wait gives up. With a 30 s base that is about 4.5 hours.
 pub const MAX_POLLS: u32 = 60;
@@ -31,10 +29,10 @@ pub struct Poll {
 
 impl Poll {
     /// The state after one more check.
-    pub fn next(self, done: bool) -> Result<Poll, TaskError> {
+    pub fn next(self, done: bool) -> TaskResult<Poll> {
         let attempt = self.attempt + 1;
         if !done && attempt >= MAX_POLLS {
-            return Err(TaskError::new(ErrorName::DeploymentTimedOut, format!("still not done after {attempt} polls")));
+            return Err(TaskError::DeploymentTimedOut(format!("still not done after {attempt} polls")));
         }
         let base = self.base.max(1);
         let seconds = base.saturating_mul(1 << attempt.min(16)).min(base * CAP_FACTOR);
@@ -47,21 +45,21 @@ impl Poll {
     }
 }
 
+/// The input of a deployment check.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PollInput {
-    distribution_id: String,
+pub struct PollInput {
+    distribution_id: DistributionId,
     poll: Poll,
 }
 
 /// `CheckDeployment`: is the distribution `Deployed`? A distribution that does not exist (or
 /// was never created) has nothing to wait for.
-pub async fn check_deployment(deps: &Deps, input: Value) -> Result<TaskOutput, TaskError> {
-    let PollInput { distribution_id, poll } = parse(input)?;
-    let record: Option<DistributionRecord> = deps.store.get(&distribution_id).await?;
-    let done = match record.and_then(|r| r.cloudfront_id) {
+pub async fn check_deployment(cx: &Cx<'_>, PollInput { distribution_id, poll }: PollInput) -> TaskResult<TaskOutput> {
+    let record: Option<DistributionRecord> = cx.records().get(distribution_id.as_str()).await?;
+    let done = match record.as_ref().and_then(DistributionRecord::cloudfront_id) {
         None => true,
-        Some(id) => deps.cloudfront.live(&id).await?.is_none_or(|live| live.status == "Deployed"),
+        Some(id) => cx.ports.cdn.distribution(id).await?.is_none_or(|live| live.status == DeployStatus::Deployed),
     };
     Ok(poll.next(done)?.output())
 }
@@ -80,7 +78,7 @@ mod tests {
         }
         assert_eq!(waits, [30, 60, 120, 240, 300, 300, 300]);
         let last = Poll { attempt: MAX_POLLS - 1, ..poll };
-        assert_eq!(last.next(false).unwrap_err().name, ErrorName::DeploymentTimedOut);
+        assert!(matches!(last.next(false), Err(TaskError::DeploymentTimedOut(_))));
         assert!(last.next(true).unwrap().done);
     }
 

@@ -1,102 +1,105 @@
 //! `create-origin`: validate → create bucket → configure it → create the OAC → finalize; on any
-//! failure compensate (remove what this execution made), then record the failure.
-//!
-//! Every task checks that its execution still holds the origin's claim, so a late delivery
-//! changes nothing.
+//! failure compensate (remove what this execution made), then record the failure. Every task
+//! checks that its execution still holds the origin's claim, so a late delivery changes nothing.
 
-use cfm_aws::TaskError;
-use cfm_aws::s3::{BucketOwner, OriginBucket};
-use cfm_core::origin::validate_spec;
-use cfm_core::origin_record::{OriginRecord, OriginStatus, RecordedError};
-use cfm_events::origin::{CaughtFailure, CreateOriginInput, OriginCreateFailed, OriginCreated};
-use cfm_events::{ErrorName, TaskContext};
+use cfm_domain::origin::{OriginRecord, OriginStatus};
+use cfm_domain::record::Claimed;
+use cfm_domain::values::OacId;
+use cfm_events::origin::{CreateOriginInput, OriginCreateFailed, OriginCreated};
+use cfm_ports::buckets::{BucketCreation, BucketDeletion, BucketOwner, BucketRef, Emptying};
+use cfm_ports::cdn::OacDeletion;
 use cfm_runtime::TaskOutput;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use tracing::info;
 
-use super::claimed;
-use crate::Deps;
-use crate::input::{busy, event, now, parse};
+use super::{not_owned, oac_name};
+use crate::cx::Cx;
+use crate::error::{TaskError, TaskResult};
+use crate::input::Failed;
 
-fn bucket(deps: &Deps, input: &CreateOriginInput) -> OriginBucket {
-    OriginBucket::new(&deps.aws, &input.spec.bucket_name, &input.spec.region)
+fn bucket_for(input: &CreateOriginInput) -> BucketRef {
+    BucketRef::new(&input.spec.bucket_name, &input.spec.region)
 }
 
-/// Re-checks the spec, that this execution creates the record, and that the bucket name is
-/// free (or already this origin's, after a redelivery).
-pub async fn validate(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: CreateOriginInput = parse(input)?;
-    validate_spec(&input.spec).map_err(|p| TaskError::new(ErrorName::Validation, p.to_string()))?;
-    let record = claimed(deps, ctx, &input.origin_id).await?;
+/// Checks that this execution creates the record and that the bucket name is free (or already
+/// this origin's, after a redelivery).
+pub async fn validate(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskOutput> {
+    let record: OriginRecord = cx.claimed(input.origin_id.as_str()).await?;
     if record.status != OriginStatus::Creating {
-        return Err(TaskError::new(
-            ErrorName::Conflict,
-            format!("origin {} is {}, not being created", record.id, record.status.as_str()),
-        ));
+        return Err(TaskError::Conflict(format!("origin {} is {}, not being created", record.id, record.status)));
     }
-    match bucket(deps, &input).owner().await? {
+    match cx.ports.buckets.owner(&bucket_for(&input)).await? {
         BucketOwner::Missing => Ok(TaskOutput::none()),
-        BucketOwner::Origin(id) if id == input.origin_id => Ok(TaskOutput::none()),
-        _ => Err(TaskError::new(
-            ErrorName::BucketAlreadyExists,
-            format!("bucket '{}' already exists and was not made for this origin", input.spec.bucket_name),
-        )),
+        owner if owner.is(&input.origin_id) => Ok(TaskOutput::none()),
+        _ => Err(TaskError::BucketTaken(format!(
+            "bucket '{}' already exists and was not made for this origin",
+            input.spec.bucket_name
+        ))),
     }
 }
 
-/// Creates the bucket in its region, tagged with the origin id.
-pub async fn create_bucket(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: CreateOriginInput = parse(input)?;
-    claimed(deps, ctx, &input.origin_id).await?;
-    bucket(deps, &input).create(&input.origin_id).await?;
+/// Creates the bucket in its region, tagged with the origin id; a bucket that already exists
+/// without this origin's tag is never adopted.
+pub async fn create_bucket(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskOutput> {
+    cx.claimed::<OriginRecord>(input.origin_id.as_str()).await?;
+    let bucket = bucket_for(&input);
+    if cx.ports.buckets.create(&bucket, &input.origin_id).await? == BucketCreation::TakenElsewhere {
+        return Err(TaskError::BucketTaken(format!("bucket '{}' belongs to another AWS account", bucket.name)));
+    }
+    if !cx.ports.buckets.owner(&bucket).await?.is(&input.origin_id) {
+        return Err(not_owned(&bucket, &input.origin_id));
+    }
     Ok(TaskOutput::none())
 }
 
 /// Blocks public access and applies the optional CORS and website settings.
-pub async fn configure_bucket(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: CreateOriginInput = parse(input)?;
-    claimed(deps, ctx, &input.origin_id).await?;
-    let bucket = bucket(deps, &input);
-    bucket.require_owner(&input.origin_id).await?;
-    bucket.block_public_access().await?;
+pub async fn configure_bucket(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskOutput> {
+    cx.claimed::<OriginRecord>(input.origin_id.as_str()).await?;
+    let (buckets, bucket) = (&cx.ports.buckets, bucket_for(&input));
+    if !buckets.owner(&bucket).await?.is(&input.origin_id) {
+        return Err(not_owned(&bucket, &input.origin_id));
+    }
+    buckets.block_public_access(&bucket).await?;
     if let Some(rules) = &input.spec.cors {
-        bucket.set_cors(Some(rules)).await?;
+        buckets.set_cors(&bucket, Some(rules)).await?;
     }
     if let Some(website) = &input.spec.website {
-        bucket.set_website(Some(website)).await?;
+        buckets.set_website(&bucket, Some(website)).await?;
     }
     Ok(TaskOutput::none())
 }
 
 /// Creates the origin's OAC (or finds the one a previous delivery made).
-pub async fn create_oac(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: CreateOriginInput = parse(input)?;
-    claimed(deps, ctx, &input.origin_id).await?;
-    let oac_id = deps.cloudfront.ensure_oac(&input.origin_id, &input.spec.bucket_name).await?;
+pub async fn create_oac(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskOutput> {
+    cx.claimed::<OriginRecord>(input.origin_id.as_str()).await?;
+    let description = format!("cfm origin {} (bucket {})", input.origin_id, input.spec.bucket_name);
+    let oac_id = cx.ports.cdn.ensure_oac(&oac_name(&input.origin_id), &description).await?;
     Ok(TaskOutput::value(json!({ "oacId": oac_id })))
 }
 
+/// The OAC at `$.oac`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Oac {
-    oac_id: String,
+pub struct Oac {
+    oac_id: OacId,
 }
 
+/// `create-origin`'s input with the OAC.
 #[derive(Deserialize)]
-struct WithOac {
+pub struct WithOac {
     #[serde(flatten)]
     input: CreateOriginInput,
     oac: Oac,
 }
 
 /// Marks the origin active, ends the claim and announces it.
-pub async fn finalize(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithOac { input, oac } = parse(input)?;
-    let record = deps
-        .store
-        .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
-            if r.finish(&ctx.execution, OriginStatus::Active).map_err(busy)? {
+pub async fn finalize(cx: &Cx<'_>, WithOac { input, oac }: WithOac) -> TaskResult<TaskOutput> {
+    let execution = cx.execution().as_str();
+    let record = cx
+        .records()
+        .update::<OriginRecord, TaskError>(input.origin_id.as_str(), cx.now(), |r| {
+            if r.finish(execution, OriginStatus::Active)? {
                 r.oac_id = Some(oac.oac_id.clone());
             }
             Ok(())
@@ -109,76 +112,51 @@ pub async fn finalize(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<Ta
         region: record.region,
         oac_id: oac.oac_id,
     };
-    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &created)))
-}
-
-#[derive(Deserialize)]
-struct WithFailure {
-    #[serde(flatten)]
-    input: CreateOriginInput,
-    failure: CaughtFailure,
-    /// Set when compensation itself failed.
-    #[serde(default, rename = "cleanupFailure")]
-    cleanup_failure: Option<CaughtFailure>,
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &created)))
 }
 
 /// Removes what this execution made: only a bucket tagged with this origin id, and this
 /// origin's OAC. Its own failure is caught and recorded by the next state.
-pub async fn compensate(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithFailure { input, .. } = parse(input)?;
-    let Some(record) = deps.store.get::<OriginRecord>(&input.origin_id).await? else { return Ok(TaskOutput::none()) };
-    if !record.is_mine(&ctx.execution) {
+pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateOriginInput>) -> TaskResult<TaskOutput> {
+    let Some(record) = cx.records().get::<OriginRecord>(input.origin_id.as_str()).await? else {
+        return Ok(TaskOutput::none());
+    };
+    if !record.is_mine(cx.execution().as_str()) {
         return Ok(TaskOutput::none());
     }
-    let bucket = bucket(deps, &input);
-    if bucket.owner().await? == BucketOwner::Origin(input.origin_id.clone()) {
-        let objects = bucket.empty().await?;
-        bucket.delete().await?;
-        info!(bucket = bucket.name(), objects, "removed the bucket this execution created");
+    let (buckets, bucket) = (&cx.ports.buckets, bucket_for(&input));
+    if buckets.owner(&bucket).await?.is(&input.origin_id) {
+        if let Emptying::Stuck { count, examples } = buckets.empty(&bucket).await? {
+            return Err(TaskError::BucketNotEmpty(format!(
+                "{count} objects could not be deleted, e.g. {}",
+                examples.join(", ")
+            )));
+        }
+        if buckets.delete(&bucket).await? == BucketDeletion::NotEmpty {
+            return Err(TaskError::NotYet(format!("bucket '{}' is not empty yet", bucket.name)));
+        }
+        info!(bucket = %bucket.name, "removed the bucket this execution created");
     }
-    let oac_name = cfm_aws::cloudfront::oac_name(&input.origin_id);
-    if let Some(id) = deps.cloudfront.find_oac(&oac_name).await? {
-        deps.cloudfront.delete_oac(&id).await?;
-        info!(oac = id, "removed the OAC this execution created");
+    if let Some(id) = cx.ports.cdn.find_oac(&oac_name(&input.origin_id)).await? {
+        if cx.ports.cdn.delete_oac(&id).await? == OacDeletion::InUse {
+            return Err(TaskError::Conflict(format!("OAC {id} is used by a distribution")));
+        }
+        info!(oac = %id, "removed the OAC this execution created");
     }
     Ok(TaskOutput::none())
 }
 
 /// Records the origin as failed with the cause (and what compensation could not remove), ends
 /// the claim, frees the bucket name once the bucket is gone, and announces it.
-pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithFailure { input, failure, cleanup_failure } = parse(input)?;
-    let mut cause = failure.cause.clone();
-    if let Some(cleanup) = &cleanup_failure {
-        cause.push_str(&format!(
-            "; cleanup failed ({}: {}): delete the origin with emptyBucket=true to remove what is left",
-            cleanup.error, cleanup.cause
-        ));
+pub async fn record_failure(cx: &Cx<'_>, failed: Failed<CreateOriginInput>) -> TaskResult<TaskOutput> {
+    let (failure, input) =
+        (failed.after_cleanup("delete the origin with emptyBucket=true to remove what is left"), &failed.input);
+    cx.settle_failed::<OriginRecord>(input.origin_id.as_str(), OriginStatus::Failed, &failure, |r| r.oac_id = None)
+        .await?;
+    if failed.cleaned_up() {
+        cx.ports.store.release_bucket(&input.spec.bucket_name, &input.origin_id).await?;
     }
-    let recorded = RecordedError { error: failure.error.clone(), cause: cause.clone() };
-    let update = deps
-        .store
-        .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
-            if r.settle(&ctx.execution, OriginStatus::Failed) {
-                r.oac_id = None;
-                r.last_error = Some(recorded.clone());
-            }
-            Ok(())
-        })
-        .await;
-    match update {
-        Ok(_) => {}
-        Err(err) if err.name == ErrorName::NotFound => {}
-        Err(err) => return Err(err),
-    }
-    if cleanup_failure.is_none() {
-        deps.store.release_claim(&input.spec.bucket_name, &input.origin_id).await?;
-    }
-    let failed = OriginCreateFailed {
-        origin_id: input.origin_id.clone(),
-        bucket_name: input.spec.bucket_name.clone(),
-        error: failure.error,
-        cause,
-    };
-    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
+    let event =
+        OriginCreateFailed { origin_id: input.origin_id.clone(), bucket_name: input.spec.bucket_name.clone(), failure };
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }

@@ -2,50 +2,73 @@
 //! delete the bucket (only one tagged for this origin; optionally emptied) and the OAC → delete
 //! the record. A failure records why and ends the claim. History is kept.
 
-use cfm_aws::TaskError;
-use cfm_core::origin_record::{OriginRecord, OriginStatus, RecordedError};
-use cfm_events::origin::{CaughtFailure, DeleteOriginInput, OriginDeleteFailed, OriginDeleted};
-use cfm_events::{ErrorName, TaskContext};
+use cfm_domain::origin::OriginRecord;
+use cfm_domain::record::{Claimed, Record};
+use cfm_domain::values::BucketName;
+use cfm_events::origin::{DeleteOriginInput, OriginDeleteFailed, OriginDeleted};
+use cfm_ports::buckets::{BucketDeletion, BucketOwner, BucketRef, Emptying};
+use cfm_ports::cdn::OacDeletion;
 use cfm_runtime::TaskOutput;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{bucket_of, claimed};
-use crate::Deps;
-use crate::input::{event, now, parse};
+use super::{not_owned, oac_name};
+use crate::cx::Cx;
+use crate::error::{TaskError, TaskResult};
+use crate::input::Failed;
 
 /// Refuses while a distribution uses the origin (the claim keeps new ones away).
-pub async fn check_unused(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: DeleteOriginInput = parse(input)?;
-    let record = claimed(deps, ctx, &input.origin_id).await?;
+pub async fn check_unused(cx: &Cx<'_>, input: DeleteOriginInput) -> TaskResult<TaskOutput> {
+    let record: OriginRecord = cx.claimed(input.origin_id.as_str()).await?;
     if !record.distributions.is_empty() {
-        return Err(TaskError::new(
-            ErrorName::OriginInUse,
-            format!("origin {} is used by distributions {}", record.id, record.distributions.join(", ")),
-        ));
+        let used: Vec<&str> = record.distributions.iter().map(|d| d.as_str()).collect();
+        return Err(TaskError::OriginInUse(format!(
+            "origin {} is used by distributions {}",
+            record.id,
+            used.join(", ")
+        )));
     }
     Ok(TaskOutput::none())
 }
 
 /// Empties (when asked) and deletes the bucket, only if it carries this origin's tag, then
 /// the OAC.
-pub async fn delete_resources(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let input: DeleteOriginInput = parse(input)?;
-    let record = claimed(deps, ctx, &input.origin_id).await?;
-    let bucket = bucket_of(deps, &record);
+pub async fn delete_resources(cx: &Cx<'_>, input: DeleteOriginInput) -> TaskResult<TaskOutput> {
+    let record: OriginRecord = cx.claimed(input.origin_id.as_str()).await?;
+    let (buckets, bucket) = (&cx.ports.buckets, BucketRef::of_origin(&record));
     let mut objects = 0;
-    if bucket.require_owner(&record.id).await? {
-        if input.empty_bucket {
-            objects = bucket.empty().await?;
+    match buckets.owner(&bucket).await? {
+        BucketOwner::Missing => {}
+        owner if owner.is(&record.id) => {
+            if input.empty_bucket {
+                match buckets.empty(&bucket).await? {
+                    Emptying::Emptied(n) => objects = n,
+                    Emptying::Stuck { count, examples } => {
+                        return Err(TaskError::BucketNotEmpty(format!(
+                            "bucket '{}': {count} objects could not be deleted, e.g. {}; remove the lock or hold and delete again",
+                            bucket.name,
+                            examples.join(", ")
+                        )));
+                    }
+                }
+            }
+            if buckets.delete(&bucket).await? == BucketDeletion::NotEmpty {
+                return Err(TaskError::BucketNotEmpty(format!(
+                    "bucket '{}' is not empty; delete again with emptyBucket=true to remove its objects",
+                    bucket.name
+                )));
+            }
         }
-        bucket.delete().await?;
+        _ => return Err(not_owned(&bucket, &record.id)),
     }
     let oac = match &record.oac_id {
         Some(id) => Some(id.clone()),
-        None => deps.cloudfront.find_oac(&cfm_aws::cloudfront::oac_name(&record.id)).await?,
+        None => cx.ports.cdn.find_oac(&oac_name(&record.id)).await?,
     };
-    if let Some(oac) = oac {
-        deps.cloudfront.delete_oac(&oac).await?;
+    if let Some(oac) = oac
+        && cx.ports.cdn.delete_oac(&oac).await? == OacDeletion::InUse
+    {
+        return Err(TaskError::Conflict(format!("OAC {oac} is still used by a distribution")));
     }
     Ok(TaskOutput::value(json!({
         "bucketName": record.bucket_name,
@@ -54,67 +77,55 @@ pub async fn delete_resources(deps: &Deps, ctx: &TaskContext, input: Value) -> R
     })))
 }
 
+/// What `DeleteOriginResources` removed.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Deleted {
-    bucket_name: String,
+pub struct Deleted {
+    bucket_name: BucketName,
     bucket_emptied: bool,
 }
 
+/// `delete-origin`'s input with what was removed.
 #[derive(Deserialize)]
-struct WithDeleted {
+pub struct WithDeleted {
     #[serde(flatten)]
     input: DeleteOriginInput,
     deleted: Deleted,
 }
 
 /// Deletes the record and the bucket-name claim, and announces it.
-pub async fn finalize(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithDeleted { input, deleted } = parse(input)?;
-    if let Some(record) = deps.store.get::<OriginRecord>(&input.origin_id).await?
-        && record.claimed_by(&ctx.execution)
+pub async fn finalize(cx: &Cx<'_>, WithDeleted { input, deleted }: WithDeleted) -> TaskResult<TaskOutput> {
+    if let Some(record) = cx.records().get::<OriginRecord>(input.origin_id.as_str()).await?
+        && record.claimed_by(cx.execution().as_str())
     {
-        deps.store.delete_origin(&record).await?;
+        cx.ports
+            .store
+            .delete(<OriginRecord as Record>::KIND, record.id.as_str(), Some((&record.bucket_name, &record.id)))
+            .await?;
     }
     let data = OriginDeleted {
         origin_id: input.origin_id.clone(),
         bucket_name: deleted.bucket_name,
         bucket_emptied: deleted.bucket_emptied,
     };
-    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &data)))
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &data)))
 }
 
-#[derive(Deserialize)]
-struct WithFailure {
-    #[serde(flatten)]
-    input: DeleteOriginInput,
-    failure: CaughtFailure,
-}
-
-/// Records the failure and ends the claim, with the status the origin's resources show: active
-/// again if its bucket and OAC are still there (nothing was removed), `FAILED` if it never got
-/// an OAC, otherwise `DELETE_FAILED` so a second delete can finish. If the bucket cannot even be
-/// checked, `DELETE_FAILED` too: deleting again is always safe.
-pub async fn record_failure(deps: &Deps, ctx: &TaskContext, input: Value) -> Result<TaskOutput, TaskError> {
-    let WithFailure { input, failure } = parse(input)?;
-    if let Some(record) = deps.store.get::<OriginRecord>(&input.origin_id).await? {
-        let bucket_exists =
-            bucket_of(deps, &record).owner().await.is_ok_and(|o| o != cfm_aws::s3::BucketOwner::Missing);
-        let recorded = RecordedError { error: failure.error.clone(), cause: failure.cause.clone() };
-        deps.store
-            .update::<OriginRecord, _>(&input.origin_id, &now(), |r| {
-                let status = match (bucket_exists, r.oac_id.is_some()) {
-                    (true, true) => OriginStatus::Active,
-                    (true, false) => OriginStatus::Failed,
-                    (false, _) => OriginStatus::DeleteFailed,
-                };
-                if r.settle(&ctx.execution, status) {
-                    r.last_error = Some(recorded.clone());
-                }
+/// Records the failure and ends the claim, with the status the origin's resources show.
+pub async fn record_failure(cx: &Cx<'_>, failed: Failed<DeleteOriginInput>) -> TaskResult<TaskOutput> {
+    let (failure, input) = (failed.failure(), &failed.input);
+    let execution = cx.execution().as_str();
+    if let Some(record) = cx.records().get::<OriginRecord>(input.origin_id.as_str()).await? {
+        let exists =
+            cx.ports.buckets.owner(&BucketRef::of_origin(&record)).await.ok().map(|o| o != BucketOwner::Missing);
+        cx.records()
+            .update::<OriginRecord, TaskError>(input.origin_id.as_str(), cx.now(), |r| {
+                let status = r.after_failed_delete(exists);
+                r.settle_failed(execution, status, &failure);
                 Ok(())
             })
             .await?;
     }
-    let failed = OriginDeleteFailed { origin_id: input.origin_id.clone(), error: failure.error, cause: failure.cause };
-    Ok(TaskOutput::none().with_event(event(ctx, &input.request, &failed)))
+    let event = OriginDeleteFailed { origin_id: input.origin_id.clone(), failure };
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }

@@ -4,22 +4,19 @@ pub mod create;
 pub mod delete;
 pub mod update;
 
-use cfm_aws::TaskError;
-use cfm_aws::s3::OriginBucket;
-use cfm_core::origin_record::OriginRecord;
-use cfm_events::TaskContext;
+use cfm_domain::values::OriginId;
+use cfm_ports::buckets::{BucketRef, ORIGIN_TAG};
 
-use crate::Deps;
-use crate::input::busy;
+use crate::error::TaskError;
 
-/// The bucket behind a stored origin.
-fn bucket_of(deps: &Deps, record: &OriginRecord) -> OriginBucket {
-    OriginBucket::new(&deps.aws, &record.bucket_name, &record.region)
+/// The OAC name for an origin: deterministic, so a redelivered task finds the one it made.
+pub fn oac_name(origin: &OriginId) -> String {
+    format!("cfm-{origin}")
 }
 
-/// The origin record, which this task's execution must hold.
-async fn claimed(deps: &Deps, ctx: &TaskContext, origin_id: &str) -> Result<OriginRecord, TaskError> {
-    let record: OriginRecord = deps.store.require(origin_id).await?;
-    record.check_claim(&ctx.execution).map_err(busy)?;
-    Ok(record)
+fn not_owned(bucket: &BucketRef, origin: &OriginId) -> TaskError {
+    TaskError::NotOwned(format!(
+        "bucket '{}' is not tagged {ORIGIN_TAG}={origin}; cfm only changes or deletes buckets it made for this origin",
+        bucket.name
+    ))
 }

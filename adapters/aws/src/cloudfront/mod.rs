@@ -1,0 +1,80 @@
+//! CloudFront behind the CDN port: Origin Access Controls ([`oac`]), distributions and
+//! invalidations ([`distribution`]); [`convert`] maps cfm's shape to CloudFront's without any
+//! network.
+
+mod convert;
+mod distribution;
+mod oac;
+
+use async_trait::async_trait;
+use cfm_domain::distribution::{CdnConfig, CloudFrontRef, LiveDistribution};
+use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId};
+use cfm_ports::PortResult;
+use cfm_ports::cdn::{Applied, Cdn, CdnChange, Deletion, OacDeletion};
+
+use crate::config::AwsContext;
+
+/// Re-read-and-apply attempts when CloudFront answers 412 PreconditionFailed.
+const CAS_ATTEMPTS: usize = 5;
+
+/// CloudFront (us-east-1).
+#[derive(Debug, Clone)]
+pub struct CloudFrontCdn {
+    client: aws_sdk_cloudfront::Client,
+}
+
+impl CloudFrontCdn {
+    /// A client from the shared configuration.
+    pub fn new(aws: &AwsContext) -> Self {
+        Self { client: aws.cloudfront() }
+    }
+}
+
+#[async_trait]
+impl Cdn for CloudFrontCdn {
+    async fn find_oac(&self, name: &str) -> PortResult<Option<OacId>> {
+        self.find_oac_named(name).await
+    }
+
+    async fn ensure_oac(&self, name: &str, description: &str) -> PortResult<OacId> {
+        self.ensure_oac_named(name, description).await
+    }
+
+    async fn delete_oac(&self, id: &OacId) -> PortResult<OacDeletion> {
+        self.delete_oac_by_id(id).await
+    }
+
+    async fn create_distribution(
+        &self,
+        config: &CdnConfig,
+        caller_reference: &str,
+        tags: &[(String, String)],
+    ) -> PortResult<CloudFrontRef> {
+        self.create(config, caller_reference, tags).await
+    }
+
+    async fn distribution(&self, id: &CloudFrontId) -> PortResult<Option<LiveDistribution>> {
+        self.live(id).await
+    }
+
+    async fn update_distribution(&self, id: &CloudFrontId, change: &CdnChange) -> PortResult<Applied> {
+        self.update(id, change).await
+    }
+
+    async fn delete_distribution(&self, id: &CloudFrontId) -> PortResult<Deletion> {
+        self.delete(id).await
+    }
+
+    async fn create_invalidation(
+        &self,
+        id: &CloudFrontId,
+        paths: &[InvalidationPath],
+        reference: &str,
+    ) -> PortResult<InvalidationId> {
+        self.invalidate(id, paths, reference).await
+    }
+
+    async fn invalidation_done(&self, id: &CloudFrontId, invalidation: &InvalidationId) -> PortResult<bool> {
+        self.invalidated(id, invalidation).await
+    }
+}

@@ -1,0 +1,32 @@
+//! The AWS SDK behind cfm's ports: one adapter per service, the one place that reads AWS's
+//! error codes ([`classify`]), and [`ports`] to build them all from one configuration. No other
+//! crate of the product names an `aws_sdk_*` type.
+
+pub mod acm;
+mod classify;
+pub mod cloudfront;
+pub mod config;
+pub mod events;
+pub mod s3;
+pub mod sfn;
+pub mod sqs;
+pub mod store;
+
+use std::sync::Arc;
+
+use cfm_ports::{Ports, SystemClock};
+
+pub use config::{AwsContext, Endpoint};
+
+/// Every port over AWS, for table `table` and bus `bus`.
+pub fn ports(aws: &AwsContext, table: &str, bus: &str) -> Ports {
+    Ports {
+        store: Arc::new(store::DynamoTable::new(aws, table)),
+        cdn: Arc::new(cloudfront::CloudFrontCdn::new(aws)),
+        buckets: Arc::new(s3::S3Buckets::new(aws)),
+        certificates: Arc::new(acm::AcmCertificates::new(aws)),
+        workflows: Arc::new(sfn::StepFunctions::new(aws)),
+        events: Arc::new(events::EventBridgeBus::new(aws, bus)),
+        clock: Arc::new(SystemClock),
+    }
+}

@@ -1,0 +1,171 @@
+//! `cfm distributions …`.
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{Mutation, Output, Page, mutate, print, segment};
+use crate::client::ApiClient;
+
+#[derive(Debug, Args)]
+pub(crate) struct DistributionSettings {
+    /// A JSON file with spec fields; flags override it.
+    #[arg(long)]
+    spec_file: Option<std::path::PathBuf>,
+    /// Alternate domain name (repeat); needs --certificate-arn.
+    #[arg(long = "alias")]
+    aliases: Vec<String>,
+    /// ACM certificate ARN (us-east-1).
+    #[arg(long)]
+    certificate_arn: Option<String>,
+    /// PriceClass_100, PriceClass_200 or PriceClass_All.
+    #[arg(long)]
+    price_class: Option<String>,
+    /// Object served for `/`.
+    #[arg(long)]
+    default_root_object: Option<String>,
+    /// Comment.
+    #[arg(long)]
+    comment: Option<String>,
+}
+
+impl DistributionSettings {
+    fn spec(&self) -> anyhow::Result<Value> {
+        let mut spec = match &self.spec_file {
+            Some(path) => serde_json::from_str(
+                &std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            )
+            .with_context(|| format!("{} is not JSON", path.display()))?,
+            None => json!({}),
+        };
+        if !self.aliases.is_empty() {
+            spec["aliases"] = json!(self.aliases);
+        }
+        for (key, value) in [
+            ("certificateArn", &self.certificate_arn),
+            ("priceClass", &self.price_class),
+            ("defaultRootObject", &self.default_root_object),
+            ("comment", &self.comment),
+        ] {
+            if let Some(value) = value {
+                spec[key] = json!(value);
+            }
+        }
+        Ok(spec)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DistributionsCommand {
+    /// Create a distribution on an origin and wait for nothing (use --wait to follow it).
+    Create {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// The origin id (org-…).
+        #[arg(long)]
+        origin: String,
+        #[command(flatten)]
+        settings: DistributionSettings,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// List distributions.
+    List {
+        /// Only those in this status (CREATING, IN_PROGRESS, DEPLOYED, UPDATING, DELETING, FAILED).
+        #[arg(long)]
+        status: Option<String>,
+        #[command(flatten)]
+        page: Page,
+    },
+    /// Show one distribution with CloudFront's live status.
+    Get {
+        /// Distribution id.
+        id: String,
+    },
+    /// Show the deployment status.
+    Status {
+        /// Distribution id.
+        id: String,
+    },
+    /// Change settings (only the ones given).
+    Update {
+        /// Distribution id.
+        id: String,
+        #[command(flatten)]
+        settings: DistributionSettings,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Enable a distribution.
+    Enable {
+        /// Distribution id.
+        id: String,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Disable a distribution.
+    Disable {
+        /// Distribution id.
+        id: String,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Delete a distribution (disable, wait, delete, clean up) in one call.
+    Delete {
+        /// Distribution id.
+        id: String,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// Invalidate cached paths.
+    Invalidate {
+        /// Distribution id.
+        id: String,
+        /// Paths, e.g. /index.html /images/*.
+        #[arg(required = true)]
+        paths: Vec<String>,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
+    /// A distribution's event history, newest first.
+    History {
+        /// Distribution id.
+        id: String,
+    },
+}
+
+/// Runs a distributions command.
+pub(crate) async fn run(client: &ApiClient, output: Output, command: DistributionsCommand) -> anyhow::Result<()> {
+    use DistributionsCommand as D;
+    let put = |id: String, body: Value, mutation: Mutation| async move {
+        mutate(client, output, Method::PUT, &format!("/distributions/{id}"), Some(&body), &mutation).await
+    };
+    match command {
+        D::Create { name, origin, settings, mutation } => {
+            let mut spec = settings.spec()?;
+            spec["name"] = json!(name);
+            spec["originId"] = json!(origin);
+            mutate(client, output, Method::POST, "/distributions", Some(&spec), &mutation).await
+        }
+        D::List { status, page } => {
+            let status = status.map(|s| format!("&status={}", segment(&s))).unwrap_or_default();
+            print(output, &client.get(&format!("/distributions?{}{status}", page.query())).await?)
+        }
+        D::Get { id } => print(output, &client.get(&format!("/distributions/{id}")).await?),
+        D::Status { id } => print(output, &client.get(&format!("/distributions/{id}/status")).await?),
+        D::Update { id, settings, mutation } => put(id, settings.spec()?, mutation).await,
+        D::Enable { id, mutation } => put(id, json!({"enabled": true}), mutation).await,
+        D::Disable { id, mutation } => put(id, json!({"enabled": false}), mutation).await,
+        D::Delete { id, mutation } => {
+            mutate(client, output, Method::DELETE, &format!("/distributions/{id}"), None, &mutation).await
+        }
+        D::Invalidate { id, paths, mutation } => {
+            let body = json!({ "paths": paths });
+            mutate(client, output, Method::POST, &format!("/distributions/{id}/invalidate"), Some(&body), &mutation)
+                .await
+        }
+        D::History { id } => print(output, &client.get(&format!("/distributions/{id}/history")).await?),
+    }
+}

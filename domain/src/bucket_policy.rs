@@ -1,0 +1,115 @@
+//! The OAC grant in an origin bucket's policy: one statement per distribution, merged with what
+//! is there. Statements cfm does not own are never touched.
+
+use serde_json::{Value, json};
+
+use crate::values::{BucketName, DistributionArn, DistributionId};
+
+/// A bucket policy cfm cannot read, so it will not edit it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the bucket policy is not JSON: {0}")]
+pub struct MalformedPolicy(String);
+
+/// The statement id for a distribution's grant. Sids allow only letters and digits.
+pub fn statement_id(distribution_id: &DistributionId) -> String {
+    let id: String = distribution_id.as_str().chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("cfm{id}")
+}
+
+fn parse(policy: Option<&str>) -> Result<Value, MalformedPolicy> {
+    match policy {
+        None => Ok(json!({"Version": "2012-10-17", "Statement": []})),
+        Some(text) => {
+            let mut value: Value = serde_json::from_str(text).map_err(|e| MalformedPolicy(e.to_string()))?;
+            match value.get("Statement") {
+                Some(Value::Array(_)) => {}
+                Some(single) => value["Statement"] = json!([single.clone()]),
+                None => value["Statement"] = json!([]),
+            }
+            Ok(value)
+        }
+    }
+}
+
+/// Adds (or refreshes) the grant letting `distribution_arn` read `bucket` through its OAC.
+pub fn grant(
+    policy: Option<&str>,
+    bucket: &BucketName,
+    distribution_id: &DistributionId,
+    distribution_arn: &DistributionArn,
+) -> Result<String, MalformedPolicy> {
+    let mut value = parse(policy)?;
+    let sid = statement_id(distribution_id);
+    let statement = json!({
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": "s3:GetObject",
+        "Resource": format!("arn:aws:s3:::{bucket}/*"),
+        "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn.as_str()}}
+    });
+    let statements = value["Statement"].as_array_mut().expect("parse makes an array");
+    statements.retain(|s| s["Sid"] != Value::String(sid.clone()));
+    statements.push(statement);
+    Ok(value.to_string())
+}
+
+/// Removes the distribution's grant. `None` means nothing is left: delete the policy.
+pub fn revoke(policy: Option<&str>, distribution_id: &DistributionId) -> Result<Option<String>, MalformedPolicy> {
+    let Some(text) = policy else { return Ok(None) };
+    let mut value = parse(Some(text))?;
+    let sid = statement_id(distribution_id);
+    let statements = value["Statement"].as_array_mut().expect("parse makes an array");
+    statements.retain(|s| s["Sid"] != Value::String(sid.clone()));
+    Ok((!statements.is_empty()).then(|| value.to_string()))
+}
+
+/// Whether the policy holds the distribution's grant.
+pub fn has_grant(policy: &str, distribution_id: &DistributionId) -> bool {
+    parse(Some(policy)).is_ok_and(|v| {
+        v["Statement"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|s| s["Sid"] == Value::String(statement_id(distribution_id))))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Checked;
+
+    fn ids() -> (BucketName, DistributionId, DistributionId, DistributionArn, DistributionArn) {
+        (
+            BucketName::parse("b-bucket").unwrap(),
+            DistributionId::parse("dist-0000000000000001").unwrap(),
+            DistributionId::parse("dist-0000000000000002").unwrap(),
+            DistributionArn::parse("arn:aws:cloudfront::1:distribution/E1").unwrap(),
+            DistributionArn::parse("arn:2").unwrap(),
+        )
+    }
+
+    const OTHER: &str = r#"{"Version":"2012-10-17","Statement":{"Sid":"TheirOwn","Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}}"#;
+
+    #[test]
+    fn grant_merges_and_is_idempotent() {
+        let (b, d1, _, arn1, _) = ids();
+        let once = grant(Some(OTHER), &b, &d1, &arn1).unwrap();
+        let twice = grant(Some(&once), &b, &d1, &arn1).unwrap();
+        assert_eq!(once, twice);
+        let value: Value = serde_json::from_str(&twice).unwrap();
+        assert_eq!(value["Statement"].as_array().unwrap().len(), 2);
+        assert!(twice.contains("TheirOwn") && has_grant(&twice, &d1));
+        assert!(grant(Some("not json"), &b, &d1, &arn1).is_err());
+    }
+
+    #[test]
+    fn revoke_keeps_other_statements_and_empties_to_none() {
+        let (b, d1, d2, arn1, arn2) = ids();
+        let both = grant(Some(OTHER), &b, &d1, &arn1).unwrap();
+        let left = revoke(Some(&both), &d1).unwrap().unwrap();
+        assert!(left.contains("TheirOwn") && !has_grant(&left, &d1));
+        let alone = grant(None, &b, &d2, &arn2).unwrap();
+        assert_eq!(revoke(Some(&alone), &d2).unwrap(), None);
+        assert_eq!(revoke(None, &d2).unwrap(), None);
+    }
+}

@@ -1,0 +1,175 @@
+//! The distribution as cfm wants CloudFront to have it, in cfm's own terms: built from a spec
+//! and its origin by a pure function. The AWS adapter alone maps it to CloudFront's
+//! `DistributionConfig` (and merges it into a live one, keeping what cfm does not manage).
+//! What CloudFront has is read back as [`LiveSettings`], and drift is the difference.
+
+use super::draft::{DistributionSpec, ViewerCertificate};
+use super::record::DeployStatus;
+use super::settings::{
+    AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, ViewerProtocolPolicy,
+};
+use crate::origin::OriginTarget;
+use crate::values::{DistributionId, Hostname, OacId, ObjectKey};
+
+/// The tag naming the cfm distribution on the CloudFront resource.
+pub const DISTRIBUTION_TAG: &str = "cfm:distribution-id";
+
+/// An origin of the distribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdnOrigin {
+    /// Its id inside the distribution (cfm uses the origin's id).
+    pub id: String,
+    /// The bucket's regional REST domain.
+    pub domain_name: String,
+    /// The Origin Access Control that signs CloudFront's requests to the bucket.
+    pub oac_id: OacId,
+}
+
+/// How CloudFront serves requests (the default behaviour).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdnBehavior {
+    /// The origin it serves from.
+    pub target_origin_id: String,
+    /// Viewer protocol policy.
+    pub viewer_protocol_policy: ViewerProtocolPolicy,
+    /// Allowed methods.
+    pub allowed_methods: AllowedMethods,
+    /// Managed cache policy.
+    pub cache_policy: CachePolicy,
+    /// Compress responses.
+    pub compress: bool,
+}
+
+/// Everything cfm manages on a CloudFront distribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdnConfig {
+    /// The origins cfm manages (other origins on a live distribution are kept).
+    pub origins: Vec<CdnOrigin>,
+    /// The default behaviour's managed settings.
+    pub default_behavior: CdnBehavior,
+    /// Alternate domain names.
+    pub aliases: Vec<Hostname>,
+    /// The viewer certificate; `None` is CloudFront's default one.
+    pub certificate: Option<ViewerCertificate>,
+    /// Object served for `/`.
+    pub default_root_object: Option<ObjectKey>,
+    /// Custom error responses.
+    pub error_responses: Vec<ErrorResponse>,
+    /// Access logging.
+    pub logging: Option<Logging>,
+    /// CloudFront's comment.
+    pub comment: String,
+    /// Serving traffic.
+    pub enabled: bool,
+    /// Price class.
+    pub price_class: PriceClass,
+    /// HTTP versions.
+    pub http_version: HttpVersion,
+    /// IPv6 (always on).
+    pub ipv6: bool,
+}
+
+impl CdnConfig {
+    /// What `spec`, served from `origin`, asks of CloudFront.
+    pub fn desired(spec: &DistributionSpec, origin: &OriginTarget) -> Self {
+        let id = origin.origin_id.as_str().to_owned();
+        Self {
+            origins: vec![CdnOrigin {
+                id: id.clone(),
+                domain_name: origin.domain_name.clone(),
+                oac_id: origin.oac_id.clone(),
+            }],
+            default_behavior: CdnBehavior {
+                target_origin_id: id,
+                viewer_protocol_policy: spec.viewer_protocol_policy,
+                allowed_methods: spec.allowed_methods,
+                cache_policy: spec.cache_policy,
+                compress: spec.compress,
+            },
+            aliases: spec.aliases.clone(),
+            certificate: spec.certificate.clone(),
+            default_root_object: spec.default_root_object.clone(),
+            error_responses: spec.custom_error_responses.clone(),
+            logging: spec.logging.clone(),
+            comment: spec.cloudfront_comment().to_owned(),
+            enabled: spec.enabled,
+            price_class: spec.price_class,
+            http_version: spec.http_version,
+            ipv6: true,
+        }
+    }
+
+    /// The settings drift detection compares.
+    pub fn settings(&self) -> LiveSettings {
+        LiveSettings {
+            comment: self.comment.clone(),
+            enabled: self.enabled,
+            aliases: self.aliases.iter().map(|a| a.as_str().to_owned()).collect(),
+            default_root_object: self.default_root_object.as_ref().map(|o| o.as_str().to_owned()).unwrap_or_default(),
+            price_class: self.price_class.as_str().to_owned(),
+            http_version: self.http_version.as_str().to_owned(),
+            viewer_protocol_policy: self.default_behavior.viewer_protocol_policy.as_str().to_owned(),
+            cache_policy_id: Some(self.default_behavior.cache_policy.id().to_owned()),
+        }
+    }
+}
+
+/// The distribution's tags: the spec's plus the cfm id.
+pub fn tags(spec: &DistributionSpec, id: &DistributionId) -> Vec<(String, String)> {
+    let mut tags = vec![(DISTRIBUTION_TAG.to_owned(), id.as_str().to_owned())];
+    tags.extend(spec.tags.iter().map(|(k, v)| (k.as_str().to_owned(), v.as_str().to_owned())));
+    tags
+}
+
+/// Managed settings as CloudFront has them, spelled as CloudFront spells them (a value cfm
+/// does not know, set outside cfm, is still compared).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LiveSettings {
+    /// Comment.
+    pub comment: String,
+    /// Serving traffic.
+    pub enabled: bool,
+    /// Alternate domain names.
+    pub aliases: Vec<String>,
+    /// Object served for `/` (empty if none).
+    pub default_root_object: String,
+    /// Price class.
+    pub price_class: String,
+    /// HTTP versions.
+    pub http_version: String,
+    /// The default behaviour's viewer protocol policy.
+    pub viewer_protocol_policy: String,
+    /// The default behaviour's cache policy id.
+    pub cache_policy_id: Option<String>,
+}
+
+/// A distribution as CloudFront has it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveDistribution {
+    /// `InProgress` or `Deployed`.
+    pub status: DeployStatus,
+    /// The caller reference it was created with.
+    pub caller_reference: String,
+    /// Its managed settings.
+    pub settings: LiveSettings,
+}
+
+/// The spec-level settings where `live` differs from `desired` (what drift detection reports).
+pub fn drifted(live: &LiveSettings, desired: &LiveSettings) -> Vec<String> {
+    let sorted = |a: &[String]| {
+        let mut a = a.to_vec();
+        a.sort();
+        a
+    };
+    let behaviour = |s: &LiveSettings| (s.viewer_protocol_policy.clone(), s.cache_policy_id.clone());
+    let checks = [
+        ("comment", live.comment != desired.comment),
+        ("enabled", live.enabled != desired.enabled),
+        ("aliases", sorted(&live.aliases) != sorted(&desired.aliases)),
+        ("defaultRootObject", live.default_root_object != desired.default_root_object),
+        ("priceClass", live.price_class != desired.price_class),
+        ("httpVersion", live.http_version != desired.http_version),
+        ("viewerProtocolPolicy/cachePolicy", behaviour(live) != behaviour(desired)),
+    ];
+    checks.into_iter().filter(|(_, differs)| *differs).map(|(field, _)| field.to_owned()).collect()
+}

@@ -1,0 +1,253 @@
+//! Distribution specs that hold: a [`DistributionDraft`] (every field optional, parsed: what a
+//! template, its overrides and an update carry) and a complete [`DistributionSpec`] (what a
+//! distribution is made from: every setting decided, defaults filled in once).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::settings::{
+    AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, TlsVersion, ViewerProtocolPolicy,
+};
+use crate::problems::Problems;
+use crate::values::{CertificateArn, Comment, DisplayName, Hostname, ObjectKey, OriginId, TagKey, TagValue};
+
+/// Parsed spec fields, every one optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DistributionDraft {
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<DisplayName>,
+    /// The origin it serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_id: Option<OriginId>,
+    /// Managed cache policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_policy: Option<CachePolicy>,
+    /// Viewer protocol policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewer_protocol_policy: Option<ViewerProtocolPolicy>,
+    /// Allowed methods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_methods: Option<AllowedMethods>,
+    /// Compress responses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compress: Option<bool>,
+    /// HTTP versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_version: Option<HttpVersion>,
+    /// Price class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_class: Option<PriceClass>,
+    /// Alternate domain names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<Hostname>>,
+    /// ACM certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_arn: Option<CertificateArn>,
+    /// Minimum viewer TLS version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_protocol_version: Option<TlsVersion>,
+    /// Object served for `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_root_object: Option<ObjectKey>,
+    /// Custom error responses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_error_responses: Option<Vec<ErrorResponse>>,
+    /// Access logging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logging: Option<Logging>,
+    /// Comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Comment>,
+    /// Serve traffic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<TagKey, TagValue>>,
+}
+
+macro_rules! each_field {
+    ($m:ident) => {
+        $m!(
+            name,
+            origin_id,
+            cache_policy,
+            viewer_protocol_policy,
+            allowed_methods,
+            compress,
+            http_version,
+            price_class,
+            aliases,
+            certificate_arn,
+            minimum_protocol_version,
+            default_root_object,
+            custom_error_responses,
+            logging,
+            comment,
+            enabled,
+            tags
+        )
+    };
+}
+
+impl DistributionDraft {
+    /// `self` with every field `overlay` sets replaced whole (lists and maps too).
+    pub fn merged(&self, overlay: &DistributionDraft) -> DistributionDraft {
+        macro_rules! pick {
+            ($($field:ident),+) => { DistributionDraft { $($field: overlay.$field.clone().or_else(|| self.$field.clone()),)+ } };
+        }
+        each_field!(pick)
+    }
+
+    /// The rules between fields: aliases and a minimum TLS version need a certificate.
+    pub fn check_pairs(&self, problems: &mut Problems) {
+        problems.check(
+            self.aliases.as_ref().is_some_and(|a| !a.is_empty()) && self.certificate_arn.is_none(),
+            "aliases",
+            "need certificateArn: an ACM certificate in us-east-1 covering every alias",
+        );
+        problems.check(
+            self.minimum_protocol_version.is_some() && self.certificate_arn.is_none(),
+            "minimumProtocolVersion",
+            "needs certificateArn (the default *.cloudfront.net certificate fixes it at TLSv1)",
+        );
+    }
+
+    /// The names of the fields it sets, for events and history.
+    pub fn set_fields(&self) -> Vec<String> {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A custom certificate and the oldest TLS version it allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewerCertificate {
+    /// The ACM certificate (us-east-1).
+    pub certificate_arn: CertificateArn,
+    /// The oldest TLS version viewers may use.
+    pub minimum_protocol_version: TlsVersion,
+}
+
+/// A complete distribution spec: what a distribution is made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DistributionSpec {
+    /// Display name.
+    pub name: DisplayName,
+    /// The origin it serves.
+    pub origin_id: OriginId,
+    /// Managed cache policy.
+    pub cache_policy: CachePolicy,
+    /// Viewer protocol policy.
+    pub viewer_protocol_policy: ViewerProtocolPolicy,
+    /// Allowed methods.
+    pub allowed_methods: AllowedMethods,
+    /// Compress responses.
+    pub compress: bool,
+    /// HTTP versions.
+    pub http_version: HttpVersion,
+    /// Price class.
+    pub price_class: PriceClass,
+    /// Alternate domain names (only with a certificate).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<Hostname>,
+    /// A custom certificate; without one, `*.cloudfront.net`.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<ViewerCertificate>,
+    /// Object served for `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_root_object: Option<ObjectKey>,
+    /// Custom error responses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_error_responses: Vec<ErrorResponse>,
+    /// Access logging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logging: Option<Logging>,
+    /// Comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Comment>,
+    /// Serve traffic.
+    pub enabled: bool,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<TagKey, TagValue>,
+}
+
+impl DistributionSpec {
+    /// The spec a draft describes: `name` and `originId` are required, aliases and a minimum
+    /// TLS version need a certificate, and every other setting gets cfm's default
+    /// (CachingOptimized, redirect-to-https, GET/HEAD, compress, HTTP/2 and 3, PriceClass_100,
+    /// enabled, TLSv1.2_2021 with a certificate).
+    pub fn from_draft(draft: &DistributionDraft) -> Result<Self, Problems> {
+        let mut problems = Problems::new();
+        problems.check(draft.name.is_none(), "name", "is required");
+        problems.check(draft.origin_id.is_none(), "originId", "is required: the id of an S3 origin (org-…)");
+        draft.check_pairs(&mut problems);
+        let (Some(name), Some(origin_id)) = (draft.name.clone(), draft.origin_id.clone()) else {
+            return Err(problems);
+        };
+        problems.into_result(())?;
+        Ok(Self {
+            name,
+            origin_id,
+            cache_policy: draft.cache_policy.unwrap_or(CachePolicy::Optimized),
+            viewer_protocol_policy: draft.viewer_protocol_policy.unwrap_or(ViewerProtocolPolicy::RedirectToHttps),
+            allowed_methods: draft.allowed_methods.unwrap_or(AllowedMethods::GetHead),
+            compress: draft.compress.unwrap_or(true),
+            http_version: draft.http_version.unwrap_or(HttpVersion::Http2And3),
+            price_class: draft.price_class.unwrap_or(PriceClass::Class100),
+            aliases: draft.aliases.clone().unwrap_or_default(),
+            certificate: draft.certificate_arn.clone().map(|certificate_arn| ViewerCertificate {
+                certificate_arn,
+                minimum_protocol_version: draft.minimum_protocol_version.unwrap_or(TlsVersion::Tls12_2021),
+            }),
+            default_root_object: draft.default_root_object.clone(),
+            custom_error_responses: draft.custom_error_responses.clone().unwrap_or_default(),
+            logging: draft.logging.clone(),
+            comment: draft.comment.clone(),
+            enabled: draft.enabled.unwrap_or(true),
+            tags: draft.tags.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The spec as a draft setting every field, to merge a change onto.
+    pub fn to_draft(&self) -> DistributionDraft {
+        DistributionDraft {
+            name: Some(self.name.clone()),
+            origin_id: Some(self.origin_id.clone()),
+            cache_policy: Some(self.cache_policy),
+            viewer_protocol_policy: Some(self.viewer_protocol_policy),
+            allowed_methods: Some(self.allowed_methods),
+            compress: Some(self.compress),
+            http_version: Some(self.http_version),
+            price_class: Some(self.price_class),
+            aliases: Some(self.aliases.clone()),
+            certificate_arn: self.certificate.as_ref().map(|c| c.certificate_arn.clone()),
+            minimum_protocol_version: self.certificate.as_ref().map(|c| c.minimum_protocol_version),
+            default_root_object: self.default_root_object.clone(),
+            custom_error_responses: Some(self.custom_error_responses.clone()),
+            logging: self.logging.clone(),
+            comment: self.comment.clone(),
+            enabled: Some(self.enabled),
+            tags: Some(self.tags.clone()),
+        }
+    }
+
+    /// The spec with `change` applied (fields it sets replace these whole), checked again.
+    pub fn changed(&self, change: &DistributionDraft) -> Result<Self, Problems> {
+        Self::from_draft(&self.to_draft().merged(change))
+    }
+
+    /// The comment CloudFront shows: the spec's, else the name (CloudFront requires one).
+    pub fn cloudfront_comment(&self) -> &str {
+        self.comment.as_ref().map_or(self.name.as_str(), Comment::as_str)
+    }
+}

@@ -1,0 +1,23 @@
+//! Distributions: the request shape, parsed drafts and complete specs, the record, invalidation
+//! paths, and the CloudFront shape cfm wants with drift against what CloudFront has.
+
+mod cdn;
+mod draft;
+mod invalidation;
+mod record;
+mod request;
+mod settings;
+
+pub use cdn::{CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, LiveDistribution, LiveSettings, drifted, tags};
+pub use draft::{DistributionDraft, DistributionSpec, ViewerCertificate};
+pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS};
+pub use record::{CloudFrontRef, DeployStatus, DistributionRecord, DistributionStatus, TemplateRef};
+pub use request::DistributionRequest;
+pub(crate) use request::{parse_hostnames, within};
+pub use settings::{
+    AllowedMethods, CachePolicy, ERROR_CODES, ErrorPage, ErrorResponse, ErrorResponseRequest, HttpVersion, Logging,
+    LoggingRequest, PriceClass, TlsVersion, ViewerProtocolPolicy,
+};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,148 @@
+//! The stored state of a distribution, and the rules for changing it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::draft::DistributionSpec;
+use crate::claim::{Busy, Claim};
+use crate::record::{Claimed, RecordMeta, stored_record};
+use crate::values::{CloudFrontId, DistributionArn, DistributionId, TemplateId, Timestamp};
+use crate::vocabulary;
+
+vocabulary!(
+    /// Where a distribution is in its life.
+    DistributionStatus {
+        /// `create-distribution` is running.
+        Creating => "CREATING",
+        /// Created or changed; CloudFront is deploying.
+        InProgress => "IN_PROGRESS",
+        /// CloudFront says `Deployed`.
+        Deployed => "DEPLOYED",
+        /// `update-distribution` is running.
+        Updating => "UPDATING",
+        /// `delete-distribution` is running.
+        Deleting => "DELETING",
+        /// Creating failed. See `lastError`.
+        Failed => "FAILED",
+    }
+);
+
+vocabulary!(
+    /// CloudFront's own deployment status.
+    DeployStatus {
+        /// A change is propagating to the edge.
+        InProgress => "InProgress",
+        /// Every edge location has the current configuration.
+        Deployed => "Deployed",
+    }
+);
+
+impl DistributionStatus {
+    /// The settled status for what CloudFront shows.
+    pub fn settled(deploy: Option<DeployStatus>) -> Self {
+        match deploy {
+            Some(DeployStatus::Deployed) => Self::Deployed,
+            _ => Self::InProgress,
+        }
+    }
+}
+
+/// A template version a distribution was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateRef {
+    /// The template.
+    pub template_id: TemplateId,
+    /// Its version.
+    pub version: u32,
+}
+
+/// The distribution CloudFront made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudFrontRef {
+    /// CloudFront's id.
+    pub cloudfront_id: CloudFrontId,
+    /// Its ARN.
+    pub arn: DistributionArn,
+    /// `dxxxx.cloudfront.net`.
+    pub domain_name: String,
+}
+
+/// A distribution as cfm stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DistributionRecord {
+    /// `dist-…`.
+    pub id: DistributionId,
+    /// The complete spec last applied.
+    pub spec: DistributionSpec,
+    /// Lifecycle status.
+    pub status: DistributionStatus,
+    /// CloudFront's distribution, once made.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub cloudfront: Option<CloudFrontRef>,
+    /// CloudFront's own status when last seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudfront_status: Option<DeployStatus>,
+    /// Settings found changed outside cfm by the last reconcile.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<String>,
+    /// The template version it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<TemplateRef>,
+    /// Bookkeeping.
+    #[serde(flatten)]
+    pub meta: RecordMeta,
+}
+
+stored_record!(DistributionRecord, "DISTRIBUTION", "distribution", DistributionStatus);
+
+impl DistributionRecord {
+    /// A new record in `Creating`, claimed by the execution that creates it.
+    pub fn creating(
+        id: DistributionId,
+        spec: DistributionSpec,
+        template: Option<TemplateRef>,
+        claim: Claim,
+        actor: &str,
+        now: Timestamp,
+    ) -> Self {
+        let execution_name = claim.execution.name().to_owned();
+        Self {
+            id,
+            spec,
+            status: DistributionStatus::Creating,
+            cloudfront: None,
+            cloudfront_status: None,
+            drift: Vec::new(),
+            template,
+            meta: RecordMeta::new(&execution_name, actor, now).claimed(claim),
+        }
+    }
+
+    /// CloudFront's id, once it made the distribution.
+    pub fn cloudfront_id(&self) -> Option<&CloudFrontId> {
+        self.cloudfront.as_ref().map(|c| &c.cloudfront_id)
+    }
+
+    /// Claims it for `update-distribution`: it must be deployed or deploying.
+    pub fn claim_for_update(&mut self, claim: Claim) -> Result<DistributionStatus, Busy> {
+        use DistributionStatus::*;
+        self.claim_for(claim, &[Deployed, InProgress], Updating)
+    }
+
+    /// Claims it for `delete-distribution`: deployed, deploying, or failed.
+    pub fn claim_for_delete(&mut self, claim: Claim) -> Result<DistributionStatus, Busy> {
+        use DistributionStatus::*;
+        self.claim_for(claim, &[Deployed, InProgress, Failed], Deleting)
+    }
+
+    /// Whether it can be invalidated now: CloudFront has it and it is not going away.
+    pub fn can_invalidate(&self) -> Result<&CloudFrontId, Busy> {
+        match (self.cloudfront_id(), self.status) {
+            (Some(id), s) if !matches!(s, DistributionStatus::Deleting | DistributionStatus::Failed) => Ok(id),
+            _ => Err(Busy(format!("distribution {} is {}; nothing to invalidate", self.id, self.status))),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Parsing, completing and changing distribution specs, the CloudFront shape and drift.
+
+use super::*;
+use crate::origin::OriginTarget;
+use crate::problems::Problems;
+use crate::values::{BucketName, Checked, OacId, OriginId, Region};
+
+const CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+const ORIGIN: &str = "org-0123456789abcdef";
+
+fn request(json: serde_json::Value) -> DistributionRequest {
+    serde_json::from_value(json).unwrap()
+}
+
+fn fields(problems: Problems) -> Vec<String> {
+    problems.list().iter().map(|p| p.field.clone()).collect()
+}
+
+fn spec(json: serde_json::Value) -> Result<DistributionSpec, Problems> {
+    DistributionSpec::from_draft(&request(json).parse()?)
+}
+
+#[test]
+fn a_minimal_request_gets_every_default() {
+    let spec = spec(serde_json::json!({"name": "s", "originId": ORIGIN})).unwrap();
+    assert_eq!(spec.cache_policy, CachePolicy::Optimized);
+    assert_eq!(spec.viewer_protocol_policy, ViewerProtocolPolicy::RedirectToHttps);
+    assert_eq!(spec.price_class, PriceClass::Class100);
+    assert_eq!(spec.http_version, HttpVersion::Http2And3);
+    assert!(spec.compress && spec.enabled && spec.certificate.is_none());
+    assert_eq!(spec.cloudfront_comment(), "s");
+    let json = serde_json::to_value(&spec).unwrap();
+    assert_eq!(json["priceClass"], "PriceClass_100");
+    assert_eq!(serde_json::from_value::<DistributionSpec>(json).unwrap(), spec);
+}
+
+#[test]
+fn every_problem_is_reported() {
+    let problems = spec(serde_json::json!({
+        "cachePolicy": "Fast",
+        "aliases": ["Bad Host"],
+        "certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+        "defaultRootObject": "/index.html",
+        "customErrorResponses": [{"errorCode": 200}, {"errorCode": 404, "responsePagePath": "x"}],
+    }))
+    .unwrap_err();
+    let fields = fields(problems);
+    for f in [
+        "cachePolicy",
+        "aliases[0]",
+        "certificateArn",
+        "defaultRootObject",
+        "customErrorResponses[0].errorCode",
+        "customErrorResponses[1].responsePagePath",
+        "customErrorResponses[1].responseCode",
+    ] {
+        assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
+    }
+}
+
+#[test]
+fn a_create_needs_name_origin_and_a_certificate_for_aliases() {
+    let fields = fields(
+        spec(serde_json::json!({"aliases": ["cdn.example.com"], "minimumProtocolVersion": "TLSv1.2_2019"}))
+            .unwrap_err(),
+    );
+    assert_eq!(fields, ["name", "originId", "aliases", "minimumProtocolVersion"]);
+    let with_cert = spec(
+        serde_json::json!({"name": "s", "originId": ORIGIN, "aliases": ["cdn.example.com"], "certificateArn": CERT}),
+    )
+    .unwrap();
+    assert_eq!(with_cert.certificate.unwrap().minimum_protocol_version, TlsVersion::Tls12_2021);
+}
+
+#[test]
+fn patches_need_a_field_and_keep_the_origin() {
+    assert_eq!(fields(DistributionRequest::default().parse_patch().unwrap_err()), ["body"]);
+    assert_eq!(fields(request(serde_json::json!({"originId": ORIGIN})).parse_patch().unwrap_err()), ["originId"]);
+    let base = spec(serde_json::json!({"name": "s", "originId": ORIGIN, "comment": "old"})).unwrap();
+    let patch = request(serde_json::json!({"comment": "new", "enabled": false})).parse_patch().unwrap();
+    assert_eq!(patch.set_fields(), ["comment", "enabled"]);
+    let changed = base.changed(&patch).unwrap();
+    assert_eq!(changed.comment.as_ref().unwrap().as_str(), "new");
+    assert!(!changed.enabled && changed.name == base.name);
+    let aliases = request(serde_json::json!({"aliases": ["a.example.com"]})).parse_patch().unwrap();
+    assert_eq!(fields(base.changed(&aliases).unwrap_err()), ["aliases"], "still needs a certificate");
+}
+
+#[test]
+fn merging_replaces_whole_fields() {
+    let base =
+        request(serde_json::json!({"name": "a", "comment": "base", "tags": {"a": "1", "b": "2"}})).parse().unwrap();
+    let over = request(serde_json::json!({"comment": "over", "tags": {"c": "3"}})).parse().unwrap();
+    let merged = base.merged(&over);
+    assert_eq!(merged.name, base.name);
+    assert_eq!(merged.comment.unwrap().as_str(), "over");
+    assert_eq!(merged.tags.unwrap().len(), 1, "maps are replaced, not merged");
+}
+
+#[test]
+fn the_desired_cloudfront_shape_and_its_drift() {
+    let spec = spec(serde_json::json!({"name": "s", "originId": ORIGIN, "cachePolicy": "CachingDisabled"})).unwrap();
+    let target = OriginTarget {
+        origin_id: OriginId::parse(ORIGIN).unwrap(),
+        domain_name: "b.s3.eu-west-1.amazonaws.com".into(),
+        oac_id: OacId::parse("E2OAC").unwrap(),
+        bucket_name: BucketName::parse("b-bucket").unwrap(),
+        region: Region::parse("eu-west-1").unwrap(),
+    };
+    let desired = CdnConfig::desired(&spec, &target);
+    assert_eq!(desired.origins[0].id, ORIGIN);
+    assert_eq!(desired.default_behavior.target_origin_id, ORIGIN);
+    assert_eq!(desired.default_behavior.cache_policy.id(), "4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
+    let wanted = desired.settings();
+    assert!(drifted(&wanted, &wanted).is_empty());
+    let mut live = wanted.clone();
+    live.comment = "changed in the console".into();
+    live.aliases = vec!["x.example.com".into()];
+    assert_eq!(drifted(&live, &wanted), ["comment", "aliases"]);
+}
+
+#[test]
+fn a_create_reports_bad_fields_and_missing_ones_together_once_each() {
+    let request: DistributionRequest =
+        serde_json::from_value(serde_json::json!({"name": "", "priceClass": "Cheap", "aliases": ["cdn.example.com"]}))
+            .unwrap();
+    let problems = request.parse_create().unwrap_err();
+    let fields: Vec<&str> = problems.list().iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["name", "priceClass", "originId", "aliases"]);
+}

@@ -1,0 +1,22 @@
+//! The API Lambda: the same router as locally, behind API Gateway, verifying Cognito tokens.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+use cfm_api::cognito::CognitoVerifier;
+use cfm_api::{AppState, Machines};
+use cfm_aws::{AwsContext, Endpoint};
+use cfm_lambda::{env, init_logs};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    init_logs();
+    let machines: BTreeMap<String, String> =
+        serde_json::from_str(&env("CFM_MACHINES")?).context("CFM_MACHINES is not a JSON object")?;
+    let verifier = CognitoVerifier::new(&env("CFM_COGNITO_ISSUER")?, &env("CFM_COGNITO_CLIENT_ID")?);
+    let aws = AwsContext::load(&Endpoint::Aws).await;
+    let ports = cfm_aws::ports(&aws, &env("CFM_TABLE")?, &env("CFM_EVENT_BUS")?);
+    let app = cfm_api::router(AppState::new(ports, Machines::new(machines), Arc::new(verifier)));
+    lambda_http::run(app).await.map_err(|e| anyhow::anyhow!(e))
+}

@@ -1,0 +1,80 @@
+//! CloudFront: Origin Access Controls, distributions and invalidations, in cfm's terms.
+
+use async_trait::async_trait;
+use cfm_domain::distribution::{CdnConfig, CloudFrontRef, LiveDistribution};
+use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId};
+
+use crate::error::PortResult;
+
+/// What came of deleting an OAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OacDeletion {
+    /// It is gone (or never was).
+    Deleted,
+    /// A distribution still uses it.
+    InUse,
+}
+
+/// A change to a live distribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CdnChange {
+    /// Make the settings cfm manages these, keeping everything else CloudFront has.
+    Settings(Box<CdnConfig>),
+    /// Turn serving on or off.
+    Enabled(bool),
+}
+
+/// What came of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// CloudFront took it.
+    Changed,
+    /// It was already so; nothing was sent.
+    Unchanged,
+    /// The distribution kept changing under every attempt (412 PreconditionFailed).
+    Contended,
+}
+
+/// What came of deleting a distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    /// It is gone (or never was).
+    Deleted,
+    /// It must be disabled and deployed first.
+    NotDisabled,
+    /// It kept changing under every attempt.
+    Contended,
+}
+
+/// CloudFront's control plane.
+#[async_trait]
+pub trait Cdn: Send + Sync {
+    /// The OAC called `name`.
+    async fn find_oac(&self, name: &str) -> PortResult<Option<OacId>>;
+    /// The OAC called `name`, made if there is none (a concurrent maker's one is found).
+    async fn ensure_oac(&self, name: &str, description: &str) -> PortResult<OacId>;
+    /// Deletes an OAC.
+    async fn delete_oac(&self, id: &OacId) -> PortResult<OacDeletion>;
+    /// Makes a distribution; the same `caller_reference` finds the one made before.
+    async fn create_distribution(
+        &self,
+        config: &CdnConfig,
+        caller_reference: &str,
+        tags: &[(String, String)],
+    ) -> PortResult<CloudFrontRef>;
+    /// The distribution as CloudFront has it now.
+    async fn distribution(&self, id: &CloudFrontId) -> PortResult<Option<LiveDistribution>>;
+    /// Changes a distribution with compare-and-swap on its ETag (re-reading on 412).
+    async fn update_distribution(&self, id: &CloudFrontId, change: &CdnChange) -> PortResult<Applied>;
+    /// Deletes a distribution with a fresh ETag.
+    async fn delete_distribution(&self, id: &CloudFrontId) -> PortResult<Deletion>;
+    /// Starts an invalidation; the same `reference` names the same batch.
+    async fn create_invalidation(
+        &self,
+        id: &CloudFrontId,
+        paths: &[InvalidationPath],
+        reference: &str,
+    ) -> PortResult<InvalidationId>;
+    /// Whether an invalidation completed.
+    async fn invalidation_done(&self, id: &CloudFrontId, invalidation: &InvalidationId) -> PortResult<bool>;
+}

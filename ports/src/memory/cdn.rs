@@ -1,0 +1,205 @@
+//! CloudFront in memory: OACs, distributions (deployed only when a test says so) and
+//! invalidations.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use cfm_domain::distribution::{CdnConfig, CloudFrontRef, DeployStatus, LiveDistribution};
+use cfm_domain::values::{Checked, CloudFrontId, DistributionArn, InvalidationId, InvalidationPath, OacId};
+
+use super::{Faults, guard};
+use crate::cdn::{Applied, Cdn, CdnChange, Deletion, OacDeletion};
+use crate::error::PortResult;
+
+/// A distribution the fake CloudFront holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeDistribution {
+    /// What cfm asked for last.
+    pub config: CdnConfig,
+    /// Its caller reference.
+    pub caller_reference: String,
+    /// Its deployment status (changes stay `InProgress` until [`MemoryCdn::deploy_all`]).
+    pub status: DeployStatus,
+    /// Invalidations made, by caller reference.
+    pub invalidations: BTreeMap<String, InvalidationId>,
+}
+
+#[derive(Debug, Default)]
+struct CdnState {
+    oacs: BTreeMap<String, (OacId, bool)>,
+    distributions: BTreeMap<String, FakeDistribution>,
+    next: u32,
+}
+
+/// CloudFront.
+#[derive(Debug, Default)]
+pub struct MemoryCdn {
+    state: Mutex<CdnState>,
+    /// Failures to inject, by operation (`ensure_oac`, `create_distribution`, …).
+    pub faults: Faults,
+}
+
+impl MemoryCdn {
+    /// Every distribution, by CloudFront id.
+    pub fn distributions(&self) -> BTreeMap<String, FakeDistribution> {
+        guard(&self.state).distributions.clone()
+    }
+
+    /// Every OAC name.
+    pub fn oac_names(&self) -> Vec<String> {
+        guard(&self.state).oacs.keys().cloned().collect()
+    }
+
+    /// Marks the OAC `name` as used by a distribution outside cfm (or not).
+    pub fn set_oac_in_use(&self, name: &str, in_use: bool) {
+        if let Some(oac) = guard(&self.state).oacs.get_mut(name) {
+            oac.1 = in_use;
+        }
+    }
+
+    /// Every change propagates: all distributions become `Deployed`.
+    pub fn deploy_all(&self) {
+        for d in guard(&self.state).distributions.values_mut() {
+            d.status = DeployStatus::Deployed;
+        }
+    }
+
+    /// Changes a distribution as if someone did it in the console.
+    pub fn edit(&self, id: &str, edit: impl FnOnce(&mut CdnConfig)) {
+        if let Some(d) = guard(&self.state).distributions.get_mut(id) {
+            edit(&mut d.config);
+        }
+    }
+}
+
+#[async_trait]
+impl Cdn for MemoryCdn {
+    async fn find_oac(&self, name: &str) -> PortResult<Option<OacId>> {
+        self.faults.check("find_oac")?;
+        Ok(guard(&self.state).oacs.get(name).map(|(id, _)| id.clone()))
+    }
+
+    async fn ensure_oac(&self, name: &str, _description: &str) -> PortResult<OacId> {
+        self.faults.check("ensure_oac")?;
+        let mut state = guard(&self.state);
+        state.next += 1;
+        let id = OacId::parse(&format!("EOAC{}", state.next)).expect("an id");
+        Ok(state.oacs.entry(name.to_owned()).or_insert((id, false)).0.clone())
+    }
+
+    async fn delete_oac(&self, id: &OacId) -> PortResult<OacDeletion> {
+        self.faults.check("delete_oac")?;
+        let mut state = guard(&self.state);
+        let Some(name) = state.oacs.iter().find(|(_, (oac, _))| oac == id).map(|(n, _)| n.clone()) else {
+            return Ok(OacDeletion::Deleted);
+        };
+        if state.oacs[&name].1 {
+            return Ok(OacDeletion::InUse);
+        }
+        state.oacs.remove(&name);
+        Ok(OacDeletion::Deleted)
+    }
+
+    async fn create_distribution(
+        &self,
+        config: &CdnConfig,
+        caller_reference: &str,
+        _tags: &[(String, String)],
+    ) -> PortResult<CloudFrontRef> {
+        self.faults.check("create_distribution")?;
+        let mut state = guard(&self.state);
+        let existing =
+            state.distributions.iter().find(|(_, d)| d.caller_reference == caller_reference).map(|(id, _)| id.clone());
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                state.next += 1;
+                let id = format!("EDIST{}", state.next);
+                state.distributions.insert(
+                    id.clone(),
+                    FakeDistribution {
+                        config: config.clone(),
+                        caller_reference: caller_reference.to_owned(),
+                        status: DeployStatus::InProgress,
+                        invalidations: BTreeMap::new(),
+                    },
+                );
+                id
+            }
+        };
+        Ok(CloudFrontRef {
+            cloudfront_id: CloudFrontId::parse(&id).expect("an id"),
+            arn: DistributionArn::parse(&format!("arn:aws:cloudfront::123456789012:distribution/{id}"))
+                .expect("an arn"),
+            domain_name: format!("{}.cloudfront.net", id.to_lowercase()),
+        })
+    }
+
+    async fn distribution(&self, id: &CloudFrontId) -> PortResult<Option<LiveDistribution>> {
+        self.faults.check("distribution")?;
+        Ok(guard(&self.state).distributions.get(id.as_str()).map(|d| LiveDistribution {
+            status: d.status,
+            caller_reference: d.caller_reference.clone(),
+            settings: d.config.settings(),
+        }))
+    }
+
+    async fn update_distribution(&self, id: &CloudFrontId, change: &CdnChange) -> PortResult<Applied> {
+        self.faults.check("update_distribution")?;
+        let mut state = guard(&self.state);
+        let Some(d) = state.distributions.get_mut(id.as_str()) else {
+            return Err(crate::ServiceError::new(crate::ErrorKind::NotFound, format!("no distribution {id}")));
+        };
+        let mut config = d.config.clone();
+        match change {
+            CdnChange::Settings(desired) => config = (**desired).clone(),
+            CdnChange::Enabled(enabled) => config.enabled = *enabled,
+        }
+        if config == d.config {
+            return Ok(Applied::Unchanged);
+        }
+        d.config = config;
+        d.status = DeployStatus::InProgress;
+        Ok(Applied::Changed)
+    }
+
+    async fn delete_distribution(&self, id: &CloudFrontId) -> PortResult<Deletion> {
+        self.faults.check("delete_distribution")?;
+        let mut state = guard(&self.state);
+        match state.distributions.get(id.as_str()) {
+            None => Ok(Deletion::Deleted),
+            Some(d) if d.config.enabled || d.status != DeployStatus::Deployed => Ok(Deletion::NotDisabled),
+            Some(_) => {
+                state.distributions.remove(id.as_str());
+                Ok(Deletion::Deleted)
+            }
+        }
+    }
+
+    async fn create_invalidation(
+        &self,
+        id: &CloudFrontId,
+        _paths: &[InvalidationPath],
+        reference: &str,
+    ) -> PortResult<InvalidationId> {
+        self.faults.check("create_invalidation")?;
+        let mut state = guard(&self.state);
+        state.next += 1;
+        let next = state.next;
+        let d = state
+            .distributions
+            .get_mut(id.as_str())
+            .ok_or_else(|| crate::ServiceError::new(crate::ErrorKind::NotFound, format!("no distribution {id}")))?;
+        let made = d
+            .invalidations
+            .entry(reference.to_owned())
+            .or_insert_with(|| InvalidationId::parse(&format!("I{next}")).expect("an id"));
+        Ok(made.clone())
+    }
+
+    async fn invalidation_done(&self, _id: &CloudFrontId, _invalidation: &InvalidationId) -> PortResult<bool> {
+        self.faults.check("invalidation_done")?;
+        Ok(true)
+    }
+}

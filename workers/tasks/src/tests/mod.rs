@@ -1,0 +1,218 @@
+//! Each task's decisions, over in-memory fakes: the handlers run as a worker runs them (by
+//! name, on the JSON the ASL hands them), and the tests look at the fakes' state afterwards.
+
+mod certificates;
+mod distributions;
+mod origins;
+mod reconcile;
+mod templates;
+
+use std::collections::BTreeSet;
+
+use cfm_domain::claim::Claim;
+use cfm_domain::distribution::{DistributionRecord, DistributionRequest};
+use cfm_domain::origin::{OriginRecord, OriginRequest};
+use cfm_domain::record::Record;
+use cfm_domain::values::{DistributionId, ExecutionArn, OriginId};
+use cfm_events::{ErrorName, TaskContext};
+use cfm_ports::Clock;
+use cfm_ports::memory::Memory;
+use cfm_runtime::{TaskFailure, TaskHandler, TaskOutput};
+use serde_json::{Value, json};
+
+use crate::Tasks;
+
+#[test]
+fn every_task_in_the_topology_has_a_handler_and_every_handler_a_task() {
+    let topology = cfm_topology::Topology::load();
+    let declared: BTreeSet<&str> = topology.tasks().collect();
+    let handled: BTreeSet<&str> = crate::TASKS.iter().copied().collect();
+    assert_eq!(declared, handled);
+    assert_eq!(handled.len(), crate::TASKS.len(), "a task is registered twice");
+}
+
+/// The account every fake lives in.
+pub(crate) const ACCOUNT: &str = "123456789012";
+
+/// Execution `name` of `workflow`'s state machine.
+pub(crate) fn execution(workflow: &str, name: &str) -> ExecutionArn {
+    ExecutionArn::of(&format!("arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:cfm-{workflow}"), name)
+}
+
+/// Who asks, in every input.
+pub(crate) fn request() -> Value {
+    json!({ "actor": "alice", "correlationId": "corr-1" })
+}
+
+/// The fakes and the handlers over them.
+pub(crate) struct World {
+    pub(crate) memory: Memory,
+    tasks: Tasks,
+}
+
+impl World {
+    pub(crate) fn new() -> Self {
+        let memory = Memory::new();
+        let tasks = Tasks::new(memory.ports());
+        Self { memory, tasks }
+    }
+
+    /// Runs `task` for `execution` on `input`, as a worker would.
+    pub(crate) async fn run(
+        &self,
+        task: &str,
+        execution: &ExecutionArn,
+        input: &Value,
+    ) -> Result<TaskOutput, TaskFailure> {
+        let ctx = TaskContext { task: task.to_owned(), execution: execution.clone() };
+        self.tasks.run(&ctx, input.clone()).await
+    }
+
+    /// Runs `task`, which must succeed.
+    pub(crate) async fn ok(&self, task: &str, execution: &ExecutionArn, input: &Value) -> TaskOutput {
+        self.run(task, execution, input).await.unwrap_or_else(|e| panic!("{task} failed: {e:?}"))
+    }
+
+    /// Runs `task`, which must fail; returns the error name and message.
+    pub(crate) async fn fails(&self, task: &str, execution: &ExecutionArn, input: &Value) -> (ErrorName, String) {
+        match self.run(task, execution, input).await {
+            Ok(out) => panic!("{task} succeeded: {out:?}"),
+            Err(failure) => (failure.name, failure.detail.message),
+        }
+    }
+
+    pub(crate) async fn record<T: Record>(&self, id: &str) -> Option<T> {
+        self.memory.ports().records().get(id).await.expect("the store")
+    }
+
+    async fn store<T: Record>(&self, record: &T) {
+        assert!(matches!(self.memory.ports().records().create(record).await, Ok(Ok(true))), "a new record");
+    }
+
+    /// An origin being created by `execution`, as the API leaves it; returns the workflow input.
+    pub(crate) async fn creating_origin(&self, execution: &ExecutionArn, bucket: &str) -> Value {
+        let id = OriginId::generate(None);
+        let spec = OriginRequest {
+            name: "assets".into(),
+            bucket_name: bucket.into(),
+            region: "eu-west-1".into(),
+            ..Default::default()
+        }
+        .parse()
+        .expect("a valid origin");
+        let claim = Claim::new(execution, "create-origin", self.memory.clock.now());
+        let record = OriginRecord::creating(id.clone(), &spec, claim, "alice", self.memory.clock.now());
+        let claiming = Some((&spec.bucket_name, &id));
+        self.memory
+            .ports()
+            .records()
+            .create_claiming(&record, claiming)
+            .await
+            .expect("the store")
+            .expect("a new record");
+        json!({ "originId": id, "spec": spec, "request": request() })
+    }
+
+    /// An active origin with its bucket and OAC, made by running `create-origin`.
+    pub(crate) async fn active_origin(&self, bucket: &str) -> OriginId {
+        let run = execution("create-origin", &format!("make-{bucket}"));
+        let input = self.creating_origin(&run, bucket).await;
+        for task in ["ValidateOrigin", "CreateBucket", "ConfigureBucket"] {
+            self.ok(task, &run, &input).await;
+        }
+        let oac = self.ok("CreateOac", &run, &input).await.output;
+        let mut with_oac = input.clone();
+        with_oac["oac"] = oac;
+        self.ok("FinalizeOrigin", &run, &with_oac).await;
+        serde_json::from_value(input["originId"].clone()).expect("an id")
+    }
+
+    /// A distribution being created by `execution` from `spec` (over `origin`), as the API
+    /// leaves it; returns the workflow input.
+    pub(crate) async fn creating_distribution(
+        &self,
+        execution: &ExecutionArn,
+        origin: &OriginId,
+        spec: Value,
+    ) -> Value {
+        let id = DistributionId::generate(None);
+        let mut body = spec;
+        body["originId"] = json!(origin);
+        let body: DistributionRequest = serde_json::from_value(body).expect("a request");
+        let draft = body.parse().expect("a valid spec");
+        let spec = cfm_domain::distribution::DistributionSpec::from_draft(&draft).expect("a complete spec");
+        let claim = Claim::new(execution, "create-distribution", self.memory.clock.now());
+        self.store(&DistributionRecord::creating(
+            id.clone(),
+            spec.clone(),
+            None,
+            claim,
+            "alice",
+            self.memory.clock.now(),
+        ))
+        .await;
+        json!({ "distributionId": id, "spec": spec, "request": request() })
+    }
+
+    /// A deployed distribution over a new active origin, made by running `create-distribution`.
+    pub(crate) async fn deployed_distribution(&self, bucket: &str, spec: Value) -> (DistributionId, OriginId) {
+        let origin = self.active_origin(bucket).await;
+        let run = execution("create-distribution", &format!("make-{bucket}"));
+        let mut input = self.creating_distribution(&run, &origin, spec).await;
+        input["origin"] = self.ok("ValidateDistribution", &run, &input).await.output;
+        for task in ["CreateDistribution", "GrantOriginAccess", "RecordDistribution"] {
+            self.ok(task, &run, &input).await;
+        }
+        self.memory.cdn.deploy_all();
+        self.ok("MarkDeployed", &run, &input).await;
+        (serde_json::from_value(input["distributionId"].clone()).expect("an id"), origin)
+    }
+}
+
+/// What a `Catch` puts at `$.failure`.
+pub(crate) fn caught(error: &str, cause: &str) -> Value {
+    json!({ "Error": error, "Cause": cause })
+}
+
+/// `input` with `field` set to `value`.
+pub(crate) fn with(input: &Value, field: &str, value: Value) -> Value {
+    let mut out = input.clone();
+    out[field] = value;
+    out
+}
+
+impl World {
+    /// Claims an origin for `execution` of `workflow`, as the API does before starting it.
+    pub(crate) async fn claim_origin(&self, id: &OriginId, execution: &ExecutionArn, workflow: &str) {
+        let claim = Claim::new(execution, workflow, self.memory.clock.now());
+        self.memory
+            .ports()
+            .records()
+            .update::<OriginRecord, cfm_domain::claim::Busy>(id.as_str(), self.memory.clock.now(), |r| {
+                match workflow {
+                    "delete-origin" => r.claim_for_delete(claim.clone()),
+                    _ => r.claim_for_update(claim.clone()),
+                }
+                .map(|_| ())
+            })
+            .await
+            .expect("claimed");
+    }
+
+    /// Claims a distribution for `execution` of `workflow`, as the API does before starting it.
+    pub(crate) async fn claim_distribution(&self, id: &DistributionId, execution: &ExecutionArn, workflow: &str) {
+        let claim = Claim::new(execution, workflow, self.memory.clock.now());
+        self.memory
+            .ports()
+            .records()
+            .update::<DistributionRecord, cfm_domain::claim::Busy>(id.as_str(), self.memory.clock.now(), |r| {
+                match workflow {
+                    "delete-distribution" => r.claim_for_delete(claim.clone()),
+                    _ => r.claim_for_update(claim.clone()),
+                }
+                .map(|_| ())
+            })
+            .await
+            .expect("claimed");
+    }
+}

@@ -8,6 +8,7 @@ use cfm_domain::distribution::{
     DistributionRecord, DistributionRequest, DistributionSpec, DistributionStatus, InvalidationRequest,
 };
 use cfm_domain::origin::OriginRecord;
+use cfm_domain::problems::Problems;
 use cfm_domain::values::DistributionId;
 use cfm_events::distribution::{CreateDistributionInput, DistributionInput, InvalidateInput, UpdateDistributionInput};
 use serde::Deserialize;
@@ -20,13 +21,18 @@ use crate::records::{page, require, view};
 use crate::request::{Body, Caller, Id, PageQuery, member, parse};
 use crate::state::AppState;
 
-/// What a spec needs of other resources, each answer naming its field: its origin ready, its
-/// certificate usable.
+/// What a spec needs of other resources, each answer naming its field: its origins existing
+/// (every missing one listed) and ready, its certificate usable.
 pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Result<(), ApiError> {
-    let origin = state.ports.records().get::<OriginRecord>(spec.origin_id.as_str()).await?;
-    let origin =
-        origin.ok_or_else(|| ApiError::invalid("originId", format!("origin {} does not exist", spec.origin_id)))?;
-    origin.target()?;
+    let mut missing = Problems::new();
+    for (i, id) in spec.origins.iter().enumerate() {
+        let field = if spec.origins.len() == 1 { "originId".to_owned() } else { format!("origins[{i}]") };
+        match state.ports.records().get::<OriginRecord>(id.as_str()).await? {
+            Some(origin) => origin.ready()?,
+            None => missing.add(field, format!("origin {id} does not exist")),
+        }
+    }
+    missing.into_result(())?;
     if let Some(certificate) = &spec.certificate {
         let refusal =
             state.ports.certificates.refusal(&certificate.certificate_arn, &spec.aliases, state.machines.account());

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use cfm_domain::origin::{OriginPatchRequest, OriginRecord, OriginRequest, OriginSpec};
+use cfm_domain::origin::{OriginRecord, OriginRequest, OriginSpec};
 use cfm_domain::values::OriginId;
 use cfm_events::origin::{CreateOriginInput, DeleteOriginInput, UpdateOriginInput};
 use cfm_ports::buckets::{BucketOwner, BucketRef};
@@ -16,15 +16,22 @@ use crate::records::{page, require, view};
 use crate::request::{Body, Caller, Id, PageQuery, parse};
 use crate::state::AppState;
 
-/// The bucket name is free, or already this origin's (a retry).
+/// An S3 origin's bucket name is free, or already this origin's (a retry).
 async fn bucket_free(state: &AppState, spec: &OriginSpec, origin: &OriginId) -> Result<(), ApiError> {
-    match state.ports.buckets.owner(&BucketRef::new(&spec.bucket_name, &spec.region)).await? {
+    let Some(bucket) = spec.bucket() else { return Ok(()) };
+    match state.ports.buckets.owner(&BucketRef::of(bucket)).await? {
         BucketOwner::Missing => Ok(()),
         owner if owner.is(origin) => Ok(()),
-        _ => {
-            Err(ApiError::Conflict(format!("bucket '{}' already exists; choose another bucketName", spec.bucket_name)))
-        }
+        _ => Err(ApiError::Conflict(format!(
+            "bucket '{}' already exists; choose another bucketName",
+            bucket.bucket_name
+        ))),
     }
+}
+
+/// The public view of an origin: header values hidden.
+fn show(record: &OriginRecord) -> serde_json::Value {
+    view(&record.redacted())
 }
 
 /// `POST /origins`.
@@ -37,12 +44,14 @@ pub(crate) async fn create(
     let id = OriginId::generate(caller.key());
     let mutation = Mutation::new(&caller, "create-origin", id.as_str(), |request| CreateOriginInput {
         origin_id: id.clone(),
-        spec: spec.clone(),
+        spec: spec.redacted(),
         request,
     })?;
     let now = state.now();
-    let record = NewRecord::new(|claim| OriginRecord::creating(id.clone(), &spec, claim, caller.actor(), now))
-        .claiming(&spec.bucket_name, &id);
+    let mut record = NewRecord::new(|claim| OriginRecord::creating(id.clone(), &spec, claim, caller.actor(), now));
+    if let Some(bucket) = spec.bucket() {
+        record = record.claiming(&bucket.bucket_name, &id);
+    }
     state.mutate(mutation, bucket_free(&state, &spec, &id), record).await
 }
 
@@ -52,7 +61,7 @@ pub(crate) async fn list(
     _principal: Principal,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
-    page::<OriginRecord>(&state, "origins", None, &query, view).await
+    page::<OriginRecord>(&state, "origins", None, &query, show).await
 }
 
 /// `GET /origins/{id}`.
@@ -62,7 +71,7 @@ pub(crate) async fn get(
     id: Id<OriginId>,
 ) -> Result<Response, ApiError> {
     let id = id.get()?;
-    Ok(Json(view(&require::<OriginRecord>(&state, id.as_str()).await?)).into_response())
+    Ok(Json(show(&require::<OriginRecord>(&state, id.as_str()).await?)).into_response())
 }
 
 /// `PUT /origins/{id}`.
@@ -72,14 +81,23 @@ pub(crate) async fn update(
     id: Id<OriginId>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    let patch = parse(&body, OriginPatchRequest::parse)?;
+    let patch = parse(&body, OriginRequest::parse_patch)?;
     let id = id.get()?;
+    let kind = require::<OriginRecord>(&state, id.as_str()).await?.kind.origin_type();
+    patch.check_for(kind)?;
     let mutation = Mutation::new(&caller, "update-origin", id.as_str(), |request| UpdateOriginInput {
         origin_id: id.clone(),
-        patch,
+        patch: patch.redacted(),
         request,
     })?;
-    state.mutate(mutation, async { Ok(()) }, ClaimRecord::new(id.as_str(), OriginRecord::claim_for_update)).await
+    // New header values reach the record with the claim, never the workflow input.
+    let staged = patch.custom.custom_headers.clone();
+    let claim = ClaimRecord::new(id.as_str(), move |record: &mut OriginRecord, claim| {
+        let before = record.claim_for_update(claim)?;
+        record.staged_headers = staged.clone();
+        Ok(before)
+    });
+    state.mutate(mutation, async { Ok(()) }, claim).await
 }
 
 /// `?emptyBucket=` on delete.

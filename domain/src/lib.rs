@@ -12,6 +12,8 @@ pub mod claim;
 pub mod distribution;
 pub mod error_name;
 pub mod failure;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod origin;
 pub mod problems;
 pub mod record;

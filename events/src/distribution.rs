@@ -68,8 +68,8 @@ pub struct DistributionCreated {
     pub cloudfront_id: CloudFrontId,
     /// `dxxxx.cloudfront.net`.
     pub domain_name: String,
-    /// The origin it serves.
-    pub origin_id: OriginId,
+    /// The origins it serves.
+    pub origins: Vec<OriginId>,
     /// The template version it came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<TemplateRef>,

@@ -135,7 +135,7 @@ mod tests {
     fn deleted() -> OriginDeleted {
         OriginDeleted {
             origin_id: OriginId::parse("org-0000000000000001").unwrap(),
-            bucket_name: BucketName::parse("b-bucket").unwrap(),
+            bucket_name: Some(BucketName::parse("b-bucket").unwrap()),
             bucket_emptied: false,
         }
     }

@@ -1,8 +1,8 @@
-//! S3 origins: the workflow inputs and the events the origin workflows publish.
+//! Origins: the workflow inputs and the events the origin workflows publish.
 
 use cfm_domain::failure::Failure;
-use cfm_domain::origin::{OriginPatch, OriginSpec};
-use cfm_domain::values::{BucketName, DisplayName, ExecutionArn, OacId, OriginId, Region};
+use cfm_domain::origin::{OriginPatch, OriginSpec, OriginType};
+use cfm_domain::values::{BucketName, DisplayName, ExecutionArn, OacId, OriginDomain, OriginId, Region};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,7 @@ use crate::request::RequestContext;
 pub struct CreateOriginInput {
     /// The origin id the API assigned.
     pub origin_id: OriginId,
-    /// What to create.
+    /// What to create (header values hidden: the record holds them).
     pub spec: OriginSpec,
     /// Who asked.
     pub request: RequestContext,
@@ -27,7 +27,7 @@ pub struct CreateOriginInput {
 pub struct UpdateOriginInput {
     /// The origin to change.
     pub origin_id: OriginId,
-    /// What to change.
+    /// What to change (header values hidden: the API staged them on the record).
     pub patch: OriginPatch,
     /// Who asked.
     pub request: RequestContext,
@@ -46,7 +46,8 @@ pub struct DeleteOriginInput {
     pub request: RequestContext,
 }
 
-/// An origin's bucket and OAC exist and it is ready for distributions.
+/// An origin is ready for distributions: an S3 origin's bucket and OAC exist, a custom
+/// origin is recorded (its header values are never published).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OriginCreated {
@@ -54,12 +55,21 @@ pub struct OriginCreated {
     pub origin_id: OriginId,
     /// Display name.
     pub name: DisplayName,
-    /// The bucket.
-    pub bucket_name: BucketName,
-    /// The bucket's region.
-    pub region: Region,
-    /// The CloudFront Origin Access Control id.
-    pub oac_id: OacId,
+    /// `s3` or `custom`.
+    #[serde(rename = "type")]
+    pub origin_type: OriginType,
+    /// S3: the bucket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket_name: Option<BucketName>,
+    /// S3: the bucket's region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
+    /// S3: the CloudFront Origin Access Control id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oac_id: Option<OacId>,
+    /// Custom: the origin's DNS name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<OriginDomain>,
 }
 event_detail!(OriginCreated, "OriginCreated", "origin", origin_id);
 
@@ -69,8 +79,9 @@ event_detail!(OriginCreated, "OriginCreated", "origin", origin_id);
 pub struct OriginCreateFailed {
     /// The origin id.
     pub origin_id: OriginId,
-    /// The bucket it tried to create.
-    pub bucket_name: BucketName,
+    /// The bucket it tried to create (S3 origins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket_name: Option<BucketName>,
     /// What failed.
     #[serde(flatten)]
     pub failure: Failure,
@@ -100,14 +111,15 @@ pub struct OriginUpdateFailed {
 }
 event_detail!(OriginUpdateFailed, "OriginUpdateFailed", "origin", origin_id);
 
-/// An origin, its bucket and its OAC are gone. Its history stays.
+/// An origin (an S3 origin with its bucket and OAC) is gone. Its history stays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OriginDeleted {
     /// The origin id.
     pub origin_id: OriginId,
-    /// The deleted bucket.
-    pub bucket_name: BucketName,
+    /// The deleted bucket (S3 origins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket_name: Option<BucketName>,
     /// Whether objects were deleted first.
     pub bucket_emptied: bool,
 }

@@ -1,7 +1,7 @@
 //! The S3 buckets behind origins.
 
 use async_trait::async_trait;
-use cfm_domain::origin::{CorsRule, OriginRecord, OriginTarget, Website};
+use cfm_domain::origin::{CorsRule, OriginRecord, S3Bucket, Website};
 use cfm_domain::values::{BucketName, OriginId, Region};
 
 use crate::error::PortResult;
@@ -24,14 +24,14 @@ impl BucketRef {
         Self { name: name.clone(), region: region.clone() }
     }
 
-    /// The bucket behind a stored origin.
-    pub fn of_origin(origin: &OriginRecord) -> Self {
-        Self::new(&origin.bucket_name, &origin.region)
+    /// The bucket of an S3 origin.
+    pub fn of(bucket: &S3Bucket) -> Self {
+        Self::new(&bucket.bucket_name, &bucket.region)
     }
 
-    /// The bucket behind an origin a distribution serves from.
-    pub fn of_target(target: &OriginTarget) -> Self {
-        Self::new(&target.bucket_name, &target.region)
+    /// The bucket behind a stored origin; a custom origin has none.
+    pub fn of_origin(origin: &OriginRecord) -> Option<Self> {
+        origin.bucket().map(Self::of)
     }
 }
 

@@ -14,9 +14,9 @@ use super::Api;
 async fn active_origin(api: &Api) -> OriginId {
     let id = OriginId::generate(None);
     let spec = OriginRequest {
-        name: "o".into(),
-        bucket_name: "o-bucket".into(),
-        region: "eu-west-1".into(),
+        name: Some("o".into()),
+        bucket_name: Some("o-bucket".into()),
+        region: Some("eu-west-1".into()),
         ..Default::default()
     }
     .parse()

@@ -1,34 +1,63 @@
 //! The distribution as cfm wants CloudFront to have it, in cfm's own terms: built from a spec
-//! and its origin by a pure function. The AWS adapter alone maps it to CloudFront's
+//! and its origins' records by a pure function. The AWS adapter alone maps it to CloudFront's
 //! `DistributionConfig` (and merges it into a live one, keeping what cfm does not manage).
 //! What CloudFront has is read back as [`LiveSettings`], and drift is the difference.
 
 use super::draft::{DistributionSpec, ViewerCertificate};
 use super::record::DeployStatus;
+use super::routing::{Behavior, OriginGroup, OriginRequestPolicy};
 use super::settings::{
     AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, ViewerProtocolPolicy,
 };
-use crate::origin::OriginTarget;
+use crate::claim::Busy;
+use crate::origin::{CustomOrigin, OriginKind, OriginRecord};
 use crate::values::{DistributionId, Hostname, OacId, ObjectKey};
 
 /// The tag naming the cfm distribution on the CloudFront resource.
 pub const DISTRIBUTION_TAG: &str = "cfm:distribution-id";
+
+/// How CloudFront reaches an origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OriginAccess {
+    /// A bucket, with the Origin Access Control that signs CloudFront's requests to it.
+    S3 {
+        /// The OAC.
+        oac_id: OacId,
+    },
+    /// A custom origin's connection settings.
+    Custom(Box<CustomOrigin>),
+}
 
 /// An origin of the distribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CdnOrigin {
     /// Its id inside the distribution (cfm uses the origin's id).
     pub id: String,
-    /// The bucket's regional REST domain.
+    /// The bucket's regional REST domain, or the custom origin's domain.
     pub domain_name: String,
-    /// The Origin Access Control that signs CloudFront's requests to the bucket.
-    pub oac_id: OacId,
+    /// How CloudFront reaches it.
+    pub access: OriginAccess,
 }
 
-/// How CloudFront serves requests (the default behaviour).
+impl CdnOrigin {
+    /// The origin as CloudFront reaches it; only a ready origin can serve.
+    pub fn of(origin: &OriginRecord) -> Result<Self, Busy> {
+        origin.ready()?;
+        let (domain_name, access) = match (&origin.kind, &origin.oac_id) {
+            (OriginKind::S3(bucket), Some(oac)) => (bucket.regional_domain(), OriginAccess::S3 { oac_id: oac.clone() }),
+            (OriginKind::Custom(custom), _) => {
+                (custom.domain_name.as_str().to_owned(), OriginAccess::Custom(Box::new(custom.clone())))
+            }
+            (OriginKind::S3(_), None) => return Err(Busy(format!("origin {} has no OAC yet", origin.id))),
+        };
+        Ok(Self { id: origin.id.as_str().to_owned(), domain_name, access })
+    }
+}
+
+/// How CloudFront serves requests of one behaviour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CdnBehavior {
-    /// The origin it serves from.
+    /// The origin or origin group it serves from.
     pub target_origin_id: String,
     /// Viewer protocol policy.
     pub viewer_protocol_policy: ViewerProtocolPolicy,
@@ -36,17 +65,37 @@ pub struct CdnBehavior {
     pub allowed_methods: AllowedMethods,
     /// Managed cache policy.
     pub cache_policy: CachePolicy,
+    /// Managed origin-request policy.
+    pub origin_request_policy: Option<OriginRequestPolicy>,
     /// Compress responses.
     pub compress: bool,
+}
+
+impl CdnBehavior {
+    fn of(b: &Behavior) -> (String, Self) {
+        let behavior = Self {
+            target_origin_id: b.target.id().to_owned(),
+            viewer_protocol_policy: b.viewer_protocol_policy,
+            allowed_methods: b.allowed_methods,
+            cache_policy: b.cache_policy,
+            origin_request_policy: b.origin_request_policy,
+            compress: b.compress,
+        };
+        (b.path_pattern.as_str().to_owned(), behavior)
+    }
 }
 
 /// Everything cfm manages on a CloudFront distribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CdnConfig {
-    /// The origins cfm manages (other origins on a live distribution are kept).
+    /// The origins cfm manages (origins made outside cfm on a live distribution are kept).
     pub origins: Vec<CdnOrigin>,
+    /// Origin groups.
+    pub origin_groups: Vec<OriginGroup>,
     /// The default behaviour's managed settings.
     pub default_behavior: CdnBehavior,
+    /// Path behaviours in order, by path pattern.
+    pub behaviors: Vec<(String, CdnBehavior)>,
     /// Alternate domain names.
     pub aliases: Vec<Hostname>,
     /// The viewer certificate; `None` is CloudFront's default one.
@@ -70,22 +119,29 @@ pub struct CdnConfig {
 }
 
 impl CdnConfig {
-    /// What `spec`, served from `origin`, asks of CloudFront.
-    pub fn desired(spec: &DistributionSpec, origin: &OriginTarget) -> Self {
-        let id = origin.origin_id.as_str().to_owned();
-        Self {
-            origins: vec![CdnOrigin {
-                id: id.clone(),
-                domain_name: origin.domain_name.clone(),
-                oac_id: origin.oac_id.clone(),
-            }],
+    /// What `spec`, served from `origins` (the records of every origin it names), asks of
+    /// CloudFront. An origin missing or not ready is refused.
+    pub fn desired(spec: &DistributionSpec, origins: &[OriginRecord]) -> Result<Self, Busy> {
+        let origins = spec
+            .origins
+            .iter()
+            .map(|id| match origins.iter().find(|o| &o.id == id) {
+                Some(origin) => CdnOrigin::of(origin),
+                None => Err(Busy(format!("origin {id} does not exist"))),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            origins,
+            origin_groups: spec.origin_groups.clone(),
             default_behavior: CdnBehavior {
-                target_origin_id: id,
+                target_origin_id: spec.default_target.id().to_owned(),
                 viewer_protocol_policy: spec.viewer_protocol_policy,
                 allowed_methods: spec.allowed_methods,
                 cache_policy: spec.cache_policy,
+                origin_request_policy: spec.origin_request_policy,
                 compress: spec.compress,
             },
+            behaviors: spec.behaviors.iter().map(CdnBehavior::of).collect(),
             aliases: spec.aliases.clone(),
             certificate: spec.certificate.clone(),
             default_root_object: spec.default_root_object.clone(),
@@ -96,7 +152,7 @@ impl CdnConfig {
             price_class: spec.price_class,
             http_version: spec.http_version,
             ipv6: true,
-        }
+        })
     }
 
     /// The settings drift detection compares.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::routing::{Behavior, OriginGroup, OriginRequestPolicy, Routes, Target};
 use super::settings::{
     AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, TlsVersion, ViewerProtocolPolicy,
 };
@@ -20,12 +21,24 @@ pub struct DistributionDraft {
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<DisplayName>,
-    /// The origin it serves.
+    /// The origins it serves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_id: Option<OriginId>,
-    /// Managed cache policy.
+    pub origins: Option<Vec<OriginId>>,
+    /// Where the default behaviour sends requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_target: Option<Target>,
+    /// Ordered cache behaviours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviors: Option<Vec<Behavior>>,
+    /// Origin groups for failover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_groups: Option<Vec<OriginGroup>>,
+    /// Managed cache policy of the default behaviour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_policy: Option<CachePolicy>,
+    /// Managed origin-request policy of the default behaviour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_request_policy: Option<OriginRequestPolicy>,
     /// Viewer protocol policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewer_protocol_policy: Option<ViewerProtocolPolicy>,
@@ -74,8 +87,12 @@ macro_rules! each_field {
     ($m:ident) => {
         $m!(
             name,
-            origin_id,
+            origins,
+            default_target,
+            behaviors,
+            origin_groups,
             cache_policy,
+            origin_request_policy,
             viewer_protocol_policy,
             allowed_methods,
             compress,
@@ -142,10 +159,21 @@ pub struct ViewerCertificate {
 pub struct DistributionSpec {
     /// Display name.
     pub name: DisplayName,
-    /// The origin it serves.
-    pub origin_id: OriginId,
-    /// Managed cache policy.
+    /// The origins it serves (at least one).
+    pub origins: Vec<OriginId>,
+    /// Where the default behaviour sends requests.
+    pub default_target: Target,
+    /// Ordered cache behaviours.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub behaviors: Vec<Behavior>,
+    /// Origin groups for failover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origin_groups: Vec<OriginGroup>,
+    /// Managed cache policy of the default behaviour.
     pub cache_policy: CachePolicy,
+    /// Managed origin-request policy of the default behaviour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_request_policy: Option<OriginRequestPolicy>,
     /// Viewer protocol policy.
     pub viewer_protocol_policy: ViewerProtocolPolicy,
     /// Allowed methods.
@@ -182,25 +210,43 @@ pub struct DistributionSpec {
 }
 
 impl DistributionSpec {
-    /// The spec a draft describes: `name` and `originId` are required, aliases and a minimum
-    /// TLS version need a certificate, and every other setting gets cfm's default
-    /// (CachingOptimized, redirect-to-https, GET/HEAD, compress, HTTP/2 and 3, PriceClass_100,
+    /// The spec a draft describes: `name` and an origin are required, aliases and a minimum
+    /// TLS version need a certificate, every route targets one of its origins or groups, and
+    /// every other setting gets cfm's default (the default behaviour serves the first origin,
+    /// CachingOptimized, redirect-to-https, GET/HEAD, compress, HTTP/2 and 3, PriceClass_100,
     /// enabled, TLSv1.2_2021 with a certificate).
     pub fn from_draft(draft: &DistributionDraft) -> Result<Self, Problems> {
         let mut problems = Problems::new();
         problems.check(draft.name.is_none(), "name", "is required");
-        problems.check(draft.origin_id.is_none(), "originId", "is required: the id of an S3 origin (org-…)");
+        let origins = draft.origins.clone().unwrap_or_default();
+        problems.check(origins.is_empty(), "originId", "is required: give originId (one origin) or origins (org-…)");
         draft.check_pairs(&mut problems);
-        let (Some(name), Some(origin_id)) = (draft.name.clone(), draft.origin_id.clone()) else {
+        let (Some(name), Some(first)) = (draft.name.clone(), origins.first()) else {
             return Err(problems);
         };
+        let default_target = draft.default_target.clone().unwrap_or_else(|| Target::OriginId(first.clone()));
+        let allowed_methods = draft.allowed_methods.unwrap_or(AllowedMethods::GetHead);
+        let behaviors = draft.behaviors.clone().unwrap_or_default();
+        let origin_groups = draft.origin_groups.clone().unwrap_or_default();
+        let routes = Routes {
+            origins: &origins,
+            default_target: &default_target,
+            default_methods: allowed_methods,
+            behaviors: &behaviors,
+            groups: &origin_groups,
+        };
+        routes.check(&mut problems);
         problems.into_result(())?;
         Ok(Self {
             name,
-            origin_id,
+            origins,
+            default_target,
+            behaviors,
+            origin_groups,
             cache_policy: draft.cache_policy.unwrap_or(CachePolicy::Optimized),
+            origin_request_policy: draft.origin_request_policy,
             viewer_protocol_policy: draft.viewer_protocol_policy.unwrap_or(ViewerProtocolPolicy::RedirectToHttps),
-            allowed_methods: draft.allowed_methods.unwrap_or(AllowedMethods::GetHead),
+            allowed_methods,
             compress: draft.compress.unwrap_or(true),
             http_version: draft.http_version.unwrap_or(HttpVersion::Http2And3),
             price_class: draft.price_class.unwrap_or(PriceClass::Class100),
@@ -222,8 +268,12 @@ impl DistributionSpec {
     pub fn to_draft(&self) -> DistributionDraft {
         DistributionDraft {
             name: Some(self.name.clone()),
-            origin_id: Some(self.origin_id.clone()),
+            origins: Some(self.origins.clone()),
+            default_target: Some(self.default_target.clone()),
+            behaviors: Some(self.behaviors.clone()),
+            origin_groups: Some(self.origin_groups.clone()),
             cache_policy: Some(self.cache_policy),
+            origin_request_policy: self.origin_request_policy,
             viewer_protocol_policy: Some(self.viewer_protocol_policy),
             allowed_methods: Some(self.allowed_methods),
             compress: Some(self.compress),

@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::draft::{DistributionDraft, DistributionSpec};
+use super::routing::{BehaviorRequest, OriginGroupRequest, parse_behaviors, parse_groups, parse_origins, parse_target};
 use super::settings::{ErrorResponseRequest, LoggingRequest, parse_error_responses, parse_logging, parse_setting};
 use crate::problems::{Problems, excerpt, quoted};
 use crate::values::{CertificateArn, Checked, Comment, DisplayName, Hostname, ObjectKey, OriginId, TagKey, TagValue};
@@ -23,12 +24,30 @@ pub struct DistributionRequest {
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The cfm origin (an S3 origin with OAC) to serve from.
+    /// The one cfm origin to serve from (or give `origins`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    /// A managed cache policy by name, e.g. `CachingOptimized`.
+    /// The cfm origins to serve from (up to 25), S3 or custom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origins: Option<Vec<String>>,
+    /// The origin the default behaviour serves (default: the first origin)...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_origin_id: Option<String>,
+    /// ...or the origin group it serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_origin_group_id: Option<String>,
+    /// Ordered cache behaviours by path pattern (up to 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviors: Option<Vec<BehaviorRequest>>,
+    /// Origin groups for failover (up to 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_groups: Option<Vec<OriginGroupRequest>>,
+    /// The default behaviour's managed cache policy by name, e.g. `CachingOptimized`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_policy: Option<String>,
+    /// The default behaviour's managed origin-request policy by name, e.g. `AllViewer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_request_policy: Option<String>,
     /// `allow-all`, `redirect-to-https` or `https-only`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewer_protocol_policy: Option<String>,
@@ -136,8 +155,17 @@ impl DistributionRequest {
     fn draft(&self, p: &mut Problems) -> DistributionDraft {
         DistributionDraft {
             name: self.name.as_ref().and_then(|n| DisplayName::parse_into(p, "name", n)),
-            origin_id: self.origin_id.as_ref().and_then(|o| OriginId::parse_into(p, "originId", o)),
+            origins: self.parse_origins(p),
+            default_target: parse_target(
+                p,
+                "",
+                ("defaultOriginId", self.default_origin_id.as_ref()),
+                ("defaultOriginGroupId", self.default_origin_group_id.as_ref()),
+            ),
+            behaviors: self.behaviors.as_ref().map(|b| parse_behaviors(p, b)),
+            origin_groups: self.origin_groups.as_ref().map(|g| parse_groups(p, g)),
             cache_policy: parse_setting(p, "cachePolicy", &self.cache_policy),
+            origin_request_policy: parse_setting(p, "originRequestPolicy", &self.origin_request_policy),
             viewer_protocol_policy: parse_setting(p, "viewerProtocolPolicy", &self.viewer_protocol_policy),
             allowed_methods: parse_setting(p, "allowedMethods", &self.allowed_methods),
             compress: self.compress,
@@ -161,14 +189,27 @@ impl DistributionRequest {
         }
     }
 
-    /// Parses a change: at least one field, and never the origin.
+    /// `originId` (one origin) or `origins`, not both.
+    fn parse_origins(&self, p: &mut Problems) -> Option<Vec<OriginId>> {
+        match (&self.origin_id, &self.origins) {
+            (Some(_), Some(_)) => {
+                p.add("originId", "give originId (one origin) or origins, not both");
+                None
+            }
+            (Some(o), None) => OriginId::parse_into(p, "originId", o).map(|o| vec![o]),
+            (None, Some(origins)) => Some(parse_origins(p, origins)),
+            (None, None) => None,
+        }
+    }
+
+    /// Parses a change: at least one field; the origins change only through `origins`.
     pub fn parse_patch(&self) -> Result<DistributionDraft, Problems> {
         let mut problems = Problems::new();
         problems.check(self == &Self::default(), "body", "nothing to change: give at least one field");
         problems.check(
             self.origin_id.is_some(),
             "originId",
-            "cannot change; create a new distribution for another origin",
+            "cannot change; give origins (and defaultOriginId) to change the origins",
         );
         match self.parse() {
             Ok(draft) if problems.is_empty() => Ok(draft),

@@ -1,9 +1,9 @@
 //! Parsing, completing and changing distribution specs, the CloudFront shape and drift.
 
 use super::*;
-use crate::origin::OriginTarget;
+use crate::origin::OriginRecord;
+use crate::values::Checked;
 use crate::problems::Problems;
-use crate::values::{BucketName, Checked, OacId, OriginId, Region};
 
 const CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
 const ORIGIN: &str = "org-0123456789abcdef";
@@ -97,18 +97,16 @@ fn merging_replaces_whole_fields() {
     assert_eq!(merged.tags.unwrap().len(), 1, "maps are replaced, not merged");
 }
 
+fn bucket(id: &str, region: &str) -> OriginRecord {
+    crate::fixtures::bucket(id, &format!("b-{region}"), region)
+}
+
 #[test]
 fn the_desired_cloudfront_shape_and_its_drift() {
     let spec = spec(serde_json::json!({"name": "s", "originId": ORIGIN, "cachePolicy": "CachingDisabled"})).unwrap();
-    let target = OriginTarget {
-        origin_id: OriginId::parse(ORIGIN).unwrap(),
-        domain_name: "b.s3.eu-west-1.amazonaws.com".into(),
-        oac_id: OacId::parse("E2OAC").unwrap(),
-        bucket_name: BucketName::parse("b-bucket").unwrap(),
-        region: Region::parse("eu-west-1").unwrap(),
-    };
-    let desired = CdnConfig::desired(&spec, &target);
+    let desired = CdnConfig::desired(&spec, &[bucket(ORIGIN, "eu-west-1")]).unwrap();
     assert_eq!(desired.origins[0].id, ORIGIN);
+    assert_eq!(desired.origins[0].domain_name, "b-eu-west-1.s3.eu-west-1.amazonaws.com");
     assert_eq!(desired.default_behavior.target_origin_id, ORIGIN);
     assert_eq!(desired.default_behavior.cache_policy.id(), "4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
     let wanted = desired.settings();
@@ -117,6 +115,88 @@ fn the_desired_cloudfront_shape_and_its_drift() {
     live.comment = "changed in the console".into();
     live.aliases = vec!["x.example.com".into()];
     assert_eq!(drifted(&live, &wanted), ["comment", "aliases"]);
+}
+
+const SECOND: &str = "org-00000000000000b2";
+const API: &str = "org-00000000000000c3";
+
+fn multi() -> serde_json::Value {
+    serde_json::json!({
+        "name": "multi", "origins": [ORIGIN, SECOND, API],
+        "defaultOriginGroupId": "assets",
+        "originGroups": [{"id": "assets", "primaryOriginId": ORIGIN, "secondaryOriginId": SECOND}],
+        "behaviors": [
+            {"pathPattern": "/api/*", "originId": API, "allowedMethods": "ALL", "cachePolicy": "CachingDisabled",
+             "originRequestPolicy": "AllViewerExceptHostHeader"},
+            {"pathPattern": "/static/*", "originGroupId": "assets"},
+            {"pathPattern": "*.jpg", "originId": SECOND, "compress": false}
+        ]
+    })
+}
+
+#[test]
+fn many_origins_groups_and_behaviours_make_one_cloudfront_shape() {
+    let spec = spec(multi()).unwrap();
+    assert_eq!(spec.default_target, Target::OriginGroupId(crate::values::GroupId::parse("assets").unwrap()));
+    assert_eq!(spec.origin_groups[0].failover_status_codes, [500, 502, 503, 504]);
+    let api = crate::fixtures::custom(API, "api.example.com");
+    let records = [bucket(ORIGIN, "eu-west-1"), bucket(SECOND, "us-west-2"), api];
+    let desired = CdnConfig::desired(&spec, &records).unwrap();
+    assert_eq!(desired.origins.len(), 3);
+    assert!(matches!(&desired.origins[2].access, OriginAccess::Custom(c) if c.custom_headers.len() == 1));
+    assert_eq!(desired.default_behavior.target_origin_id, "assets");
+    let patterns: Vec<&str> = desired.behaviors.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(patterns, ["/api/*", "/static/*", "*.jpg"], "behaviours keep their order");
+    assert_eq!(desired.behaviors[0].1.origin_request_policy, Some(OriginRequestPolicy::AllViewerExceptHostHeader));
+    assert!(CdnConfig::desired(&spec, &records[..2]).is_err(), "every origin must exist");
+    assert_eq!(spec.changed(&request(serde_json::json!({"comment": "c"})).parse().unwrap()).unwrap().origins.len(), 3);
+}
+
+#[test]
+fn routes_that_do_not_hold_name_their_fields() {
+    let bad = serde_json::json!({
+        "name": "bad", "origins": [ORIGIN, SECOND, ORIGIN], "defaultOriginId": API,
+        "originGroups": [
+            {"id": "g", "primaryOriginId": ORIGIN, "secondaryOriginId": ORIGIN, "failoverStatusCodes": [200]},
+            {"id": "h", "primaryOriginId": ORIGIN, "secondaryOriginId": API}
+        ],
+        "behaviors": [
+            {"pathPattern": "/a/*", "originId": API},
+            {"pathPattern": "/a/*", "originGroupId": "h", "allowedMethods": "ALL"},
+            {"pathPattern": "/b/*", "originId": ORIGIN, "originGroupId": "h"},
+            {"pathPattern": "*"}
+        ]
+    });
+    let problems = request(bad).parse_create().unwrap_err();
+    let fields = fields(problems);
+    for field in [
+        "origins[2]",
+        "originGroups[0].secondaryOriginId",
+        "originGroups[0].failoverStatusCodes[0]",
+        "behaviors[1]",
+        "behaviors[2].originGroupId",
+        "behaviors[3].pathPattern",
+        "behaviors[3].originId",
+    ] {
+        assert!(fields.iter().any(|f| f == field), "{field} not in {fields:?}");
+    }
+    let cross = serde_json::json!({
+        "name": "cross", "origins": [ORIGIN, SECOND], "defaultOriginId": API,
+        "originGroups": [{"id": "h", "primaryOriginId": ORIGIN, "secondaryOriginId": API}],
+        "behaviors": [{"pathPattern": "/a/*", "originId": API}, {"pathPattern": "/g/*", "originGroupId": "h", "allowedMethods": "ALL"}]
+    });
+    let fields = self::fields(spec(cross).unwrap_err());
+    assert_eq!(
+        fields,
+        [
+            "defaultOriginId",
+            "behaviors[0].originId",
+            "behaviors[1].allowedMethods",
+            "originGroups[0].secondaryOriginId"
+        ]
+    );
+    let both = request(serde_json::json!({"name": "x", "originId": ORIGIN, "origins": [ORIGIN]})).parse_create();
+    assert_eq!(self::fields(both.unwrap_err()), ["originId"]);
 }
 
 #[test]

@@ -1,9 +1,12 @@
-//! S3 origins: the requests, their parsed specs, CORS and website settings, and the record.
+//! Origins: S3 buckets cfm creates (with their OAC, CORS and website settings) and custom
+//! origins anywhere else; the request, the parsed specs and changes, and the record.
 
 mod cors;
+mod custom;
 mod record;
 mod spec;
 
 pub use cors::{CorsMethod, CorsRule, CorsRuleRequest, Website, WebsiteRequest};
-pub use record::{OriginRecord, OriginStatus, OriginTarget};
-pub use spec::{OriginPatch, OriginPatchRequest, OriginRequest, OriginSpec};
+pub use custom::{CustomHeaders, CustomOrigin, CustomPatch, OriginProtocolPolicy, OriginTlsVersion, Secret};
+pub use record::{OriginRecord, OriginStatus};
+pub use spec::{OriginKind, OriginPatch, OriginRequest, OriginSpec, OriginType, S3Bucket};

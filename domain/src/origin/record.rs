@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::cors::{CorsRule, Website};
-use super::spec::{OriginPatch, OriginSpec};
+use super::custom::{CustomHeaders, CustomPatch, redacted};
+use super::spec::{OriginKind, OriginPatch, OriginSpec, S3Bucket};
 use crate::claim::{Busy, Claim};
 use crate::record::{Claimed, RecordMeta, stored_record};
-use crate::values::{BucketName, DisplayName, DistributionId, OacId, OriginId, Region, Timestamp};
+use crate::values::{DisplayName, DistributionId, OacId, OriginId, Timestamp};
 use crate::vocabulary;
 
 vocabulary!(
@@ -35,21 +35,18 @@ pub struct OriginRecord {
     pub id: OriginId,
     /// Display name.
     pub name: DisplayName,
-    /// The S3 bucket.
-    pub bucket_name: BucketName,
-    /// The bucket's region.
-    pub region: Region,
+    /// The bucket or server, with its settings.
+    #[serde(flatten)]
+    pub kind: OriginKind,
     /// Lifecycle status.
     pub status: OriginStatus,
-    /// The Origin Access Control id, once created.
+    /// An S3 origin's Origin Access Control id, once created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oac_id: Option<OacId>,
-    /// CORS rules.
+    /// A custom origin's new headers while `update-origin` applies them (they never travel in
+    /// workflow inputs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cors: Option<Vec<CorsRule>>,
-    /// Website documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub website: Option<Website>,
+    pub staged_headers: Option<CustomHeaders>,
     /// The distributions that use this origin.
     #[serde(default)]
     pub distributions: Vec<DistributionId>,
@@ -60,22 +57,6 @@ pub struct OriginRecord {
 
 stored_record!(OriginRecord, "ORIGIN", "origin", OriginStatus);
 
-/// What CloudFront needs to reach an origin.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OriginTarget {
-    /// The cfm origin id (also the origin's id inside the distribution).
-    pub origin_id: OriginId,
-    /// The bucket's regional REST domain.
-    pub domain_name: String,
-    /// The origin's OAC.
-    pub oac_id: OacId,
-    /// The bucket behind it.
-    pub bucket_name: BucketName,
-    /// The bucket's region.
-    pub region: Region,
-}
-
 impl OriginRecord {
     /// A new record in `Creating`, claimed by the execution that creates it.
     pub fn creating(id: OriginId, spec: &OriginSpec, claim: Claim, actor: &str, now: Timestamp) -> Self {
@@ -83,34 +64,35 @@ impl OriginRecord {
         Self {
             id,
             name: spec.name.clone(),
-            bucket_name: spec.bucket_name.clone(),
-            region: spec.region.clone(),
+            kind: spec.kind.clone(),
             status: OriginStatus::Creating,
             oac_id: None,
-            cors: spec.cors.clone(),
-            website: spec.website.clone(),
+            staged_headers: None,
             distributions: Vec::new(),
             meta: RecordMeta::new(&execution_name, actor, now).claimed(claim),
         }
     }
 
-    /// The bucket's REST domain, as CloudFront uses it for an OAC origin.
-    pub fn regional_domain(&self) -> String {
-        format!("{}.s3.{}.amazonaws.com", self.bucket_name, self.region)
+    /// The bucket, for an S3 origin.
+    pub fn bucket(&self) -> Option<&S3Bucket> {
+        match &self.kind {
+            OriginKind::S3(bucket) => Some(bucket),
+            OriginKind::Custom(_) => None,
+        }
     }
 
-    /// Where CloudFront reaches it: only an active origin with its OAC can serve.
-    pub fn target(&self) -> Result<OriginTarget, Busy> {
-        match (&self.status, &self.oac_id) {
-            (OriginStatus::Active | OriginStatus::Updating, Some(oac)) => Ok(OriginTarget {
-                origin_id: self.id.clone(),
-                domain_name: self.regional_domain(),
-                oac_id: oac.clone(),
-                bucket_name: self.bucket_name.clone(),
-                region: self.region.clone(),
-            }),
+    /// Whether distributions can use it now: active (or being updated) and, for S3, with its OAC.
+    pub fn ready(&self) -> Result<(), Busy> {
+        let has_access = self.bucket().is_none() || self.oac_id.is_some();
+        match self.status {
+            OriginStatus::Active | OriginStatus::Updating if has_access => Ok(()),
             _ => Err(Busy(format!("origin {} is {}, not ready", self.id, self.status))),
         }
+    }
+
+    /// The record as reads show it: header values hidden.
+    pub fn redacted(&self) -> Self {
+        Self { kind: self.kind.redacted(), staged_headers: self.staged_headers.as_ref().map(redacted), ..self.clone() }
     }
 
     /// Claims it for `update-origin`: it must be active.
@@ -155,24 +137,34 @@ impl OriginRecord {
         self.distributions.retain(|d| d != distribution);
     }
 
-    /// Applies a patch's settings.
+    /// Applies a patch's settings; a custom origin takes its staged headers.
     pub fn apply(&mut self, patch: &OriginPatch) {
         if let Some(name) = &patch.name {
             self.name = name.clone();
         }
-        if let Some(cors) = &patch.cors {
-            self.cors = cors.clone();
-        }
-        if let Some(website) = &patch.website {
-            self.website = website.clone();
+        let staged = self.staged_headers.take();
+        match &mut self.kind {
+            OriginKind::S3(bucket) => {
+                if let Some(cors) = &patch.cors {
+                    bucket.cors = cors.clone();
+                }
+                if let Some(website) = &patch.website {
+                    bucket.website = website.clone();
+                }
+            }
+            OriginKind::Custom(custom) => {
+                let headers = patch.custom.custom_headers.as_ref().map(|_| staged.unwrap_or_default());
+                let patch = CustomPatch { custom_headers: headers, ..patch.custom.clone() };
+                *custom = custom.patched(&patch);
+            }
         }
     }
 
     /// The status a failed delete leaves, from what is left: active if bucket and OAC remain
-    /// (nothing was removed), failed if it never got an OAC, else `DELETE_FAILED` (deleting
+    /// (nothing was removed; always so for a custom origin), failed if it never got an OAC, else `DELETE_FAILED` (deleting
     /// again finishes; also when the bucket could not even be checked).
     pub fn after_failed_delete(&self, bucket_exists: Option<bool>) -> OriginStatus {
-        match (bucket_exists, self.oac_id.is_some()) {
+        match (bucket_exists, self.oac_id.is_some() || self.bucket().is_none()) {
             (Some(true), true) => OriginStatus::Active,
             (Some(true), false) => OriginStatus::Failed,
             _ => OriginStatus::DeleteFailed,
@@ -191,9 +183,9 @@ mod tests {
 
     fn record() -> OriginRecord {
         let spec = super::super::OriginRequest {
-            name: "o".into(),
-            bucket_name: "b-bucket".into(),
-            region: "us-east-1".into(),
+            name: Some("o".into()),
+            bucket_name: Some("b-bucket".into()),
+            region: Some("us-east-1".into()),
             ..Default::default()
         }
         .parse()
@@ -207,11 +199,11 @@ mod tests {
     fn only_an_active_origin_serves_and_takes_distributions() {
         let mut origin = record();
         let d = DistributionId::generate(None);
-        assert!(origin.target().is_err());
+        assert!(origin.ready().is_err());
         assert!(origin.reserve_for(&d).is_err());
         assert!(origin.finish(arn("create-origin.x").as_str(), OriginStatus::Active).unwrap());
         origin.oac_id = Some(OacId::parse("E1").unwrap());
-        assert_eq!(origin.target().unwrap().domain_name, "b-bucket.s3.us-east-1.amazonaws.com");
+        origin.ready().unwrap();
         origin.reserve_for(&d).unwrap();
         origin.reserve_for(&d).unwrap();
         assert_eq!(origin.distributions, std::slice::from_ref(&d));
@@ -228,7 +220,7 @@ mod tests {
     fn the_json_shape_is_flat_and_round_trips() {
         let original = record();
         let value = serde_json::to_value(&original).unwrap();
-        for key in ["id", "bucketName", "status", "createdAt", "createdByExecution", "claim", "version"] {
+        for key in ["id", "type", "bucketName", "status", "createdAt", "createdByExecution", "claim", "version"] {
             assert!(value.get(key).is_some(), "{key}: {value}");
         }
         assert_eq!(value["status"], "CREATING");

@@ -6,6 +6,7 @@ mod arn;
 mod cloudfront;
 mod ids;
 mod names;
+mod routing;
 mod time;
 
 pub use arn::{AccountId, CertificateArn, ExecutionArn};
@@ -15,6 +16,7 @@ pub use names::{
     BucketName, Comment, DisplayName, Hostname, IdempotencyKey, InvalidationPath, ObjectKey, REGIONS, Region, TagKey,
     TagValue,
 };
+pub use routing::{GroupId, HeaderName, OriginDomain, OriginPath, PathPattern};
 pub use time::Timestamp;
 
 use crate::problems::Problems;

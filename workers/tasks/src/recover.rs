@@ -15,7 +15,7 @@ use cfm_ports::buckets::{BucketOwner, BucketRef};
 use cfm_ports::workflows::ExecutionStatus;
 
 use crate::cx::Cx;
-use crate::distributions::revoke;
+use crate::distributions::revoke_all;
 use crate::error::TaskResult;
 
 /// How long a claim may exist before its execution is looked at: the API claims a record just
@@ -65,7 +65,7 @@ impl Settling<'_> {
         };
         let current = if claim.workflow == "delete-distribution" && live.is_none() {
             // The deletion reached CloudFront: finish it.
-            revoke(cx, &record.spec.origin_id, &record.id).await?;
+            revoke_all(cx, &record.spec.origins, &record.id).await?;
             cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
             "DELETED".to_owned()
         } else {
@@ -111,8 +111,12 @@ impl Settling<'_> {
         for record in cx.records().all::<OriginRecord>().await? {
             let Some(claim) = record.meta.claim.held_claim().cloned() else { continue };
             let Some(how) = ended(cx, &claim, self.stale_after).await? else { continue };
-            let exists = cx.ports.buckets.owner(&BucketRef::of_origin(&record)).await? != BucketOwner::Missing;
-            let (status, what) = match (claim.workflow.as_str(), exists, record.oac_id.is_some()) {
+            let exists = match BucketRef::of_origin(&record) {
+                Some(bucket) => cx.ports.buckets.owner(&bucket).await? != BucketOwner::Missing,
+                None => true,
+            };
+            let has_access = record.oac_id.is_some() || record.bucket().is_none();
+            let (status, what) = match (claim.workflow.as_str(), exists, has_access) {
                 ("update-origin", ..) => (OriginStatus::Active, "its bucket keeps what was applied"),
                 ("delete-origin", true, true) => (OriginStatus::Active, "its bucket and OAC still exist"),
                 ("delete-origin", false, _) => {

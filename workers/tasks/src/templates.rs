@@ -53,7 +53,7 @@ pub async fn start(cx: &Cx<'_>, WithMachines { input, machines }: WithMachines) 
         TaskError::Refused(format!("template {} has no version {}", input.template_id, input.version))
     })?;
     let spec = applied_spec(&version.spec, &input.overrides, &input.name).map_err(TaskError::Invalid)?;
-    crate::distributions::origin_target(cx, &spec.origin_id).await?;
+    crate::distributions::desired(cx, &spec).await?;
     let (name, arn) = child(cx, &input, &machines);
     let template = TemplateRef { template_id: input.template_id.clone(), version: input.version };
     let claim = Claim::new(&arn, "create-distribution", cx.now());

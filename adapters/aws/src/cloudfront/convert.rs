@@ -4,51 +4,14 @@
 //! geo restrictions, …).
 
 use aws_sdk_cloudfront::types::{
-    Aliases, AllowedMethods as SdkAllowedMethods, CachedMethods, CustomErrorResponse, CustomErrorResponses,
-    DefaultCacheBehavior, DistributionConfig, HttpVersion as SdkHttpVersion, LoggingConfig, Method,
-    MinimumProtocolVersion, Origin, Origins, PriceClass as SdkPriceClass, S3OriginConfig, SslSupportMethod, Tag, Tags,
-    ViewerCertificate, ViewerProtocolPolicy as SdkViewerProtocolPolicy,
+    Aliases, CustomErrorResponse, CustomErrorResponses, DistributionConfig, HttpVersion as SdkHttpVersion,
+    LoggingConfig, MinimumProtocolVersion, Origins, PriceClass as SdkPriceClass, SslSupportMethod, Tag, Tags,
+    ViewerCertificate,
 };
 use aws_smithy_types::error::operation::BuildError;
-use cfm_domain::distribution::{CdnBehavior, CdnConfig, CdnOrigin, LiveSettings};
+use cfm_domain::distribution::{CdnConfig, LiveSettings};
 
-fn origin(o: &CdnOrigin, keep: Option<&Origin>) -> Result<Origin, BuildError> {
-    let s3 = S3OriginConfig::builder().origin_access_identity("").build();
-    let base = keep.cloned().map_or_else(Origin::builder, |live| {
-        Origin::builder()
-            .set_origin_path(live.origin_path)
-            .set_custom_headers(live.custom_headers)
-            .set_connection_attempts(live.connection_attempts)
-            .set_connection_timeout(live.connection_timeout)
-            .set_origin_shield(live.origin_shield)
-    });
-    base.id(&o.id).domain_name(&o.domain_name).origin_access_control_id(o.oac_id.as_str()).s3_origin_config(s3).build()
-}
-
-fn methods(behavior: &CdnBehavior) -> Result<SdkAllowedMethods, BuildError> {
-    let allowed: Vec<Method> = behavior.allowed_methods.methods().iter().map(|m| Method::from(*m)).collect();
-    let head = vec![Method::Get, Method::Head];
-    let cached = CachedMethods::builder().quantity(head.len() as i32).set_items(Some(head)).build()?;
-    SdkAllowedMethods::builder().quantity(allowed.len() as i32).set_items(Some(allowed)).cached_methods(cached).build()
-}
-
-fn behavior(b: &CdnBehavior, keep: Option<DefaultCacheBehavior>) -> Result<DefaultCacheBehavior, BuildError> {
-    let Some(mut behavior) = keep else {
-        return DefaultCacheBehavior::builder()
-            .target_origin_id(&b.target_origin_id)
-            .viewer_protocol_policy(SdkViewerProtocolPolicy::from(b.viewer_protocol_policy.as_str()))
-            .allowed_methods(methods(b)?)
-            .cache_policy_id(b.cache_policy.id())
-            .compress(b.compress)
-            .build();
-    };
-    behavior.target_origin_id = b.target_origin_id.clone();
-    behavior.viewer_protocol_policy = SdkViewerProtocolPolicy::from(b.viewer_protocol_policy.as_str());
-    behavior.allowed_methods = Some(methods(b)?);
-    behavior.cache_policy_id = Some(b.cache_policy.id().to_owned());
-    behavior.compress = Some(b.compress);
-    Ok(behavior)
-}
+use super::routes;
 
 fn certificate(config: &CdnConfig) -> ViewerCertificate {
     match &config.certificate {
@@ -98,11 +61,13 @@ fn logging(config: &CdnConfig) -> Option<LoggingConfig> {
 
 /// The configuration for a new distribution.
 pub(crate) fn build(config: &CdnConfig, caller_reference: &str) -> Result<DistributionConfig, BuildError> {
-    let origins: Vec<Origin> = config.origins.iter().map(|o| origin(o, None)).collect::<Result<_, _>>()?;
+    let origins = routes::origins(config, &[])?;
     DistributionConfig::builder()
         .caller_reference(caller_reference)
         .origins(Origins::builder().quantity(origins.len() as i32).set_items(Some(origins)).build()?)
-        .default_cache_behavior(behavior(&config.default_behavior, None)?)
+        .origin_groups(routes::groups(config, None)?)
+        .default_cache_behavior(routes::default_behavior(&config.default_behavior, None)?)
+        .cache_behaviors(routes::behaviors(config, None)?)
         .comment(&config.comment)
         .enabled(config.enabled)
         .price_class(SdkPriceClass::from(config.price_class.as_str()))
@@ -116,20 +81,17 @@ pub(crate) fn build(config: &CdnConfig, caller_reference: &str) -> Result<Distri
         .build()
 }
 
-/// Puts what cfm manages from `desired` onto `live`: cfm's origins (by id; other origins
-/// stay), the default behaviour's managed settings (its function associations and policies
-/// cfm does not set stay), and the distribution-wide settings. Path behaviours, WAF, geo
-/// restrictions and the caller reference are left as they are.
+/// Puts what cfm manages from `desired` onto `live`: cfm's origins, groups and behaviours (see
+/// [`routes`]; what was made outside cfm stays), the managed settings of the default behaviour
+/// (its function associations and policies cfm does not set stay), and the distribution-wide
+/// settings. WAF, geo restrictions and the caller reference are left as they are.
 pub(crate) fn merge(live: &mut DistributionConfig, desired: &CdnConfig) -> Result<(), BuildError> {
-    let mut origins: Vec<Origin> = live.origins.as_ref().map(|o| o.items().to_vec()).unwrap_or_default();
-    for wanted in &desired.origins {
-        match origins.iter_mut().find(|o| o.id() == wanted.id) {
-            Some(existing) => *existing = origin(wanted, Some(existing))?,
-            None => origins.push(origin(wanted, None)?),
-        }
-    }
+    let origins = routes::origins(desired, live.origins.as_ref().map(|o| o.items()).unwrap_or_default())?;
     live.origins = Some(Origins::builder().quantity(origins.len() as i32).set_items(Some(origins)).build()?);
-    live.default_cache_behavior = Some(behavior(&desired.default_behavior, live.default_cache_behavior.take())?);
+    live.origin_groups = Some(routes::groups(desired, live.origin_groups.as_ref())?);
+    live.cache_behaviors = Some(routes::behaviors(desired, live.cache_behaviors.as_ref())?);
+    live.default_cache_behavior =
+        Some(routes::default_behavior(&desired.default_behavior, live.default_cache_behavior.take())?);
     live.aliases = Some(aliases(desired)?);
     live.default_root_object =
         Some(desired.default_root_object.as_ref().map(|o| o.as_str().to_owned()).unwrap_or_default());

@@ -6,28 +6,46 @@ use std::path::Path;
 use aws_sdk_cloudfront::types::{
     CacheBehavior, CacheBehaviors, EventType, FunctionAssociation, FunctionAssociations, SslSupportMethod,
 };
+use aws_sdk_cloudfront::types::{Origin, ViewerProtocolPolicy as SdkViewerProtocolPolicy};
 use cfm_domain::distribution::{CdnConfig, DistributionRequest, DistributionSpec, drifted};
-use cfm_domain::origin::OriginTarget;
-use cfm_domain::values::{BucketName, Checked, DistributionId, OacId, OriginId, Region};
+use cfm_domain::fixtures;
+use cfm_domain::origin::OriginRecord;
+use cfm_domain::values::{Checked, DistributionId};
 
 use super::*;
 
 const ORIGIN: &str = "org-0123456789abcdef";
 
-fn target() -> OriginTarget {
-    OriginTarget {
-        origin_id: OriginId::parse(ORIGIN).unwrap(),
-        domain_name: "assets.s3.eu-west-1.amazonaws.com".into(),
-        oac_id: OacId::parse("E2OACEXAMPLE").unwrap(),
-        bucket_name: BucketName::parse("assets").unwrap(),
-        region: Region::parse("eu-west-1").unwrap(),
-    }
+const BACKUP: &str = "org-00000000000000b2";
+const API: &str = "org-00000000000000c3";
+
+fn origins() -> Vec<OriginRecord> {
+    vec![
+        fixtures::bucket(ORIGIN, "assets", "eu-west-1"),
+        fixtures::bucket(BACKUP, "assets-backup", "us-west-2"),
+        fixtures::custom(API, "api.example.com"),
+    ]
+}
+
+fn spec(json: serde_json::Value) -> DistributionSpec {
+    let request: DistributionRequest = serde_json::from_value(json).unwrap();
+    DistributionSpec::from_draft(&request.parse().unwrap()).unwrap()
 }
 
 fn config(json: serde_json::Value) -> CdnConfig {
-    let request: DistributionRequest = serde_json::from_value(json).unwrap();
-    let spec = DistributionSpec::from_draft(&request.parse().unwrap()).unwrap();
-    CdnConfig::desired(&spec, &target())
+    CdnConfig::desired(&spec(json), &origins()).unwrap()
+}
+
+fn multi() -> CdnConfig {
+    config(serde_json::json!({
+        "name": "multi", "origins": [ORIGIN, BACKUP, API], "defaultOriginGroupId": "assets",
+        "originGroups": [{"id": "assets", "primaryOriginId": ORIGIN, "secondaryOriginId": BACKUP, "failoverStatusCodes": [500, 503]}],
+        "behaviors": [
+            {"pathPattern": "/api/*", "originId": API, "allowedMethods": "ALL", "cachePolicy": "CachingDisabled",
+             "originRequestPolicy": "AllViewerExceptHostHeader", "viewerProtocolPolicy": "https-only"},
+            {"pathPattern": "/img/*", "originId": BACKUP}
+        ]
+    }))
 }
 
 fn minimal() -> CdnConfig {
@@ -35,7 +53,7 @@ fn minimal() -> CdnConfig {
 }
 
 fn full_spec() -> DistributionSpec {
-    let request: DistributionRequest = serde_json::from_value(serde_json::json!({
+    spec(serde_json::json!({
         "name": "site", "originId": ORIGIN,
         "cachePolicy": "CachingDisabled", "viewerProtocolPolicy": "https-only", "allowedMethods": "GET_HEAD_OPTIONS",
         "compress": false, "httpVersion": "http2", "priceClass": "PriceClass_All",
@@ -46,8 +64,6 @@ fn full_spec() -> DistributionSpec {
         "logging": {"bucket": "logs.s3.amazonaws.com", "prefix": "cf/"},
         "comment": "full example", "enabled": false, "tags": {"team": "web"}
     }))
-    .unwrap();
-    DistributionSpec::from_draft(&request.parse().unwrap()).unwrap()
 }
 
 fn snapshot(name: &str, value: &impl std::fmt::Debug) {
@@ -72,11 +88,43 @@ fn minimal_spec_snapshot() {
 #[test]
 fn full_spec_snapshot() {
     let spec = full_spec();
-    let built = build(&CdnConfig::desired(&spec, &target()), "ref-2").unwrap();
+    let built = build(&CdnConfig::desired(&spec, &origins()).unwrap(), "ref-2").unwrap();
     snapshot("full", &built);
     assert_eq!(built.viewer_certificate.as_ref().unwrap().ssl_support_method(), Some(&SslSupportMethod::SniOnly));
     let id = DistributionId::parse("dist-0000000000000001").unwrap();
     snapshot("full-tags", &tags(&cfm_domain::distribution::tags(&spec, &id)).unwrap());
+}
+
+#[test]
+fn multi_origin_snapshot() {
+    let built = build(&multi(), "ref-3").unwrap();
+    snapshot("multi", &built);
+    let origins = built.origins.as_ref().unwrap().items();
+    assert_eq!(origins[0].origin_access_control_id(), Some("E2OACEXAMPLE"));
+    assert_eq!(origins[1].domain_name(), "assets-backup.s3.us-west-2.amazonaws.com");
+    let api = &origins[2];
+    assert!(api.s3_origin_config().is_none() && api.custom_origin_config().is_some());
+    let header = &api.custom_headers().unwrap().items()[0];
+    assert_eq!((header.header_name(), header.header_value()), ("X-Origin-Key", "s3cr3t"), "CloudFront gets the value");
+    assert!(!format!("{:?}", multi()).contains("s3cr3t"), "cfm's own shape never prints it");
+    assert_eq!(built.default_cache_behavior.as_ref().unwrap().target_origin_id(), "assets");
+    let group = &built.origin_groups.as_ref().unwrap().items()[0];
+    assert_eq!(group.failover_criteria().unwrap().status_codes().unwrap().items(), [500, 503]);
+    let behaviors = built.cache_behaviors.as_ref().unwrap().items();
+    assert_eq!(behaviors[0].path_pattern(), "/api/*");
+    assert_eq!(behaviors[0].origin_request_policy_id(), Some("b689b0a8-53d0-40ab-baf2-68738e2966ac"));
+}
+
+#[test]
+fn merging_drops_the_origins_and_routes_cfm_no_longer_names() {
+    let mut live = build(&multi(), "ref-4").unwrap();
+    let single = config(serde_json::json!({"name": "one", "originId": ORIGIN}));
+    merge(&mut live, &single).unwrap();
+    let ids: Vec<&str> = live.origins.as_ref().unwrap().items().iter().map(|o| o.id()).collect();
+    assert_eq!(ids, [ORIGIN]);
+    assert_eq!(live.origin_groups.as_ref().unwrap().quantity, 0);
+    assert_eq!(live.cache_behaviors.as_ref().unwrap().quantity, 0);
+    assert_eq!(live.default_cache_behavior.as_ref().unwrap().target_origin_id(), ORIGIN);
 }
 
 #[test]
@@ -97,10 +145,10 @@ fn merging_keeps_what_cfm_does_not_manage_and_drift_sees_changes() {
         )
         .build()
         .unwrap();
-    let mut origins = live.origins.clone().unwrap();
-    origins.items.push(theirs);
-    origins.quantity = 2;
-    live.origins = Some(origins);
+    let mut live_origins = live.origins.clone().unwrap();
+    live_origins.items.push(theirs);
+    live_origins.quantity = 2;
+    live.origins = Some(live_origins);
     let path = CacheBehavior::builder()
         .path_pattern("/api/*")
         .target_origin_id("their-api")
@@ -113,7 +161,7 @@ fn merging_keeps_what_cfm_does_not_manage_and_drift_sees_changes() {
     let functions = FunctionAssociations::builder().quantity(1).items(function).build().unwrap();
     live.default_cache_behavior.as_mut().unwrap().function_associations = Some(functions);
 
-    let desired = CdnConfig::desired(&full_spec(), &target());
+    let desired = CdnConfig::desired(&full_spec(), &origins()).unwrap();
     assert_eq!(
         drifted(&settings(&live), &desired.settings()),
         [

@@ -3,6 +3,7 @@
 //! network.
 
 mod convert;
+mod routes;
 mod distribution;
 mod oac;
 

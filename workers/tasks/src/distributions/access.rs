@@ -1,9 +1,10 @@
-//! What a distribution needs of other resources: its origin ready (and reserved, so it cannot
-//! be deleted under it), its certificate usable, and read access in the origin's bucket policy.
+//! What a distribution needs of other resources: its origins ready (and reserved, so they
+//! cannot be deleted under it), its certificate usable, and read access in the bucket policy of
+//! each S3 origin.
 
 use cfm_domain::bucket_policy;
-use cfm_domain::distribution::DistributionSpec;
-use cfm_domain::origin::{OriginRecord, OriginTarget};
+use cfm_domain::distribution::{CdnConfig, DistributionSpec};
+use cfm_domain::origin::OriginRecord;
 use cfm_domain::values::{DistributionArn, DistributionId, OriginId};
 use cfm_ports::buckets::{BucketOwner, BucketRef};
 
@@ -13,14 +14,19 @@ use crate::error::{TaskError, TaskResult};
 /// How long a workflow may hold a bucket policy while editing it.
 const POLICY_LEASE_SECONDS: i64 = 60;
 
-/// Where CloudFront reaches the origin a spec names, which must exist and be ready.
-pub(crate) async fn origin_target(cx: &Cx<'_>, origin_id: &OriginId) -> TaskResult<OriginTarget> {
-    let origin: OriginRecord = cx
-        .records()
-        .get(origin_id.as_str())
-        .await?
-        .ok_or_else(|| TaskError::Refused(format!("origin {origin_id} does not exist")))?;
-    Ok(origin.target()?)
+/// The records of the origins a spec names, each of which must exist.
+pub(crate) async fn origins_of(cx: &Cx<'_>, spec: &DistributionSpec) -> TaskResult<Vec<OriginRecord>> {
+    let mut records = Vec::with_capacity(spec.origins.len());
+    for id in &spec.origins {
+        let origin: Option<OriginRecord> = cx.records().get(id.as_str()).await?;
+        records.push(origin.ok_or_else(|| TaskError::Refused(format!("origin {id} does not exist")))?);
+    }
+    Ok(records)
+}
+
+/// What the spec asks of CloudFront, from its origins as they are now (each must be ready).
+pub(crate) async fn desired(cx: &Cx<'_>, spec: &DistributionSpec) -> TaskResult<CdnConfig> {
+    Ok(CdnConfig::desired(spec, &origins_of(cx, spec).await?)?)
 }
 
 /// The certificate a spec names can serve it: this account's, in us-east-1, issued, covering
@@ -34,33 +40,50 @@ pub(crate) async fn check_certificate(cx: &Cx<'_>, spec: &DistributionSpec) -> T
     }
 }
 
-/// Records that the distribution uses the origin, which must be ready: from now on
+/// Records that the distribution uses each origin, which must be ready: from now on
 /// `delete-origin` refuses, until [`revoke`] releases it.
-pub(crate) async fn reserve(cx: &Cx<'_>, origin: &OriginId, distribution: &DistributionId) -> TaskResult<()> {
-    cx.records()
-        .update::<OriginRecord, TaskError>(origin.as_str(), cx.now(), |r| Ok(r.reserve_for(distribution)?))
-        .await?;
+pub(crate) async fn reserve(cx: &Cx<'_>, origins: &[OriginId], distribution: &DistributionId) -> TaskResult<()> {
+    for origin in origins {
+        cx.records()
+            .update::<OriginRecord, TaskError>(origin.as_str(), cx.now(), |r| Ok(r.reserve_for(distribution)?))
+            .await?;
+    }
     Ok(())
 }
 
-/// Adds the distribution's read grant to its origin's bucket policy.
+/// Adds the distribution's read grant to the bucket policy of each S3 origin among `origins`.
 pub(crate) async fn grant(
     cx: &Cx<'_>,
-    origin: &OriginTarget,
+    origins: &[OriginId],
     distribution: &DistributionId,
     arn: &DistributionArn,
 ) -> TaskResult<()> {
-    edit_policy(cx, &BucketRef::of_target(origin), distribution, |current| {
-        bucket_policy::grant(current, &origin.bucket_name, distribution, arn).map(|p| Some(Some(p)))
-    })
-    .await
+    for id in origins {
+        let Some(record) = cx.records().get::<OriginRecord>(id.as_str()).await? else { continue };
+        let Some(bucket) = record.bucket() else { continue };
+        edit_policy(cx, &BucketRef::of(bucket), distribution, |current| {
+            bucket_policy::grant(current, &bucket.bucket_name, distribution, arn).map(|p| Some(Some(p)))
+        })
+        .await?;
+    }
+    Ok(())
 }
 
-/// Removes the distribution's grant and its use of the origin; a missing origin is fine.
+/// Removes the distribution's grants from each of `origins` and its use of them.
+pub(crate) async fn revoke_all(cx: &Cx<'_>, origins: &[OriginId], distribution: &DistributionId) -> TaskResult<()> {
+    for origin in origins {
+        revoke(cx, origin, distribution).await?;
+    }
+    Ok(())
+}
+
+/// Removes the distribution's grant (an S3 origin's) and its use of the origin; a missing
+/// origin is fine.
 pub(crate) async fn revoke(cx: &Cx<'_>, origin: &OriginId, distribution: &DistributionId) -> TaskResult<()> {
     let Some(record) = cx.records().get::<OriginRecord>(origin.as_str()).await? else { return Ok(()) };
-    let bucket = BucketRef::of_origin(&record);
-    if cx.ports.buckets.owner(&bucket).await? != BucketOwner::Missing {
+    if let Some(bucket) = BucketRef::of_origin(&record)
+        && cx.ports.buckets.owner(&bucket).await? != BucketOwner::Missing
+    {
         edit_policy(cx, &bucket, distribution, |current| match current {
             Some(p) if bucket_policy::has_grant(p, distribution) => {
                 bucket_policy::revoke(current, distribution).map(Some)

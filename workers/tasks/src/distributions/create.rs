@@ -1,12 +1,12 @@
-//! `create-distribution`: validate (and reserve the origin) → create in CloudFront → grant the
-//! origin → record → wait → mark deployed. On failure: compensate (revoke, disable) → wait →
+//! `create-distribution`: validate (and reserve the origins) → create in CloudFront → grant each
+//! S3 origin → record → wait → mark deployed. On failure: compensate (revoke, disable) → wait →
 //! delete → record the failure. Compensation failing is recorded too.
 //!
 //! The record is claimed by this execution from the start; every task checks the claim. The
-//! origin is read once, by validation, which leaves where CloudFront reaches it at `$.origin`.
+//! origins are read from their records where they are needed: a custom origin's header values
+//! never travel through the workflow's state.
 
-use cfm_domain::distribution::{CdnConfig, DeployStatus, DistributionRecord, DistributionStatus, tags};
-use cfm_domain::origin::OriginTarget;
+use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus, tags};
 use cfm_domain::record::Claimed;
 use cfm_events::distribution::{
     CreateDistributionInput, DistributionCreateFailed, DistributionCreated, DistributionDeployed, DistributionInput,
@@ -14,44 +14,34 @@ use cfm_events::distribution::{
 use cfm_events::envelope::stable_id;
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
-use serde::Deserialize;
 
-use super::access::{check_certificate, grant as grant_access, origin_target, reserve, revoke};
+use super::access::{check_certificate, desired, grant as grant_access, reserve, revoke_all};
 use super::{applied, cloudfront_id, deleted};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
 
-/// `create-distribution`'s input with its origin, as validation found it.
-#[derive(Deserialize)]
-pub struct WithOrigin {
-    #[serde(flatten)]
-    input: CreateDistributionInput,
-    origin: OriginTarget,
-}
-
-/// Checks that this execution creates the record, that the origin is ready and the
-/// certificate usable, and reserves the origin so it cannot be deleted under the new
-/// distribution. Returns where CloudFront reaches the origin.
+/// Checks that this execution creates the record, that every origin is ready and the
+/// certificate usable, and reserves the origins so none can be deleted under the new
+/// distribution.
 pub async fn validate(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
     if record.status != DistributionStatus::Creating {
         return Err(TaskError::Conflict(format!("distribution {} is {}, not being created", record.id, record.status)));
     }
-    let target = origin_target(cx, &input.spec.origin_id).await?;
+    desired(cx, &input.spec).await?;
     check_certificate(cx, &input.spec).await?;
-    reserve(cx, &input.spec.origin_id, &record.id).await?;
-    let target = serde_json::to_value(target).map_err(|e| TaskError::Internal(e.to_string()))?;
-    Ok(TaskOutput::value(target))
+    reserve(cx, &input.spec.origins, &record.id).await?;
+    Ok(TaskOutput::none())
 }
 
 /// Creates the distribution with a `CallerReference` derived from the execution (a redelivery
 /// finds the one already made) and stores its ids on the record at once.
-pub async fn create(cx: &Cx<'_>, WithOrigin { input, origin }: WithOrigin) -> TaskResult<TaskOutput> {
+pub async fn create(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let id = input.distribution_id.as_str();
     cx.claimed::<DistributionRecord>(id).await?;
     let reference = format!("cfm-{}", stable_id(&[cx.execution().as_str(), "create-distribution"]));
-    let config = CdnConfig::desired(&input.spec, &origin);
+    let config = desired(cx, &input.spec).await?;
     let created =
         cx.ports.cdn.create_distribution(&config, &reference, &tags(&input.spec, &input.distribution_id)).await?;
     let execution = cx.execution().as_str();
@@ -66,12 +56,12 @@ pub async fn create(cx: &Cx<'_>, WithOrigin { input, origin }: WithOrigin) -> Ta
     Ok(TaskOutput::none())
 }
 
-/// Grants the distribution read access in the origin's bucket policy.
-pub async fn grant(cx: &Cx<'_>, WithOrigin { input, origin }: WithOrigin) -> TaskResult<TaskOutput> {
+/// Grants the distribution read access in each S3 origin's bucket policy.
+pub async fn grant(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
     let cloudfront =
         record.cloudfront.as_ref().ok_or_else(|| TaskError::Internal("the record has no distribution ARN".into()))?;
-    grant_access(cx, &origin, &record.id, &cloudfront.arn).await?;
+    grant_access(cx, &input.spec.origins, &record.id, &cloudfront.arn).await?;
     Ok(TaskOutput::none())
 }
 
@@ -94,7 +84,7 @@ pub async fn record(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<T
         distribution_id: record.id.clone(),
         cloudfront_id: cloudfront.cloudfront_id,
         domain_name: cloudfront.domain_name,
-        origin_id: record.spec.origin_id.clone(),
+        origins: record.spec.origins.clone(),
         template: record.template.clone(),
     };
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &created)))
@@ -116,7 +106,7 @@ pub async fn mark_deployed(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &deployed)))
 }
 
-/// First step of compensation: remove the bucket grant and the origin reservation, and disable
+/// First step of compensation: remove the bucket grants and the origin reservations, and disable
 /// the distribution if CloudFront made one (it must be disabled and deployed before deletion).
 pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistributionInput>) -> TaskResult<TaskOutput> {
     let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? else {
@@ -125,7 +115,7 @@ pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistribu
     if !record.is_mine(cx.execution().as_str()) {
         return Ok(TaskOutput::none());
     }
-    revoke(cx, &record.spec.origin_id, &record.id).await?;
+    revoke_all(cx, &record.spec.origins, &record.id).await?;
     if let Some(id) = record.cloudfront_id() {
         applied(cx.ports.cdn.update_distribution(id, &CdnChange::Enabled(false)).await?, id)?;
     }

@@ -1,5 +1,5 @@
 //! `delete-distribution`: the API claimed the record for this execution; disable → wait until
-//! Deployed → delete with a fresh ETag → remove the bucket grant and origin reference → delete
+//! Deployed → delete with a fresh ETag → remove the bucket grants and origin references → delete
 //! the record (history stays). A failure records why and ends the claim.
 
 use cfm_domain::distribution::DistributionRecord;
@@ -8,7 +8,7 @@ use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, Di
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::{applied, deleted, record_failed_change, revoke};
+use super::{applied, deleted, record_failed_change, revoke_all};
 use crate::cx::Cx;
 use crate::error::TaskResult;
 use crate::input::Failed;
@@ -22,7 +22,7 @@ pub async fn disable(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOu
     Ok(TaskOutput::none())
 }
 
-/// Deletes the distribution, its grant, its origin reference and its record.
+/// Deletes the distribution, its grants, its origin references and its record.
 pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOutput> {
     let mut cloudfront_id = None;
     if let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? {
@@ -31,7 +31,7 @@ pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOut
             deleted(cx.ports.cdn.delete_distribution(id).await?, id)?;
             cloudfront_id = Some(id.clone());
         }
-        revoke(cx, &record.spec.origin_id, &record.id).await?;
+        revoke_all(cx, &record.spec.origins, &record.id).await?;
         cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
     }
     let event = DistributionDeleted { distribution_id: input.distribution_id.clone(), cloudfront_id };

@@ -3,7 +3,7 @@
 //! origins) left busy by executions that are no longer running.
 
 use cfm_domain::distribution::{
-    CdnConfig, DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution, drifted,
+    DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution, drifted,
 };
 use cfm_domain::record::Claimed;
 use cfm_events::RequestContext;
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tracing::warn;
 
-use super::access::origin_target;
+use super::access::desired;
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 use crate::recover::{DEFAULT_STALE_AFTER_SECONDS, Settling};
@@ -67,8 +67,8 @@ async fn sync(
     record: &DistributionRecord,
     live: &LiveDistribution,
 ) -> TaskResult<Vec<cfm_events::OutgoingEvent>> {
-    let drift = match origin_target(cx, &record.spec.origin_id).await {
-        Ok(target) => drifted(&live.settings, &CdnConfig::desired(&record.spec, &target).settings()),
+    let drift = match desired(cx, &record.spec).await {
+        Ok(wanted) => drifted(&live.settings, &wanted.settings()),
         Err(_) => Vec::new(),
     };
     let previous = record.cloudfront_status;

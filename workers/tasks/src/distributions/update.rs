@@ -1,14 +1,16 @@
 //! `update-distribution`: the API claimed the record for this execution; merge the patch into
-//! the stored spec, apply it to CloudFront with If-Match (re-reading on 412), wait until
+//! the stored spec, reserve the origins it adds, apply it to CloudFront with If-Match
+//! (re-reading on 412), grant the added S3 origins and revoke the removed ones, wait until
 //! Deployed, record, end the claim and announce.
 
-use cfm_domain::distribution::{CdnConfig, DeployStatus, DistributionRecord, DistributionStatus};
+use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};
+use cfm_domain::values::OriginId;
 use cfm_domain::record::Claimed;
 use cfm_events::distribution::{DistributionUpdateFailed, DistributionUpdated, UpdateDistributionInput};
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::access::{check_certificate, origin_target};
+use super::access::{check_certificate, desired, grant, reserve, revoke_all};
 use super::{applied, cloudfront_id, record_failed_change};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
@@ -20,10 +22,15 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
     let spec = record.spec.changed(&input.patch).map_err(TaskError::Invalid)?;
     check_certificate(cx, &spec).await?;
-    let target = origin_target(cx, &spec.origin_id).await?;
+    let added = not_in(&spec.origins, &record.spec.origins);
+    reserve(cx, &added, &record.id).await?;
     let id = cloudfront_id(&record)?;
-    let desired = CdnChange::Settings(Box::new(CdnConfig::desired(&spec, &target)));
-    applied(cx.ports.cdn.update_distribution(&id, &desired).await?, &id)?;
+    let change = CdnChange::Settings(Box::new(desired(cx, &spec).await?));
+    applied(cx.ports.cdn.update_distribution(&id, &change).await?, &id)?;
+    if let Some(cloudfront) = &record.cloudfront {
+        grant(cx, &added, &record.id, &cloudfront.arn).await?;
+    }
+    revoke_all(cx, &not_in(&record.spec.origins, &spec.origins), &record.id).await?;
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(input.distribution_id.as_str(), cx.now(), |r| {
@@ -34,6 +41,11 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
         })
         .await?;
     Ok(TaskOutput::none())
+}
+
+/// The origins in `these` that are not in `those`.
+fn not_in(these: &[OriginId], those: &[OriginId]) -> Vec<OriginId> {
+    these.iter().filter(|o| !those.contains(o)).cloned().collect()
 }
 
 /// Marks the change deployed, ends the claim and announces it.
@@ -54,9 +66,14 @@ pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)))
 }
 
-/// Records the failure; the status follows what CloudFront has.
+/// Records the failure; the status follows what CloudFront has. Origins the change meant to add
+/// are released (the record keeps the origins it had).
 pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateDistributionInput>) -> TaskResult<TaskOutput> {
     let (failure, input) = (failed.failure(), &failed.input);
+    let record = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await?;
+    if let (Some(record), Some(wanted)) = (record.filter(|r| r.is_mine(cx.execution().as_str())), &input.patch.origins) {
+        revoke_all(cx, &not_in(wanted, &record.spec.origins), &record.id).await?;
+    }
     record_failed_change(cx, &input.distribution_id, &failure).await?;
     let event = DistributionUpdateFailed { distribution_id: input.distribution_id.clone(), failure };
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))

@@ -1,8 +1,9 @@
-//! `create-origin`: validate → create bucket → configure it → create the OAC → finalize; on any
+//! `create-origin`: validate → (S3) create bucket → configure it → create the OAC → finalize; a
+//! custom origin goes from validation straight to finalize (there is nothing to make). On any
 //! failure compensate (remove what this execution made), then record the failure. Every task
 //! checks that its execution still holds the origin's claim, so a late delivery changes nothing.
 
-use cfm_domain::origin::{OriginRecord, OriginStatus};
+use cfm_domain::origin::{OriginKind, OriginRecord, OriginStatus, S3Bucket};
 use cfm_domain::record::Claimed;
 use cfm_domain::values::OacId;
 use cfm_events::origin::{CreateOriginInput, OriginCreateFailed, OriginCreated};
@@ -18,23 +19,26 @@ use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
 
-fn bucket_for(input: &CreateOriginInput) -> BucketRef {
-    BucketRef::new(&input.spec.bucket_name, &input.spec.region)
+/// The bucket of an S3 origin's input; the bucket steps never run for a custom origin.
+fn s3(input: &CreateOriginInput) -> TaskResult<(&S3Bucket, BucketRef)> {
+    let bucket = input.spec.bucket().ok_or_else(|| TaskError::Refused(format!("{} is not an S3 origin", input.origin_id)))?;
+    Ok((bucket, BucketRef::of(bucket)))
 }
 
-/// Checks that this execution creates the record and that the bucket name is free (or already
-/// this origin's, after a redelivery).
+/// Checks that this execution creates the record and, for an S3 origin, that the bucket name is
+/// free (or already this origin's, after a redelivery).
 pub async fn validate(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskOutput> {
     let record: OriginRecord = cx.claimed(input.origin_id.as_str()).await?;
     if record.status != OriginStatus::Creating {
         return Err(TaskError::Conflict(format!("origin {} is {}, not being created", record.id, record.status)));
     }
-    match cx.ports.buckets.owner(&bucket_for(&input)).await? {
+    let Some(bucket) = input.spec.bucket() else { return Ok(TaskOutput::none()) };
+    match cx.ports.buckets.owner(&BucketRef::of(bucket)).await? {
         BucketOwner::Missing => Ok(TaskOutput::none()),
         owner if owner.is(&input.origin_id) => Ok(TaskOutput::none()),
         _ => Err(TaskError::BucketTaken(format!(
             "bucket '{}' already exists and was not made for this origin",
-            input.spec.bucket_name
+            bucket.bucket_name
         ))),
     }
 }
@@ -43,7 +47,7 @@ pub async fn validate(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskO
 /// without this origin's tag is never adopted.
 pub async fn create_bucket(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskOutput> {
     cx.claimed::<OriginRecord>(input.origin_id.as_str()).await?;
-    let bucket = bucket_for(&input);
+    let (_, bucket) = s3(&input)?;
     if cx.ports.buckets.create(&bucket, &input.origin_id).await? == BucketCreation::TakenElsewhere {
         return Err(TaskError::BucketTaken(format!("bucket '{}' belongs to another AWS account", bucket.name)));
     }
@@ -56,15 +60,16 @@ pub async fn create_bucket(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<
 /// Blocks public access and applies the optional CORS and website settings.
 pub async fn configure_bucket(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskOutput> {
     cx.claimed::<OriginRecord>(input.origin_id.as_str()).await?;
-    let (buckets, bucket) = (&cx.ports.buckets, bucket_for(&input));
+    let (settings, bucket) = s3(&input)?;
+    let buckets = &cx.ports.buckets;
     if !buckets.owner(&bucket).await?.is(&input.origin_id) {
         return Err(not_owned(&bucket, &input.origin_id));
     }
     buckets.block_public_access(&bucket).await?;
-    if let Some(rules) = &input.spec.cors {
+    if let Some(rules) = &settings.cors {
         buckets.set_cors(&bucket, Some(rules)).await?;
     }
-    if let Some(website) = &input.spec.website {
+    if let Some(website) = &settings.website {
         buckets.set_website(&bucket, Some(website)).await?;
     }
     Ok(TaskOutput::none())
@@ -73,7 +78,7 @@ pub async fn configure_bucket(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResu
 /// Creates the origin's OAC (or finds the one a previous delivery made).
 pub async fn create_oac(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskOutput> {
     cx.claimed::<OriginRecord>(input.origin_id.as_str()).await?;
-    let description = format!("cfm origin {} (bucket {})", input.origin_id, input.spec.bucket_name);
+    let description = format!("cfm origin {} (bucket {})", input.origin_id, s3(&input)?.0.bucket_name);
     let oac_id = cx.ports.cdn.ensure_oac(&oac_name(&input.origin_id), &description).await?;
     Ok(TaskOutput::value(json!({ "oacId": oac_id })))
 }
@@ -85,32 +90,42 @@ pub struct Oac {
     oac_id: OacId,
 }
 
-/// `create-origin`'s input with the OAC.
+/// `create-origin`'s input with the OAC (an S3 origin's).
 #[derive(Deserialize)]
 pub struct WithOac {
     #[serde(flatten)]
     input: CreateOriginInput,
-    oac: Oac,
+    #[serde(default)]
+    oac: Option<Oac>,
 }
 
 /// Marks the origin active, ends the claim and announces it.
 pub async fn finalize(cx: &Cx<'_>, WithOac { input, oac }: WithOac) -> TaskResult<TaskOutput> {
     let execution = cx.execution().as_str();
+    let oac_id = oac.map(|o| o.oac_id);
+    if input.spec.bucket().is_some() && oac_id.is_none() {
+        return Err(TaskError::Internal(format!("S3 origin {} reached finalize without its OAC", input.origin_id)));
+    }
     let record = cx
         .records()
         .update::<OriginRecord, TaskError>(input.origin_id.as_str(), cx.now(), |r| {
             if r.finish(execution, OriginStatus::Active)? {
-                r.oac_id = Some(oac.oac_id.clone());
+                r.oac_id = oac_id.clone();
             }
             Ok(())
         })
         .await?;
     let created = OriginCreated {
-        origin_id: record.id,
-        name: record.name,
-        bucket_name: record.bucket_name,
-        region: record.region,
-        oac_id: oac.oac_id,
+        origin_id: record.id.clone(),
+        name: record.name.clone(),
+        origin_type: record.kind.origin_type(),
+        bucket_name: record.bucket().map(|b| b.bucket_name.clone()),
+        region: record.bucket().map(|b| b.region.clone()),
+        oac_id,
+        domain_name: match &record.kind {
+            OriginKind::Custom(custom) => Some(custom.domain_name.clone()),
+            OriginKind::S3(_) => None,
+        },
     };
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &created)))
 }
@@ -124,7 +139,8 @@ pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateOriginIn
     if !record.is_mine(cx.execution().as_str()) {
         return Ok(TaskOutput::none());
     }
-    let (buckets, bucket) = (&cx.ports.buckets, bucket_for(&input));
+    let Ok((_, bucket)) = s3(&input) else { return Ok(TaskOutput::none()) };
+    let buckets = &cx.ports.buckets;
     if buckets.owner(&bucket).await?.is(&input.origin_id) {
         if let Emptying::Stuck { count, examples } = buckets.empty(&bucket).await? {
             return Err(TaskError::BucketNotEmpty(format!(
@@ -153,10 +169,10 @@ pub async fn record_failure(cx: &Cx<'_>, failed: Failed<CreateOriginInput>) -> T
         (failed.after_cleanup("delete the origin with emptyBucket=true to remove what is left"), &failed.input);
     cx.settle_failed::<OriginRecord>(input.origin_id.as_str(), OriginStatus::Failed, &failure, |r| r.oac_id = None)
         .await?;
-    if failed.cleaned_up() {
-        cx.ports.store.release_bucket(&input.spec.bucket_name, &input.origin_id).await?;
+    let bucket_name = input.spec.bucket().map(|b| b.bucket_name.clone());
+    if let Some(name) = bucket_name.as_ref().filter(|_| failed.cleaned_up()) {
+        cx.ports.store.release_bucket(name, &input.origin_id).await?;
     }
-    let event =
-        OriginCreateFailed { origin_id: input.origin_id.clone(), bucket_name: input.spec.bucket_name.clone(), failure };
+    let event = OriginCreateFailed { origin_id: input.origin_id.clone(), bucket_name, failure };
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }

@@ -1,6 +1,7 @@
 //! `delete-origin`: the API claimed the origin (refused while distributions use it) → check →
-//! delete the bucket (only one tagged for this origin; optionally emptied) and the OAC → delete
-//! the record. A failure records why and ends the claim. History is kept.
+//! delete an S3 origin's bucket (only one tagged for this origin; optionally emptied) and its
+//! OAC → delete the record. A custom origin has nothing to remove but its record. A failure
+//! records why and ends the claim. History is kept.
 
 use cfm_domain::origin::OriginRecord;
 use cfm_domain::record::{Claimed, Record};
@@ -35,7 +36,10 @@ pub async fn check_unused(cx: &Cx<'_>, input: DeleteOriginInput) -> TaskResult<T
 /// the OAC.
 pub async fn delete_resources(cx: &Cx<'_>, input: DeleteOriginInput) -> TaskResult<TaskOutput> {
     let record: OriginRecord = cx.claimed(input.origin_id.as_str()).await?;
-    let (buckets, bucket) = (&cx.ports.buckets, BucketRef::of_origin(&record));
+    let Some(bucket) = BucketRef::of_origin(&record) else {
+        return Ok(TaskOutput::value(json!({ "bucketEmptied": false, "objectsDeleted": 0 })));
+    };
+    let buckets = &cx.ports.buckets;
     let mut objects = 0;
     match buckets.owner(&bucket).await? {
         BucketOwner::Missing => {}
@@ -71,7 +75,7 @@ pub async fn delete_resources(cx: &Cx<'_>, input: DeleteOriginInput) -> TaskResu
         return Err(TaskError::Conflict(format!("OAC {oac} is still used by a distribution")));
     }
     Ok(TaskOutput::value(json!({
-        "bucketName": record.bucket_name,
+        "bucketName": bucket.name,
         "bucketEmptied": input.empty_bucket,
         "objectsDeleted": objects,
     })))
@@ -81,7 +85,8 @@ pub async fn delete_resources(cx: &Cx<'_>, input: DeleteOriginInput) -> TaskResu
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deleted {
-    bucket_name: BucketName,
+    #[serde(default)]
+    bucket_name: Option<BucketName>,
     bucket_emptied: bool,
 }
 
@@ -98,10 +103,8 @@ pub async fn finalize(cx: &Cx<'_>, WithDeleted { input, deleted }: WithDeleted) 
     if let Some(record) = cx.records().get::<OriginRecord>(input.origin_id.as_str()).await?
         && record.claimed_by(cx.execution().as_str())
     {
-        cx.ports
-            .store
-            .delete(<OriginRecord as Record>::KIND, record.id.as_str(), Some((&record.bucket_name, &record.id)))
-            .await?;
+        let bucket = record.bucket().map(|b| (&b.bucket_name, &record.id));
+        cx.ports.store.delete(<OriginRecord as Record>::KIND, record.id.as_str(), bucket).await?;
     }
     let data = OriginDeleted {
         origin_id: input.origin_id.clone(),
@@ -116,8 +119,10 @@ pub async fn record_failure(cx: &Cx<'_>, failed: Failed<DeleteOriginInput>) -> T
     let (failure, input) = (failed.failure(), &failed.input);
     let execution = cx.execution().as_str();
     if let Some(record) = cx.records().get::<OriginRecord>(input.origin_id.as_str()).await? {
-        let exists =
-            cx.ports.buckets.owner(&BucketRef::of_origin(&record)).await.ok().map(|o| o != BucketOwner::Missing);
+        let exists = match BucketRef::of_origin(&record) {
+            Some(bucket) => cx.ports.buckets.owner(&bucket).await.ok().map(|o| o != BucketOwner::Missing),
+            None => Some(true),
+        };
         cx.records()
             .update::<OriginRecord, TaskError>(input.origin_id.as_str(), cx.now(), |r| {
                 let status = r.after_failed_delete(exists);

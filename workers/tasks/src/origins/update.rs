@@ -1,5 +1,6 @@
-//! `update-origin`: apply name, CORS and website changes, or record why not. The API claimed
-//! the origin for this execution; both tasks end the claim.
+//! `update-origin`: apply name, CORS and website changes (S3) or connection settings (custom:
+//! the new header values were staged on the record by the API), or record why not. The API
+//! claimed the origin for this execution; both tasks end the claim.
 
 use cfm_domain::origin::{OriginRecord, OriginStatus};
 use cfm_domain::record::Claimed;
@@ -21,15 +22,17 @@ pub async fn update(cx: &Cx<'_>, input: UpdateOriginInput) -> TaskResult<TaskOut
     if record.finished_by(execution)? {
         return Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)));
     }
-    let (buckets, bucket) = (&cx.ports.buckets, BucketRef::of_origin(&record));
-    if !buckets.owner(&bucket).await?.is(&record.id) {
-        return Err(not_owned(&bucket, &record.id));
-    }
-    if let Some(cors) = &input.patch.cors {
-        buckets.set_cors(&bucket, cors.as_deref()).await?;
-    }
-    if let Some(website) = &input.patch.website {
-        buckets.set_website(&bucket, website.as_ref()).await?;
+    if let Some(bucket) = BucketRef::of_origin(&record) {
+        let buckets = &cx.ports.buckets;
+        if !buckets.owner(&bucket).await?.is(&record.id) {
+            return Err(not_owned(&bucket, &record.id));
+        }
+        if let Some(cors) = &input.patch.cors {
+            buckets.set_cors(&bucket, cors.as_deref()).await?;
+        }
+        if let Some(website) = &input.patch.website {
+            buckets.set_website(&bucket, website.as_ref()).await?;
+        }
     }
     cx.records()
         .update::<OriginRecord, TaskError>(input.origin_id.as_str(), cx.now(), |r| {
@@ -43,10 +46,14 @@ pub async fn update(cx: &Cx<'_>, input: UpdateOriginInput) -> TaskResult<TaskOut
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)))
 }
 
-/// Records why the update failed, makes the origin active again and announces it.
+/// Records why the update failed, drops the staged headers, makes the origin active again and
+/// announces it.
 pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateOriginInput>) -> TaskResult<TaskOutput> {
     let (failure, input) = (failed.failure(), &failed.input);
-    cx.settle_failed::<OriginRecord>(input.origin_id.as_str(), OriginStatus::Active, &failure, |_| ()).await?;
+    cx.settle_failed::<OriginRecord>(input.origin_id.as_str(), OriginStatus::Active, &failure, |r| {
+        r.staged_headers = None;
+    })
+    .await?;
     let event = OriginUpdateFailed { origin_id: input.origin_id.clone(), failure };
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }

@@ -5,6 +5,7 @@ mod certificates;
 mod distributions;
 mod origins;
 mod reconcile;
+mod routes;
 mod templates;
 
 use std::collections::BTreeSet;
@@ -89,20 +90,25 @@ impl World {
         assert!(matches!(self.memory.ports().records().create(record).await, Ok(Ok(true))), "a new record");
     }
 
-    /// An origin being created by `execution`, as the API leaves it; returns the workflow input.
+    /// An S3 origin being created by `execution`, as the API leaves it; returns the workflow input.
     pub(crate) async fn creating_origin(&self, execution: &ExecutionArn, bucket: &str) -> Value {
-        let id = OriginId::generate(None);
-        let spec = OriginRequest {
-            name: "assets".into(),
-            bucket_name: bucket.into(),
-            region: "eu-west-1".into(),
+        let request = OriginRequest {
+            name: Some("assets".into()),
+            bucket_name: Some(bucket.into()),
+            region: Some("eu-west-1".into()),
             ..Default::default()
-        }
-        .parse()
-        .expect("a valid origin");
+        };
+        self.creating(execution, request).await
+    }
+
+    /// An origin being created by `execution` from `request`, as the API leaves it (header
+    /// values only on the record); returns the workflow input.
+    pub(crate) async fn creating(&self, execution: &ExecutionArn, origin: OriginRequest) -> Value {
+        let id = OriginId::generate(None);
+        let spec = origin.parse().expect("a valid origin");
         let claim = Claim::new(execution, "create-origin", self.memory.clock.now());
         let record = OriginRecord::creating(id.clone(), &spec, claim, "alice", self.memory.clock.now());
-        let claiming = Some((&spec.bucket_name, &id));
+        let claiming = spec.bucket().map(|b| (&b.bucket_name, &id));
         self.memory
             .ports()
             .records()
@@ -110,7 +116,19 @@ impl World {
             .await
             .expect("the store")
             .expect("a new record");
-        json!({ "originId": id, "spec": spec, "request": request() })
+        json!({ "originId": id, "spec": spec.redacted(), "request": request() })
+    }
+
+    /// An active custom origin at `domain` with a secret header, made by running `create-origin`.
+    pub(crate) async fn custom_origin(&self, domain: &str) -> OriginId {
+        let run = execution("create-origin", &format!("make-{domain}"));
+        let request = serde_json::from_value(json!({"type": "custom", "name": domain, "domainName": domain,
+            "customHeaders": {"X-Origin-Key": "s3cr3t"}}))
+        .expect("a request");
+        let input = self.creating(&run, request).await;
+        self.ok("ValidateOrigin", &run, &input).await;
+        self.ok("FinalizeOrigin", &run, &input).await;
+        serde_json::from_value(input["originId"].clone()).expect("an id")
     }
 
     /// An active origin with its bucket and OAC, made by running `create-origin`.
@@ -135,9 +153,14 @@ impl World {
         origin: &OriginId,
         spec: Value,
     ) -> Value {
-        let id = DistributionId::generate(None);
         let mut body = spec;
         body["originId"] = json!(origin);
+        self.creating_from(execution, body).await
+    }
+
+    /// A distribution being created by `execution` from a complete request `body`.
+    pub(crate) async fn creating_from(&self, execution: &ExecutionArn, body: Value) -> Value {
+        let id = DistributionId::generate(None);
         let body: DistributionRequest = serde_json::from_value(body).expect("a request");
         let draft = body.parse().expect("a valid spec");
         let spec = cfm_domain::distribution::DistributionSpec::from_draft(&draft).expect("a complete spec");
@@ -158,14 +181,18 @@ impl World {
     pub(crate) async fn deployed_distribution(&self, bucket: &str, spec: Value) -> (DistributionId, OriginId) {
         let origin = self.active_origin(bucket).await;
         let run = execution("create-distribution", &format!("make-{bucket}"));
-        let mut input = self.creating_distribution(&run, &origin, spec).await;
-        input["origin"] = self.ok("ValidateDistribution", &run, &input).await.output;
-        for task in ["CreateDistribution", "GrantOriginAccess", "RecordDistribution"] {
-            self.ok(task, &run, &input).await;
+        let input = self.creating_distribution(&run, &origin, spec).await;
+        (self.deploy(&run, &input).await, origin)
+    }
+
+    /// Runs `create-distribution`'s tasks on `input` until the distribution is deployed.
+    pub(crate) async fn deploy(&self, run: &ExecutionArn, input: &Value) -> DistributionId {
+        for task in ["ValidateDistribution", "CreateDistribution", "GrantOriginAccess", "RecordDistribution"] {
+            self.ok(task, run, input).await;
         }
         self.memory.cdn.deploy_all();
-        self.ok("MarkDeployed", &run, &input).await;
-        (serde_json::from_value(input["distributionId"].clone()).expect("an id"), origin)
+        self.ok("MarkDeployed", run, input).await;
+        serde_json::from_value(input["distributionId"].clone()).expect("an id")
     }
 }
 

@@ -22,7 +22,7 @@ async fn create_origin_makes_a_tagged_bucket_and_an_oac_and_a_repeat_changes_not
     // The finishing step delivered again (its answer was lost) answers with the same event.
     let run = execution("create-origin", "make-assets-bucket");
     let input = json!({
-        "originId": id, "spec": {"name": "assets", "bucketName": "assets-bucket", "region": "eu-west-1"},
+        "originId": id, "spec": {"type": "s3", "name": "assets", "bucketName": "assets-bucket", "region": "eu-west-1"},
         "request": request(), "oac": {"oacId": record.oac_id},
     });
     let first = world.ok("FinalizeOrigin", &run, &input).await;
@@ -100,8 +100,8 @@ async fn update_origin_applies_cors_and_a_failure_makes_it_active_again() {
     let rules = json!([{"allowedOrigins": ["https://example.com"], "allowedMethods": ["GET"]}]);
     let patch = json!({"cors": rules});
     let input = json!({"originId": id, "patch": patch, "request": request()});
-    let parsed: cfm_domain::origin::OriginPatchRequest = serde_json::from_value(patch).unwrap();
-    let input = with(&input, "patch", serde_json::to_value(parsed.parse().unwrap()).unwrap());
+    let parsed: cfm_domain::origin::OriginRequest = serde_json::from_value(patch).unwrap();
+    let input = with(&input, "patch", serde_json::to_value(parsed.parse_patch().unwrap()).unwrap());
     let out = world.ok("UpdateOrigin", &run, &input).await;
     assert_eq!(out.events[0].detail_type, "OriginUpdated");
     assert!(world.memory.buckets.get("cors-bucket").unwrap().cors.is_some());

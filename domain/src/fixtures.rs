@@ -1,0 +1,32 @@
+//! Ready-made records for tests (here and, with the `fixtures` feature, in other crates).
+
+use crate::claim::Claim;
+use crate::origin::{OriginRecord, OriginRequest, OriginStatus};
+use crate::record::Claimed;
+use crate::values::{Checked, ExecutionArn, OacId, OriginId, Timestamp};
+
+/// An active origin with `id`, made from an origin request's JSON; an S3 one has an OAC.
+pub fn origin(id: &str, request: serde_json::Value) -> OriginRecord {
+    let spec = serde_json::from_value::<OriginRequest>(request).unwrap().parse().unwrap();
+    let arn = ExecutionArn::of("arn:aws:states:us-east-1:123456789012:stateMachine:m", "create-origin.x");
+    let now = Timestamp::at(chrono::Utc::now());
+    let claim = Claim::new(&arn, "create-origin", now);
+    let mut record = OriginRecord::creating(OriginId::parse(id).unwrap(), &spec, claim, "me", now);
+    record.finish(arn.as_str(), OriginStatus::Active).unwrap();
+    if record.bucket().is_some() {
+        record.oac_id = Some(OacId::parse("E2OACEXAMPLE").unwrap());
+    }
+    record
+}
+
+/// An active S3 origin with `id` over bucket `name` in `region`.
+pub fn bucket(id: &str, name: &str, region: &str) -> OriginRecord {
+    origin(id, serde_json::json!({"name": name, "bucketName": name, "region": region}))
+}
+
+/// An active custom origin with `id` at `domain`, sending one secret header.
+pub fn custom(id: &str, domain: &str) -> OriginRecord {
+    let request = serde_json::json!({"type": "custom", "name": domain, "domainName": domain,
+        "customHeaders": {"X-Origin-Key": "s3cr3t"}});
+    origin(id, request)
+}

@@ -13,6 +13,7 @@ const FILES: &[(&str, &str)] = &[
     ("cfm_moto/__main__.py", include_str!("../python/cfm_moto/__main__.py")),
     ("cfm_moto/stepfunctions.py", include_str!("../python/cfm_moto/stepfunctions.py")),
     ("cfm_moto/s3.py", include_str!("../python/cfm_moto/s3.py")),
+    ("cfm_moto/cloudfront.py", include_str!("../python/cfm_moto/cloudfront.py")),
 ];
 
 /// Writes the package under `<home>/localcloud` (only files that differ, each by an atomic

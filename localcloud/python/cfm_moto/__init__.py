@@ -6,7 +6,7 @@ service and says which AWS behaviour it restores. ``python -m cfm_moto <moto_ser
 applies the patches and runs the server.
 """
 
-from . import s3, stepfunctions
+from . import cloudfront, s3, stepfunctions
 
 #: The moto release these patches were written and tested against.
 MOTO_VERSION = "5.2.5"
@@ -25,4 +25,5 @@ def apply() -> None:
         raise RuntimeError(f"cfm_moto is written for moto {MOTO_VERSION}, found {moto.__version__}")
     stepfunctions.apply()
     s3.apply()
+    cloudfront.apply()
     _applied = True

@@ -1,5 +1,5 @@
 """The extension against a real moto server in this process: each test shows the AWS
-behaviour a patch restores. Run: ``.cfm/venv/bin/python -m unittest discover -s cli/localcloud/tests``
+behaviour a patch restores. Run: ``.cfm/venv/bin/python -m unittest discover -s localcloud/python/tests``
 (``cargo xtask test`` does)."""
 
 import json
@@ -173,3 +173,51 @@ class Buckets(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def multi_origin_config(reference, default_target="failover"):
+    s3 = {"OriginAccessIdentity": ""}
+    custom = {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}
+    members = [{"OriginId": "org-a"}, {"OriginId": "org-b"}]
+    return {
+        "CallerReference": reference,
+        "Comment": "multi",
+        "Enabled": True,
+        "Origins": {"Quantity": 3, "Items": [
+            {"Id": "org-a", "DomainName": "a.s3.eu-west-1.amazonaws.com", "OriginAccessControlId": "EOACA",
+             "S3OriginConfig": s3},
+            {"Id": "org-b", "DomainName": "b.s3.us-west-2.amazonaws.com", "OriginAccessControlId": "EOACB",
+             "S3OriginConfig": s3},
+            {"Id": "org-c", "DomainName": "api.example.com", "CustomOriginConfig": custom},
+        ]},
+        "OriginGroups": {"Quantity": 1, "Items": [{
+            "Id": "failover",
+            "FailoverCriteria": {"StatusCodes": {"Quantity": 1, "Items": [503]}},
+            "Members": {"Quantity": 2, "Items": members},
+        }]},
+        "DefaultCacheBehavior": {"TargetOriginId": default_target, "ViewerProtocolPolicy": "https-only"},
+    }
+
+
+class Distributions(unittest.TestCase):
+    def test_origins_keep_their_oac_and_s3_config_when_read_back(self):
+        cf = client("cloudfront")
+        made = cf.create_distribution(DistributionConfig=multi_origin_config("oac"))["Distribution"]
+        origins = cf.get_distribution_config(Id=made["Id"])["DistributionConfig"]["Origins"]["Items"]
+        self.assertEqual([o.get("OriginAccessControlId") for o in origins], ["EOACA", "EOACB", ""])
+        self.assertIn("S3OriginConfig", origins[0])
+        self.assertNotIn("S3OriginConfig", origins[2])
+        self.assertEqual(origins[2]["CustomOriginConfig"]["OriginProtocolPolicy"], "https-only")
+
+    def test_the_default_behaviour_may_target_an_origin_group(self):
+        cf = client("cloudfront")
+        made = cf.create_distribution(DistributionConfig=multi_origin_config("group"))["Distribution"]
+        config = cf.get_distribution_config(Id=made["Id"])["DistributionConfig"]
+        self.assertEqual(config["DefaultCacheBehavior"]["TargetOriginId"], "failover")
+        self.assertEqual(config["OriginGroups"]["Items"][0]["Members"]["Quantity"], 2)
+
+    def test_a_target_that_is_neither_origin_nor_group_is_refused(self):
+        cf = client("cloudfront")
+        with self.assertRaises(ClientError) as caught:
+            cf.create_distribution(DistributionConfig=multi_origin_config("nowhere", default_target="nowhere"))
+        self.assertEqual(caught.exception.response["Error"]["Code"], "NoSuchOrigin")

@@ -12,7 +12,7 @@ fn with(origin: &str, field: &str, value: Value) -> Value {
     spec
 }
 
-async fn expect_400(t: &TestStack, method: Method, path: &str, body: &Value, field: &str) {
+pub(crate) async fn expect_400(t: &TestStack, method: Method, path: &str, body: &Value, field: &str) {
     let answer = t.api.send(method, path, Some(body), None).await.unwrap();
     assert_eq!(answer.status.as_u16(), 400, "{path} {body} → {}", answer.body);
     let fields = problem_fields(&answer.body).unwrap();

@@ -14,6 +14,7 @@ mod failures;
 mod hostile_input;
 mod idempotency;
 mod late_delivery;
+mod multi_origin;
 mod origins;
 mod ownership;
 mod settled;

@@ -2,8 +2,9 @@
 //!
 //! Create two S3 origins in different regions → update one → create a distribution on it and
 //! wait until Deployed → invalidate → update → delete the distribution → delete both origins →
-//! show that the history outlived them. Along the way: a template (two versions, the first
-//! applied with an override) and a certificate request.
+//! show that the history outlived them. Along the way: a distribution that serves `/api/*` from
+//! a custom origin and everything else from both buckets in a failover group, a template (two
+//! versions, the first applied with an override) and a certificate request.
 
 use std::time::{Duration, Instant};
 
@@ -83,6 +84,7 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
     println!("▶ GET /origins lists {} origin(s)", list["count"]);
 
     distribution(client, &ids[0]).await?;
+    multi_origin(client, &ids).await?;
     template_and_certificate(client, &ids[0]).await?;
 
     // created, updated, and (from the distribution) nothing new on the origin itself
@@ -146,6 +148,49 @@ async fn distribution(client: &ApiClient, origin: &str) -> anyhow::Result<()> {
     let types: Vec<&str> =
         history["events"].as_array().into_iter().flatten().filter_map(|e| e["detailType"].as_str()).collect();
     println!("  history of {id}: {}", types.join(" ← "));
+    Ok(())
+}
+
+/// A custom origin for `/api/*` and both buckets in a failover group for the rest; then both go.
+async fn multi_origin(client: &ApiClient, buckets: &[String]) -> anyhow::Result<()> {
+    println!("▶ create custom origin 'API' (api.example.com, with a write-only shared-secret header)");
+    let api = json!({"type": "custom", "name": "API", "domainName": "api.example.com", "originPath": "/v1",
+        "customHeaders": {"X-Origin-Verify": "demo-secret"}});
+    let accepted = client.send(Method::POST, "/origins", Some(&api), None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let api = accepted["resourceId"].as_str().context("no resource id")?.to_owned();
+    let shown = client.get(&format!("/origins/{api}")).await?;
+    println!("  {api}: {} {}, headers as reads show them: {}", shown["type"], shown["status"], shown["customHeaders"]);
+
+    println!(
+        "▶ create a distribution: /api/* → {api}, everything else → {} failing over to {}",
+        buckets[0], buckets[1]
+    );
+    let spec = json!({"name": "Global site", "origins": [buckets[0], buckets[1], api],
+        "defaultOriginGroupId": "assets",
+        "originGroups": [{"id": "assets", "primaryOriginId": buckets[0], "secondaryOriginId": buckets[1]}],
+        "behaviors": [{"pathPattern": "/api/*", "originId": api, "allowedMethods": "ALL",
+            "cachePolicy": "CachingDisabled", "originRequestPolicy": "AllViewerExceptHostHeader"}]});
+    let accepted = client.send(Method::POST, "/distributions", Some(&spec), None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let id = accepted["resourceId"].as_str().context("no resource id")?.to_owned();
+    let d = client.get(&format!("/distributions/{id}")).await?;
+    println!(
+        "  {id}: {} over {} origins, behaviours {}, default → {}",
+        d["status"],
+        d["spec"]["origins"].as_array().map_or(0, Vec::len),
+        d["spec"]["behaviors"],
+        d["spec"]["defaultTarget"]
+    );
+    for bucket in buckets {
+        let used = client.get(&format!("/origins/{bucket}")).await?["distributions"].clone();
+        println!("  {bucket} is used by {used} (its bucket policy grants {id})");
+    }
+    let accepted = client.send(Method::DELETE, &format!("/distributions/{id}"), None, None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let accepted = client.send(Method::DELETE, &format!("/origins/{api}"), None, None).await?.ok()?;
+    follow(client, &accepted).await?;
+    println!("  deleted {id} (every grant revoked) and the custom origin {api}");
     Ok(())
 }
 

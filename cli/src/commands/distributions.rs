@@ -58,14 +58,15 @@ impl DistributionSettings {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DistributionsCommand {
-    /// Create a distribution on an origin and wait for nothing (use --wait to follow it).
+    /// Create a distribution on one origin or several and wait for nothing (use --wait to follow
+    /// it). Behaviours and origin groups come from --spec-file.
     Create {
         /// Display name.
         #[arg(long)]
         name: String,
-        /// The origin id (org-…).
-        #[arg(long)]
-        origin: String,
+        /// An origin id (org-…); repeat for several (the first serves by default).
+        #[arg(long = "origin")]
+        origins: Vec<String>,
         #[command(flatten)]
         settings: DistributionSettings,
         #[command(flatten)]
@@ -143,10 +144,14 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: Distributio
         mutate(client, output, Method::PUT, &format!("/distributions/{id}"), Some(&body), &mutation).await
     };
     match command {
-        D::Create { name, origin, settings, mutation } => {
+        D::Create { name, origins, settings, mutation } => {
             let mut spec = settings.spec()?;
             spec["name"] = json!(name);
-            spec["originId"] = json!(origin);
+            match origins.as_slice() {
+                [] => {}
+                [one] => spec["originId"] = json!(one),
+                several => spec["origins"] = json!(several),
+            }
             mutate(client, output, Method::POST, "/distributions", Some(&spec), &mutation).await
         }
         D::List { status, page } => {

@@ -46,6 +46,67 @@ impl OriginSettings {
     }
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct CustomSettings {
+    /// URL path put before every request (e.g. /production).
+    #[arg(long)]
+    origin_path: Option<String>,
+    /// HTTP port (80, 443 or 1024-65535).
+    #[arg(long)]
+    http_port: Option<i64>,
+    /// HTTPS port (80, 443 or 1024-65535).
+    #[arg(long)]
+    https_port: Option<i64>,
+    /// http-only, match-viewer or https-only.
+    #[arg(long)]
+    protocol_policy: Option<String>,
+    /// TLSv1, TLSv1.1 or TLSv1.2.
+    #[arg(long)]
+    minimum_tls_version: Option<String>,
+    /// Seconds CloudFront waits for a response (1-180).
+    #[arg(long)]
+    read_timeout: Option<i64>,
+    /// Seconds CloudFront keeps an idle connection (1-180).
+    #[arg(long)]
+    keepalive_timeout: Option<i64>,
+    /// A header sent to the origin, NAME=VALUE (repeat; replaces them all). Values are write-only.
+    #[arg(long = "header", value_parser = header)]
+    headers: Vec<(String, String)>,
+}
+
+fn header(text: &str) -> Result<(String, String), String> {
+    text.split_once('=').map(|(n, v)| (n.to_owned(), v.to_owned())).ok_or_else(|| "expected NAME=VALUE".to_owned())
+}
+
+impl CustomSettings {
+    /// Sets the given fields on `body`.
+    fn fill(&self, body: &mut Value) {
+        let texts = [
+            ("originPath", &self.origin_path),
+            ("protocolPolicy", &self.protocol_policy),
+            ("minimumTlsVersion", &self.minimum_tls_version),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                body[key] = json!(value);
+            }
+        }
+        for (key, value) in [
+            ("httpPort", self.http_port),
+            ("httpsPort", self.https_port),
+            ("readTimeoutSeconds", self.read_timeout),
+            ("keepaliveTimeoutSeconds", self.keepalive_timeout),
+        ] {
+            if let Some(value) = value {
+                body[key] = json!(value);
+            }
+        }
+        if !self.headers.is_empty() {
+            body["customHeaders"] = self.headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum OriginsCommand {
     /// Create an S3 origin (bucket + OAC).
@@ -64,6 +125,19 @@ pub(crate) enum OriginsCommand {
         #[command(flatten)]
         mutation: Mutation,
     },
+    /// Create a custom origin: any HTTP(S) server reached by DNS name.
+    CreateCustom {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// The origin's DNS name (e.g. api.example.com).
+        #[arg(long)]
+        domain: String,
+        #[command(flatten)]
+        settings: CustomSettings,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
     /// List origins.
     List {
         #[command(flatten)]
@@ -74,15 +148,20 @@ pub(crate) enum OriginsCommand {
         /// Origin id.
         id: String,
     },
-    /// Change name, CORS or website settings.
+    /// Change the name, an S3 origin's CORS or website settings, or a custom origin's settings.
     Update {
         /// Origin id.
         id: String,
         /// New name.
         #[arg(long)]
         name: Option<String>,
+        /// A custom origin's new DNS name.
+        #[arg(long)]
+        domain: Option<String>,
         #[command(flatten)]
         settings: OriginSettings,
+        #[command(flatten)]
+        custom: CustomSettings,
         /// Remove the CORS rules.
         #[arg(long, conflicts_with = "cors_origins")]
         no_cors: bool,
@@ -122,13 +201,22 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: OriginsComm
             }
             mutate(client, output, Method::POST, "/origins", Some(&spec), &mutation).await
         }
+        OriginsCommand::CreateCustom { name, domain, settings, mutation } => {
+            let mut spec = json!({"type": "custom", "name": name, "domainName": domain});
+            settings.fill(&mut spec);
+            mutate(client, output, Method::POST, "/origins", Some(&spec), &mutation).await
+        }
         OriginsCommand::List { page } => print(output, &client.get(&format!("/origins?{}", page.query())).await?),
         OriginsCommand::Get { id } => print(output, &client.get(&format!("/origins/{id}")).await?),
-        OriginsCommand::Update { id, name, settings, no_cors, no_website, mutation } => {
+        OriginsCommand::Update { id, name, domain, settings, custom, no_cors, no_website, mutation } => {
             let mut patch = json!({});
             if let Some(name) = name {
                 patch["name"] = json!(name);
             }
+            if let Some(domain) = domain {
+                patch["domainName"] = json!(domain);
+            }
+            custom.fill(&mut patch);
             if let Some(cors) = settings.cors() {
                 patch["cors"] = cors;
             } else if no_cors {

@@ -9,16 +9,18 @@ mod request;
 mod routing;
 mod settings;
 
-pub use cdn::{CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, OriginAccess, LiveDistribution, LiveSettings, drifted, tags};
+pub use cdn::{
+    CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, LiveDistribution, LiveSettings, OriginAccess, drifted, tags,
+};
 pub use draft::{DistributionDraft, DistributionSpec, ViewerCertificate};
 pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS};
 pub use record::{CloudFrontRef, DeployStatus, DistributionRecord, DistributionStatus, TemplateRef};
 pub use request::DistributionRequest;
+pub(crate) use request::{parse_hostnames, within};
 pub use routing::{
     Behavior, BehaviorRequest, FAILOVER_CODES, MAX_BEHAVIORS, MAX_GROUPS, MAX_ORIGINS, OriginGroup, OriginGroupRequest,
     OriginRequestPolicy, Target,
 };
-pub(crate) use request::{parse_hostnames, within};
 pub(crate) use settings::parse_setting;
 pub use settings::{
     AllowedMethods, CachePolicy, ERROR_CODES, ErrorPage, ErrorResponse, ErrorResponseRequest, HttpVersion, Logging,

@@ -199,7 +199,11 @@ pub(crate) fn parse_behaviors(p: &mut Problems, behaviors: &[BehaviorRequest]) -
         let pattern = PathPattern::parse_into(p, &format!("{at}pathPattern"), &b.path_pattern);
         let origin = ("originId", b.origin_id.as_ref());
         let target = parse_target(p, &at, origin, ("originGroupId", b.origin_group_id.as_ref()));
-        p.check(b.origin_id.is_none() && b.origin_group_id.is_none(), format!("{at}originId"), "give originId or originGroupId");
+        p.check(
+            b.origin_id.is_none() && b.origin_group_id.is_none(),
+            format!("{at}originId"),
+            "give originId or originGroupId",
+        );
         let field = |f: &str| format!("{at}{f}");
         let behavior = Behavior {
             path_pattern: match pattern {
@@ -248,7 +252,9 @@ pub(crate) fn parse_groups(p: &mut Problems, groups: &[OriginGroupRequest]) -> V
                 for (j, code) in codes.iter().enumerate() {
                     let ok = u16::try_from(*code).ok().filter(|c| FAILOVER_CODES.contains(c));
                     match ok {
-                        Some(c) if seen.contains(&c) => p.add(format!("{}[{j}]", at("failoverStatusCodes")), format!("{c} is listed twice")),
+                        Some(c) if seen.contains(&c) => {
+                            p.add(format!("{}[{j}]", at("failoverStatusCodes")), format!("{c} is listed twice"))
+                        }
                         Some(c) => seen.push(c),
                         None => p.add(
                             format!("{}[{j}]", at("failoverStatusCodes")),
@@ -298,7 +304,8 @@ impl Routes<'_> {
             Target::OriginGroupId(_) => "defaultOriginGroupId",
         };
         p.check(!known(self.default_target), default_field, describe(self.default_target));
-        let fails_over = |t: &Target, m: AllowedMethods| matches!(t, Target::OriginGroupId(_)) && m == AllowedMethods::All;
+        let fails_over =
+            |t: &Target, m: AllowedMethods| matches!(t, Target::OriginGroupId(_)) && m == AllowedMethods::All;
         let methods = "origin groups fail over only GET, HEAD and OPTIONS: use GET_HEAD or GET_HEAD_OPTIONS";
         p.check(fails_over(self.default_target, self.default_methods), "allowedMethods", methods);
         for (i, b) in self.behaviors.iter().enumerate() {
@@ -306,9 +313,15 @@ impl Routes<'_> {
             p.check(fails_over(&b.target, b.allowed_methods), format!("behaviors[{i}].allowedMethods"), methods);
         }
         for (i, g) in self.groups.iter().enumerate() {
-            for (name, member) in [("primaryOriginId", &g.primary_origin_id), ("secondaryOriginId", &g.secondary_origin_id)] {
+            for (name, member) in
+                [("primaryOriginId", &g.primary_origin_id), ("secondaryOriginId", &g.secondary_origin_id)]
+            {
                 let missing = !self.origins.contains(member);
-                p.check(missing, format!("originGroups[{i}].{name}"), format!("{member} is not one of this distribution's origins"));
+                p.check(
+                    missing,
+                    format!("originGroups[{i}].{name}"),
+                    format!("{member} is not one of this distribution's origins"),
+                );
             }
         }
     }

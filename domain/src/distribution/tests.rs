@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::origin::OriginRecord;
-use crate::values::Checked;
 use crate::problems::Problems;
+use crate::values::Checked;
 
 const CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
 const ORIGIN: &str = "org-0123456789abcdef";

@@ -146,7 +146,7 @@ pub struct CustomPatch {
 /// CloudFront's limits on custom origins.
 const MAX_HEADERS: usize = 10;
 const MAX_HEADER_VALUE: usize = 1783;
-const MAX_TIMEOUT: i64 = 180;
+const MAX_TIMEOUT: u16 = 180;
 
 fn port(problems: &mut Problems, field: &str, value: Option<i64>) -> Option<u16> {
     let value = value?;
@@ -157,9 +157,9 @@ fn port(problems: &mut Problems, field: &str, value: Option<i64>) -> Option<u16>
 
 fn timeout(problems: &mut Problems, field: &str, value: Option<i64>) -> Option<u16> {
     let value = value?;
-    let ok = (1..=MAX_TIMEOUT).contains(&value);
-    problems.check(!ok, field, format!("must be 1 to {MAX_TIMEOUT} seconds (not {value})"));
-    ok.then(|| value as u16)
+    let ok = u16::try_from(value).ok().filter(|v| (1..=MAX_TIMEOUT).contains(v));
+    problems.check(ok.is_none(), field, format!("must be 1 to {MAX_TIMEOUT} seconds (not {value})"));
+    ok
 }
 
 fn headers(problems: &mut Problems, headers: &BTreeMap<String, String>) -> CustomHeaders {

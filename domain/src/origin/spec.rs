@@ -265,7 +265,9 @@ impl OriginPatch {
     pub fn check_for(&self, kind: OriginType) -> Result<(), Problems> {
         let mut p = Problems::new();
         match kind {
-            OriginType::S3 => p.check(!self.custom.is_empty(), "body", "custom-origin settings apply only to custom origins"),
+            OriginType::S3 => {
+                p.check(!self.custom.is_empty(), "body", "custom-origin settings apply only to custom origins")
+            }
             OriginType::Custom => {
                 p.check(self.cors.is_some(), "cors", "only for S3 origins");
                 p.check(self.website.is_some(), "website", "only for S3 origins");

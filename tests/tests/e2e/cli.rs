@@ -43,6 +43,33 @@ async fn the_cli_drives_the_api() {
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--output json prints JSON");
     assert_eq!(list["origins"][0]["bucketName"], bucket.as_str());
 
+    let custom = [
+        "origins",
+        "create-custom",
+        "--name",
+        "api",
+        "--domain",
+        "api.example.com",
+        "--https-port",
+        "8443",
+        "--header",
+        "X-Origin-Verify=cli-secret",
+        "--wait",
+        "--output",
+        "json",
+    ];
+    let out = cfm(&t, &custom).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cfm(&t, &["origins", "list", "--output", "json"]).await;
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let api = list["origins"].as_array().unwrap().iter().find(|o| o["type"] == "custom").expect("the custom origin");
+    assert_eq!(
+        (api["httpsPort"].as_i64(), api["customHeaders"]["X-Origin-Verify"].as_str()),
+        (Some(8443), Some("(hidden)"))
+    );
+    let out = cfm(&t, &["origins", "create-custom", "--name", "ip", "--domain", "10.0.0.1"]).await;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("domainName"), "names the field");
+
     let out = cfm(&t, &["distributions", "list", "--status", "NOPE"]).await;
     assert!(!out.status.success(), "a rejected request exits non-zero");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -78,7 +78,10 @@ async fn three_origins_three_behaviours_and_a_group_then_shrink_then_delete() {
     assert_eq!(config.default_cache_behavior().unwrap().target_origin_id(), "assets");
     let group = &config.origin_groups().unwrap().items()[0];
     assert_eq!(group.members().unwrap().items().len(), 2);
-    assert!(grants(&t, &primary_bucket, &primary_region, &arn).await && grants(&t, &backup_bucket, &backup_region, &arn).await);
+    assert!(
+        grants(&t, &primary_bucket, &primary_region, &arn).await
+            && grants(&t, &backup_bucket, &backup_region, &arn).await
+    );
     let created = t.events_of(&format!("/distributions/{id}"), "DistributionCreated", 1).await.unwrap();
     assert_eq!(created[0]["data"]["origins"], json!([primary, backup, api]), "{created:?}");
 
@@ -133,10 +136,19 @@ async fn bad_custom_origins_and_routes_are_refused_with_their_fields() {
         (custom("keepaliveTimeoutSeconds", json!(181)), "keepaliveTimeoutSeconds"),
         (custom("originPath", json!("prod/")), "originPath"),
         (custom("customHeaders", json!({"Host": "x"})), "customHeaders.Host"),
-        (custom("customHeaders", json!((0..11).map(|i| (format!("X-H{i}"), json!("v"))).collect::<serde_json::Map<_, _>>())), "customHeaders"),
+        (
+            custom(
+                "customHeaders",
+                json!((0..11).map(|i| (format!("X-H{i}"), json!("v"))).collect::<serde_json::Map<_, _>>()),
+            ),
+            "customHeaders",
+        ),
         (custom("bucketName", json!("a-bucket")), "bucketName"),
         (json!({"type": "ftp", "name": "x"}), "type"),
-        (json!({"name": "s3", "bucketName": "b-bucket-x", "region": "us-east-1", "domainName": "a.example.com"}), "domainName"),
+        (
+            json!({"name": "s3", "bucketName": "b-bucket-x", "region": "us-east-1", "domainName": "a.example.com"}),
+            "domainName",
+        ),
     ];
     for (body, field) in &origins {
         expect_400(&t, Method::POST, "/origins", body, field).await;
@@ -150,16 +162,38 @@ async fn bad_custom_origins_and_routes_are_refused_with_their_fields() {
     };
     let group = |p: &str, s: &str| json!([{"id": "g", "primaryOriginId": p, "secondaryOriginId": s}]);
     let routes: Vec<(Value, &str)> = vec![
-        (spec(json!({"behaviors": [{"pathPattern": "/x/*", "originId": "org-00000000000000ff"}]})), "behaviors[0].originId"),
-        (spec(json!({"behaviors": [{"pathPattern": "/x/*", "originId": a}, {"pathPattern": "/x/*", "originId": b}]})), "behaviors[1]"),
+        (
+            spec(json!({"behaviors": [{"pathPattern": "/x/*", "originId": "org-00000000000000ff"}]})),
+            "behaviors[0].originId",
+        ),
+        (
+            spec(
+                json!({"behaviors": [{"pathPattern": "/x/*", "originId": a}, {"pathPattern": "/x/*", "originId": b}]}),
+            ),
+            "behaviors[1]",
+        ),
         (spec(json!({"behaviors": [{"pathPattern": "/x/*"}]})), "behaviors[0].originId"),
         (spec(json!({"behaviors": [{"pathPattern": "*", "originId": a}]})), "behaviors[0].pathPattern"),
-        (spec(json!({"behaviors": [{"pathPattern": "/x/*", "originId": a, "originGroupId": "g"}]})), "behaviors[0].originGroupId"),
-        (spec(json!({"behaviors": [{"pathPattern": "/x/*", "originGroupId": "missing"}]})), "behaviors[0].originGroupId"),
+        (
+            spec(json!({"behaviors": [{"pathPattern": "/x/*", "originId": a, "originGroupId": "g"}]})),
+            "behaviors[0].originGroupId",
+        ),
+        (
+            spec(json!({"behaviors": [{"pathPattern": "/x/*", "originGroupId": "missing"}]})),
+            "behaviors[0].originGroupId",
+        ),
         (spec(json!({"originGroups": group(&a, &a)})), "originGroups[0].secondaryOriginId"),
-        (spec(json!({"originGroups": [{"id": "g", "primaryOriginId": a, "secondaryOriginId": b, "failoverStatusCodes": [200]}]})), "originGroups[0].failoverStatusCodes[0]"),
+        (
+            spec(
+                json!({"originGroups": [{"id": "g", "primaryOriginId": a, "secondaryOriginId": b, "failoverStatusCodes": [200]}]}),
+            ),
+            "originGroups[0].failoverStatusCodes[0]",
+        ),
         (spec(json!({"originGroups": group(&a, "org-00000000000000ff")})), "originGroups[0].secondaryOriginId"),
-        (spec(json!({"defaultOriginGroupId": "g", "allowedMethods": "ALL", "originGroups": group(&a, &b)})), "allowedMethods"),
+        (
+            spec(json!({"defaultOriginGroupId": "g", "allowedMethods": "ALL", "originGroups": group(&a, &b)})),
+            "allowedMethods",
+        ),
         (spec(json!({"defaultOriginId": "org-00000000000000ff"})), "defaultOriginId"),
         (spec(json!({"originRequestPolicy": "EverythingPlease"})), "originRequestPolicy"),
         (json!({"name": "n", "originId": a, "origins": [a]}), "originId"),

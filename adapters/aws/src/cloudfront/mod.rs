@@ -3,9 +3,9 @@
 //! network.
 
 mod convert;
-mod routes;
 mod distribution;
 mod oac;
+mod routes;
 
 use async_trait::async_trait;
 use cfm_domain::distribution::{CdnConfig, CloudFrontRef, LiveDistribution};

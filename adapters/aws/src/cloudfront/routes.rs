@@ -5,9 +5,9 @@
 
 use aws_sdk_cloudfront::types::{
     AllowedMethods as SdkAllowedMethods, CacheBehavior, CacheBehaviors, CachedMethods, CustomHeaders,
-    CustomOriginConfig, DefaultCacheBehavior, Method, Origin, OriginCustomHeader, OriginGroup, OriginGroupFailoverCriteria,
-    OriginGroupMember, OriginGroupMembers, OriginGroups, OriginProtocolPolicy, OriginSslProtocols, S3OriginConfig,
-    SslProtocol, StatusCodes, ViewerProtocolPolicy,
+    CustomOriginConfig, DefaultCacheBehavior, Method, Origin, OriginCustomHeader, OriginGroup,
+    OriginGroupFailoverCriteria, OriginGroupMember, OriginGroupMembers, OriginGroups, OriginProtocolPolicy,
+    OriginSslProtocols, S3OriginConfig, SslProtocol, StatusCodes, ViewerProtocolPolicy,
 };
 use aws_smithy_types::error::operation::BuildError;
 use cfm_domain::distribution::{CdnBehavior, CdnConfig, CdnOrigin, OriginAccess};
@@ -21,7 +21,8 @@ fn is_cfm_origin(id: &str) -> bool {
 
 fn custom_config(c: &CustomOrigin) -> Result<CustomOriginConfig, BuildError> {
     let protocols: Vec<SslProtocol> = c.minimum_tls_version.protocols().iter().map(|p| SslProtocol::from(*p)).collect();
-    let protocols = OriginSslProtocols::builder().quantity(protocols.len() as i32).set_items(Some(protocols)).build()?;
+    let protocols =
+        OriginSslProtocols::builder().quantity(protocols.len() as i32).set_items(Some(protocols)).build()?;
     CustomOriginConfig::builder()
         .http_port(i32::from(c.http_port))
         .https_port(i32::from(c.https_port))
@@ -36,7 +37,9 @@ fn custom_headers(c: &CustomOrigin) -> Result<CustomHeaders, BuildError> {
     let items = c
         .custom_headers
         .iter()
-        .map(|(name, value)| OriginCustomHeader::builder().header_name(name.as_str()).header_value(value.expose()).build())
+        .map(|(name, value)| {
+            OriginCustomHeader::builder().header_name(name.as_str()).header_value(value.expose()).build()
+        })
         .collect::<Result<Vec<_>, _>>()?;
     CustomHeaders::builder().quantity(items.len() as i32).set_items(Some(items).filter(|i| !i.is_empty())).build()
 }
@@ -162,10 +165,14 @@ pub(crate) fn behaviors(desired: &CdnConfig, live: Option<&CacheBehaviors>) -> R
         items.push(behavior);
     }
     let cfm_group = |id: &str| desired.origin_groups.iter().any(|g| g.id.as_str() == id);
-    items.extend(live.iter().filter(|l| {
-        !desired.behaviors.iter().any(|(p, _)| p == l.path_pattern())
-            && !is_cfm_origin(l.target_origin_id())
-            && !cfm_group(l.target_origin_id())
-    }).cloned());
+    items.extend(
+        live.iter()
+            .filter(|l| {
+                !desired.behaviors.iter().any(|(p, _)| p == l.path_pattern())
+                    && !is_cfm_origin(l.target_origin_id())
+                    && !cfm_group(l.target_origin_id())
+            })
+            .cloned(),
+    );
     CacheBehaviors::builder().quantity(items.len() as i32).set_items(Some(items).filter(|i| !i.is_empty())).build()
 }

@@ -2,9 +2,7 @@
 //! deployment status, report changes made outside cfm, and settle records (distributions and
 //! origins) left busy by executions that are no longer running.
 
-use cfm_domain::distribution::{
-    DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution, drifted,
-};
+use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution, drifted};
 use cfm_domain::record::Claimed;
 use cfm_events::RequestContext;
 use cfm_events::distribution::{DistributionDriftDetected, DistributionStatusChanged};

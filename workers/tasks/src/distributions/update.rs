@@ -4,8 +4,8 @@
 //! Deployed, record, end the claim and announce.
 
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};
-use cfm_domain::values::OriginId;
 use cfm_domain::record::Claimed;
+use cfm_domain::values::OriginId;
 use cfm_events::distribution::{DistributionUpdateFailed, DistributionUpdated, UpdateDistributionInput};
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
@@ -71,7 +71,8 @@ pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult
 pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateDistributionInput>) -> TaskResult<TaskOutput> {
     let (failure, input) = (failed.failure(), &failed.input);
     let record = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await?;
-    if let (Some(record), Some(wanted)) = (record.filter(|r| r.is_mine(cx.execution().as_str())), &input.patch.origins) {
+    if let (Some(record), Some(wanted)) = (record.filter(|r| r.is_mine(cx.execution().as_str())), &input.patch.origins)
+    {
         revoke_all(cx, &not_in(wanted, &record.spec.origins), &record.id).await?;
     }
     record_failed_change(cx, &input.distribution_id, &failure).await?;

@@ -21,7 +21,8 @@ use crate::input::Failed;
 
 /// The bucket of an S3 origin's input; the bucket steps never run for a custom origin.
 fn s3(input: &CreateOriginInput) -> TaskResult<(&S3Bucket, BucketRef)> {
-    let bucket = input.spec.bucket().ok_or_else(|| TaskError::Refused(format!("{} is not an S3 origin", input.origin_id)))?;
+    let bucket =
+        input.spec.bucket().ok_or_else(|| TaskError::Refused(format!("{} is not an S3 origin", input.origin_id)))?;
     Ok((bucket, BucketRef::of(bucket)))
 }
 

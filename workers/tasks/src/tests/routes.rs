@@ -3,10 +3,10 @@
 
 use cfm_domain::bucket_policy;
 use cfm_domain::claim::Busy;
-use cfm_ports::clock::Clock;
 use cfm_domain::distribution::{DistributionRecord, OriginAccess};
 use cfm_domain::origin::{OriginKind, OriginRecord, OriginStatus};
 use cfm_domain::values::{DistributionId, OriginId};
+use cfm_ports::clock::Clock;
 use serde_json::json;
 
 use super::{World, caught, execution, request, with};

@@ -35,7 +35,7 @@ async fn every_task_delivered_twice_creates_one_bucket_and_one_oac() {
 /// delivery that did the work and published its events but died before answering, (2) handed to
 /// the worker, which does the work again and answers, and (3) handed to a worker again after its
 /// task moved on, which must do no work at all. Returns how many messages came.
-async fn deliver_twice(t: &TestStack, family: &str, execution: &str) -> usize {
+pub(crate) async fn deliver_twice(t: &TestStack, family: &str, execution: &str) -> usize {
     let sqs = t.aws.sqs();
     let queue = &t.stack.resources().worker_queues.iter().find(|q| q.family == family).unwrap().url;
     let worker = t.stack.task_worker();

@@ -208,3 +208,50 @@ async fn bad_custom_origins_and_routes_are_refused_with_their_fields() {
     assert!(origins.len() + routes.len() >= 25);
     assert_eq!(t.execution_count().await, before, "no execution started");
 }
+
+/// Starts `body` at `path` and plays every task of its execution twice (see
+/// [`crate::delivery::deliver_twice`]); returns the resource id.
+async fn twice(t: &TestStack, method: Method, path: &str, body: Option<&Value>, family: &str) -> String {
+    let accepted = t.accept(method, path, body).await;
+    crate::delivery::deliver_twice(t, family, accepted["executionId"].as_str().unwrap()).await;
+    accepted["resourceId"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_new_task_delivered_twice_makes_one_of_everything() {
+    let t = TestStack::start(cfm_localcloud::StackOptions { paused_workers: true, ..Default::default() }).await;
+    let mut buckets = Vec::new();
+    for region in ["us-east-1", "eu-west-1"] {
+        let spec = json!({"name": region, "bucketName": cfm_e2e::unique_bucket("twice-m"), "region": region});
+        let id = twice(&t, Method::POST, "/origins", Some(&spec), "Origins").await;
+        buckets.push((id.clone(), origin_bucket(&t, &id).await));
+    }
+    let custom = json!({"type": "custom", "name": "api", "domainName": "api.example.com"});
+    let api = twice(&t, Method::POST, "/origins", Some(&custom), "Origins").await;
+    assert_eq!(t.api.get(&format!("/origins/{api}")).await.unwrap()["status"], "ACTIVE");
+
+    let (a, b) = (&buckets[0].0, &buckets[1].0);
+    let spec = json!({"name": "twice", "origins": [a, b, api], "defaultOriginGroupId": "g",
+        "originGroups": [{"id": "g", "primaryOriginId": a, "secondaryOriginId": b}],
+        "behaviors": [{"pathPattern": "/api/*", "originId": api}]});
+    let id = twice(&t, Method::POST, "/distributions", Some(&spec), "Distributions").await;
+    let (_, _, domain) = &buckets[0].1;
+    assert_eq!(crate::distributions::serving(&t, domain).await.len(), 1, "one distribution");
+    let arn = t.api.get(&format!("/distributions/{id}")).await.unwrap()["arn"].as_str().unwrap().to_owned();
+    for (origin, (bucket, region, _)) in &buckets {
+        let policy: Value = serde_json::from_str(&policy(&t, bucket, region).await.unwrap()).unwrap();
+        assert_eq!(policy["Statement"].as_array().unwrap().len(), 1, "one grant: {policy}");
+        assert_eq!(t.api.get(&format!("/origins/{origin}")).await.unwrap()["distributions"], json!([id]));
+    }
+
+    let shrink = json!({"origins": [a, api], "defaultOriginId": a, "originGroups": []});
+    twice(&t, Method::PUT, &format!("/distributions/{id}"), Some(&shrink), "Distributions").await;
+    let (bucket, region, _) = &buckets[1].1;
+    assert!(!grants(&t, bucket, region, &arn).await, "revoked once and for all");
+    assert_eq!(t.api.get(&format!("/origins/{b}")).await.unwrap()["distributions"], json!([]));
+
+    twice(&t, Method::DELETE, &format!("/distributions/{id}"), None, "Distributions").await;
+    twice(&t, Method::DELETE, &format!("/origins/{api}"), None, "Origins").await;
+    let gone = t.api.send(Method::GET, &format!("/origins/{api}"), None, None).await.unwrap();
+    assert_eq!(gone.status.as_u16(), 404);
+}

@@ -1,7 +1,7 @@
 //! CloudFront: Origin Access Controls, distributions and invalidations, in cfm's terms.
 
 use async_trait::async_trait;
-use cfm_domain::distribution::{CdnConfig, CloudFrontRef, LiveDistribution};
+use cfm_domain::distribution::{CdnConfig, CdnOrigin, CloudFrontRef, LiveDistribution};
 use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId};
 
 use crate::error::PortResult;
@@ -22,6 +22,9 @@ pub enum CdnChange {
     Settings(Box<CdnConfig>),
     /// Turn serving on or off.
     Enabled(bool),
+    /// Give one origin (by id) these connection settings, keeping everything else; a
+    /// distribution without that origin is left as it is.
+    Origin(Box<CdnOrigin>),
 }
 
 /// What came of a change.

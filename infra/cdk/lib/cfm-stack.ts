@@ -60,6 +60,11 @@ const FAMILY_ACTIONS: Record<string, { s3: string[]; cloudfront: string[]; acm: 
   Certificates: { s3: [], cloudfront: [], acm: true },
   Templates: { s3: [], cloudfront: [], acm: false },
 };
+/** Distribution actions a family calls besides its own resources'. */
+const FAMILY_DISTRIBUTION_ACTIONS: Record<string, string[]> = {
+  // a custom origin's changed settings reach the distributions that use it
+  Origins: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
+};
 /** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
 export const UNSCOPABLE_ACTIONS = [
   'acm:ListCertificates', 'acm:RequestCertificate', 'cloudfront:ListDistributions', 'cloudfront:ListOriginAccessControls',
@@ -324,6 +329,8 @@ export class CfmStack extends Stack {
     if (actions.s3.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.s3, resources: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'] }));
     const cloudfrontResources = family === 'Origins' ? [this.cloudfrontArn('origin-access-control/*')] : [this.cloudfrontArn('distribution/*')];
     if (actions.cloudfront.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.cloudfront, resources: cloudfrontResources }));
+    const distributionActions = FAMILY_DISTRIBUTION_ACTIONS[family] ?? [];
+    if (distributionActions.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: distributionActions, resources: [this.cloudfrontArn('distribution/*')] }));
     if (FAMILY_LIST_ACTIONS[family].length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: FAMILY_LIST_ACTIONS[family], resources: ['*'] }));
     if (actions.acm) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
   }

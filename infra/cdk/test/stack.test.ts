@@ -120,6 +120,8 @@ test('each worker family may call only its own services', () => {
   const origins = statements('OriginsWorker');
   const history = statements('HistoryWorker');
   assert.ok(origins.includes('s3:CreateBucket') && !origins.includes('cloudfront:CreateDistribution'));
+  // a custom origin's change reaches its distributions
+  assert.ok(origins.includes('cloudfront:UpdateDistribution'), `origins worker: ${origins}`);
   // buckets are tagged in the CreateBucket call itself
   assert.ok(origins.includes('s3:TagResource'), `origins worker: ${origins}`);
   const distributions = statements('DistributionsWorker');

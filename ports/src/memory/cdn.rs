@@ -155,6 +155,11 @@ impl Cdn for MemoryCdn {
         match change {
             CdnChange::Settings(desired) => config = (**desired).clone(),
             CdnChange::Enabled(enabled) => config.enabled = *enabled,
+            CdnChange::Origin(origin) => {
+                if let Some(existing) = config.origins.iter_mut().find(|o| o.id == origin.id) {
+                    *existing = (**origin).clone();
+                }
+            }
         }
         if config == d.config {
             return Ok(Applied::Unchanged);

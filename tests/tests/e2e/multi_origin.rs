@@ -89,6 +89,18 @@ async fn three_origins_three_behaviours_and_a_group_then_shrink_then_delete() {
     let refused = t.api.send(Method::DELETE, &format!("/origins/{api}"), None, None).await.unwrap();
     assert_eq!(refused.status.as_u16(), 409, "{}", refused.body);
 
+    // Rotating the custom origin's secret reaches CloudFront; the workflow never sees it.
+    let rotate = json!({"customHeaders": {"X-Origin-Verify": "rotated-value"}, "readTimeoutSeconds": 50});
+    let (accepted, view) = t.run(Method::PUT, &format!("/origins/{api}"), Some(&rotate)).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    assert!(!view.to_string().contains("rotated-value"), "{view}");
+    let execution = t.api.get(&format!("/executions/{}", accepted["executionId"].as_str().unwrap())).await.unwrap();
+    assert!(!execution.to_string().contains("rotated-value"), "{execution}");
+    let got = cf.get_distribution_config().id(cf_id).send().await.unwrap();
+    let live = &got.distribution_config().unwrap().origins().unwrap().items()[2];
+    assert_eq!(live.custom_headers().unwrap().items()[0].header_value(), "rotated-value");
+    assert_eq!(live.custom_origin_config().unwrap().origin_read_timeout(), Some(50));
+
     // The backup bucket leaves: its grant is revoked and CloudFront no longer serves it.
     let shrink = json!({"origins": [primary, api], "defaultOriginId": primary, "originGroups": [],
         "behaviors": [{"pathPattern": "/api/*", "originId": api, "allowedMethods": "ALL", "cachePolicy": "CachingDisabled"}]});

@@ -7,7 +7,7 @@ use cfm_domain::vocabulary::Vocabulary;
 use cfm_ports::cdn::{Applied, CdnChange, Deletion};
 use cfm_ports::{ErrorKind, PortResult, ServiceError};
 
-use super::{CAS_ATTEMPTS, CloudFrontCdn, convert};
+use super::{CAS_ATTEMPTS, CloudFrontCdn, convert, routes};
 use crate::classify::{aws, build_error, error_code, unexpected};
 
 fn reference(id: &str, arn: &str, domain_name: &str) -> PortResult<CloudFrontRef> {
@@ -121,6 +121,7 @@ impl CloudFrontCdn {
             match change {
                 CdnChange::Settings(desired) => convert::merge(&mut config, desired).map_err(build_error)?,
                 CdnChange::Enabled(enabled) => config.enabled = *enabled,
+                CdnChange::Origin(origin) => routes::replace_origin(&mut config, origin).map_err(build_error)?,
             }
             if config == before {
                 return Ok(Applied::Unchanged);

@@ -5,7 +5,7 @@
 
 use aws_sdk_cloudfront::types::{
     AllowedMethods as SdkAllowedMethods, CacheBehavior, CacheBehaviors, CachedMethods, CustomHeaders,
-    CustomOriginConfig, DefaultCacheBehavior, Method, Origin, OriginCustomHeader, OriginGroup,
+    CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Method, Origin, OriginCustomHeader, OriginGroup,
     OriginGroupFailoverCriteria, OriginGroupMember, OriginGroupMembers, OriginGroups, OriginProtocolPolicy,
     OriginSslProtocols, S3OriginConfig, SslProtocol, StatusCodes, ViewerProtocolPolicy,
 };
@@ -83,6 +83,15 @@ pub(crate) fn origins(desired: &CdnConfig, live: &[Origin]) -> Result<Vec<Origin
         }
     }
     Ok(kept)
+}
+
+/// Gives the origin with `wanted`'s id its settings; a config without it is left alone.
+pub(crate) fn replace_origin(config: &mut DistributionConfig, wanted: &CdnOrigin) -> Result<(), BuildError> {
+    let Some(origins) = config.origins.as_mut() else { return Ok(()) };
+    if let Some(existing) = origins.items.iter_mut().find(|o| o.id() == wanted.id) {
+        *existing = origin(wanted, Some(existing))?;
+    }
+    Ok(())
 }
 
 fn group(g: &cfm_domain::distribution::OriginGroup) -> Result<OriginGroup, BuildError> {

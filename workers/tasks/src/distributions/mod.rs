@@ -31,7 +31,7 @@ fn cloudfront_id(record: &DistributionRecord) -> TaskResult<CloudFrontId> {
 
 /// A change CloudFront took (or already had); one that kept losing to other writers is not
 /// yet done.
-fn applied(outcome: Applied, id: &CloudFrontId) -> TaskResult<()> {
+pub(crate) fn applied(outcome: Applied, id: &CloudFrontId) -> TaskResult<()> {
     match outcome {
         Applied::Changed | Applied::Unchanged => Ok(()),
         Applied::Contended => Err(TaskError::NotYet(format!("distribution {id} kept changing while updating it"))),

@@ -1,15 +1,19 @@
 //! `update-origin`: apply name, CORS and website changes (S3) or connection settings (custom:
-//! the new header values were staged on the record by the API), or record why not. The API
+//! the new header values were staged on the record by the API, and every distribution using
+//! the origin gets the new settings), or record why not. The API
 //! claimed the origin for this execution; both tasks end the claim.
 
+use cfm_domain::distribution::{CdnOrigin, DistributionRecord};
 use cfm_domain::origin::{OriginRecord, OriginStatus};
 use cfm_domain::record::Claimed;
 use cfm_events::origin::{OriginUpdateFailed, OriginUpdated, UpdateOriginInput};
 use cfm_ports::buckets::BucketRef;
+use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
 use super::not_owned;
 use crate::cx::Cx;
+use crate::distributions::applied;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
 
@@ -22,6 +26,7 @@ pub async fn update(cx: &Cx<'_>, input: UpdateOriginInput) -> TaskResult<TaskOut
     if record.finished_by(execution)? {
         return Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)));
     }
+    push_to_distributions(cx, &record, &input).await?;
     if let Some(bucket) = BucketRef::of_origin(&record) {
         let buckets = &cx.ports.buckets;
         if !buckets.owner(&bucket).await?.is(&record.id) {
@@ -44,6 +49,25 @@ pub async fn update(cx: &Cx<'_>, input: UpdateOriginInput) -> TaskResult<TaskOut
         })
         .await?;
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)))
+}
+
+/// A custom origin's new settings reach every distribution that uses it (its header values
+/// come from what the API staged on the record). Nothing to do for an S3 origin: its bucket
+/// changes in place.
+async fn push_to_distributions(cx: &Cx<'_>, record: &OriginRecord, input: &UpdateOriginInput) -> TaskResult<()> {
+    if record.bucket().is_some() || input.patch.custom.is_empty() {
+        return Ok(());
+    }
+    let mut patched = record.clone();
+    patched.apply(&input.patch);
+    let origin = CdnChange::Origin(Box::new(CdnOrigin::of(&patched)?));
+    for id in &record.distributions {
+        let Some(distribution) = cx.records().get::<DistributionRecord>(id.as_str()).await? else { continue };
+        if let Some(cloudfront) = distribution.cloudfront_id() {
+            applied(cx.ports.cdn.update_distribution(cloudfront, &origin).await?, cloudfront)?;
+        }
+    }
+    Ok(())
 }
 
 /// Records why the update failed, drops the staged headers, makes the origin active again and

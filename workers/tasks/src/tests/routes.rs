@@ -128,3 +128,36 @@ async fn a_failed_update_releases_the_origins_it_meant_to_add() {
     assert!(users(&world, &extra).await.is_empty(), "released: the record does not name it");
     assert_eq!(users(&world, &origin).await, std::slice::from_ref(&id), "the origin it keeps stays reserved");
 }
+
+#[tokio::test]
+async fn a_custom_origin_change_reaches_every_distribution_that_uses_it() {
+    let world = World::new();
+    let (bucket, api) = (world.active_origin("site-b").await, world.custom_origin("api.example.com").await);
+    let run = execution("create-distribution", "uses-api");
+    let input = world.creating_from(&run, json!({"name": "d", "origins": [bucket, api]})).await;
+    world.deploy(&run, &input).await;
+
+    // The API claims the origin and stages the new header values; the input hides them.
+    let run = execution("update-origin", "rotate");
+    world.claim_origin(&api, &run, "update-origin").await;
+    let change = json!({"domainName": "api2.example.com", "customHeaders": {"X-Origin-Key": "rotated"}});
+    let patch = serde_json::from_value::<cfm_domain::origin::OriginRequest>(change).unwrap().parse_patch().unwrap();
+    let staged = patch.custom.custom_headers.clone();
+    let ports = world.memory.ports();
+    let stage = |r: &mut OriginRecord| {
+        r.staged_headers = staged.clone();
+        Ok::<_, Busy>(())
+    };
+    ports.records().update::<OriginRecord, Busy>(api.as_str(), world.memory.clock.now(), stage).await.unwrap();
+    let input = json!({"originId": api, "patch": patch.redacted(), "request": request()});
+    assert!(!input.to_string().contains("rotated"));
+    world.ok("UpdateOrigin", &run, &input).await;
+
+    let made = world.memory.cdn.distributions();
+    let live = &made.values().next().unwrap().config.origins[1];
+    assert_eq!(live.domain_name, "api2.example.com");
+    let OriginAccess::Custom(custom) = &live.access else { panic!("a custom origin") };
+    assert_eq!(custom.custom_headers.values().next().unwrap().expose(), "rotated", "CloudFront has the new secret");
+    let record: OriginRecord = world.record(api.as_str()).await.unwrap();
+    assert_eq!((record.status, record.staged_headers.as_ref()), (OriginStatus::Active, None));
+}

@@ -109,3 +109,47 @@ async fn a_busy_origin_is_a_conflict_and_an_id_that_cannot_be_one_is_not_found()
     );
     assert_eq!(api.started(), 1);
 }
+
+fn custom() -> serde_json::Value {
+    json!({"type": "custom", "name": "api", "domainName": "api.example.com", "customHeaders": {"X-Key": "s3cr3t"}})
+}
+
+#[tokio::test]
+async fn a_custom_origins_secret_is_kept_on_the_record_and_shown_nowhere() {
+    let api = Api::new();
+    let created = api.admin(Method::POST, "/origins", Some(custom())).await;
+    assert_eq!(created.status, StatusCode::ACCEPTED, "{}", created.body);
+    let id = created.body["resourceId"].as_str().unwrap().to_owned();
+    let started = api.memory.workflows.started();
+    assert_eq!(started[0].input["spec"]["type"], "custom");
+    assert!(!started[0].input.to_string().contains("s3cr3t"), "the workflow input hides it");
+    let stored: cfm_domain::origin::OriginRecord = api.memory.ports().records().get(&id).await.unwrap().unwrap();
+    assert!(serde_json::to_string(&stored).unwrap().contains("s3cr3t"), "the record keeps it for CloudFront");
+    let shown = api.admin(Method::GET, &format!("/origins/{id}"), None).await.body;
+    assert_eq!(shown["customHeaders"]["X-Key"], "(hidden)");
+    let listed = api.admin(Method::GET, "/origins", None).await.body;
+    assert!(!listed.to_string().contains("s3cr3t"));
+}
+
+#[tokio::test]
+async fn a_change_that_does_not_fit_the_origins_type_is_refused_and_changes_nothing() {
+    let api = Api::new();
+    let created = api.admin(Method::POST, "/origins", Some(custom())).await;
+    let id = created.body["resourceId"].as_str().unwrap().to_owned();
+    // The type is checked before the origin is claimed: its status does not matter here.
+    let before = api.started();
+    for (patch, field) in [
+        (json!({"cors": null}), "cors"),
+        (json!({"bucketName": "b-bucket"}), "bucketName"),
+        (json!({"httpPort": 22}), "httpPort"),
+        (json!({"domainName": "10.1.2.3"}), "domainName"),
+    ] {
+        let answer = api.admin(Method::PUT, &format!("/origins/{id}"), Some(patch.clone())).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{patch}: {}", answer.body);
+        assert_eq!(answer.fields(), [field], "{patch}");
+    }
+    let s3 = api.admin(Method::POST, "/origins", Some(origin())).await.body["resourceId"].as_str().unwrap().to_owned();
+    let answer = api.admin(Method::PUT, &format!("/origins/{s3}"), Some(json!({"httpsPort": 8443}))).await;
+    assert_eq!((answer.status, answer.fields()), (StatusCode::BAD_REQUEST, vec!["body"]));
+    assert_eq!(api.started(), before + 1, "only the second create started");
+}

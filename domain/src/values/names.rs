@@ -124,20 +124,23 @@ impl Region {
     }
 }
 
+/// Whether `text` is a lowercase DNS name of two labels or more, without wildcards.
+pub(super) fn is_dns_name(text: &str) -> bool {
+    let labels: Vec<&str> = text.split('.').collect();
+    text.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
 checked_text!(
     /// A lowercase DNS name of two labels or more; `*.` is allowed as the first label.
     Hostname, "a domain name", |text, broken| {
-        let name = text.strip_prefix("*.").unwrap_or(text);
-        let labels: Vec<&str> = name.split('.').collect();
-        let ok = name.len() <= 253
-            && labels.len() >= 2
-            && labels.iter().all(|l| {
-                (1..=63).contains(&l.len())
-                    && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                    && !l.starts_with('-')
-                    && !l.ends_with('-')
-            });
-        if !ok {
+        if !is_dns_name(text.strip_prefix("*.").unwrap_or(text)) {
             broken.push(format!("{} is not a valid lowercase domain name", quoted(text)));
         }
     }

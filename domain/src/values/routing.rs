@@ -1,21 +1,9 @@
 //! Names that route requests: custom origin domains and paths, origin headers, cache-behaviour
 //! path patterns and origin-group ids.
 
+use super::names::is_dns_name;
 use crate::checked_text;
 use crate::problems::quoted;
-
-/// Whether `text` is a lowercase DNS name of two labels or more, without wildcards.
-fn is_dns_name(text: &str) -> bool {
-    let labels: Vec<&str> = text.split('.').collect();
-    text.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            (1..=63).contains(&l.len())
-                && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        })
-}
 
 checked_text!(
     /// A custom origin's domain: a DNS name, never an IP address (CloudFront refuses those).

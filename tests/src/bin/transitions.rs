@@ -65,6 +65,9 @@ async fn main() {
     let accepted = t.accept(Method::POST, "/origins", Some(&spec)).await;
     rows.push(("create-origin", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
     let origin = accepted["resourceId"].as_str().unwrap().to_owned();
+    let custom = json!({"type": "custom", "name": "bench-api", "domainName": "api.example.com"});
+    let accepted = t.accept(Method::POST, "/origins", Some(&custom)).await;
+    rows.push(("create-origin (custom)", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
 
     let accepted = t.accept(Method::POST, "/distributions", Some(&json!({"name": "bench", "originId": origin}))).await;
     rows.push(("create-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, true));

@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 /// An S3 origin's bucket name is free, or already this origin's (a retry).
 async fn bucket_free(state: &AppState, spec: &OriginSpec, origin: &OriginId) -> Result<(), ApiError> {
-    let Some(bucket) = spec.bucket() else { return Ok(()) };
+    let Some(bucket) = spec.kind.bucket() else { return Ok(()) };
     match state.ports.buckets.owner(&BucketRef::of(bucket)).await? {
         BucketOwner::Missing => Ok(()),
         owner if owner.is(origin) => Ok(()),
@@ -49,7 +49,7 @@ pub(crate) async fn create(
     })?;
     let now = state.now();
     let mut record = NewRecord::new(|claim| OriginRecord::creating(id.clone(), &spec, claim, caller.actor(), now));
-    if let Some(bucket) = spec.bucket() {
+    if let Some(bucket) = spec.kind.bucket() {
         record = record.claiming(&bucket.bucket_name, &id);
     }
     state.mutate(mutation, bucket_free(&state, &spec, &id), record).await

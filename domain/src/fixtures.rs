@@ -13,7 +13,7 @@ pub fn origin(id: &str, request: serde_json::Value) -> OriginRecord {
     let claim = Claim::new(&arn, "create-origin", now);
     let mut record = OriginRecord::creating(OriginId::parse(id).unwrap(), &spec, claim, "me", now);
     record.finish(arn.as_str(), OriginStatus::Active).unwrap();
-    if record.bucket().is_some() {
+    if record.kind.bucket().is_some() {
         record.oac_id = Some(OacId::parse("E2OACEXAMPLE").unwrap());
     }
     record

@@ -116,6 +116,13 @@ impl std::fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
+/// Whether a list is within `max` items; a longer one is reported once and not checked item by
+/// item, so an oversized list costs no more than its length.
+pub(crate) fn within(problems: &mut Problems, field: &str, len: usize, max: usize) -> bool {
+    problems.check(len > max, field, format!("at most {max} items (got {len})"));
+    len <= max
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

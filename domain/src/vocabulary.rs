@@ -30,6 +30,11 @@ pub trait Vocabulary: Sized + Copy + PartialEq + std::fmt::Debug + 'static {
     }
 }
 
+/// Parses a vocabulary value when one is given.
+pub(crate) fn parse_setting<V: Vocabulary>(problems: &mut Problems, field: &str, value: &Option<String>) -> Option<V> {
+    value.as_deref().and_then(|v| V::parse_into(problems, field, v))
+}
+
 /// Declares a [`Vocabulary`] enum: `vocabulary!(/// doc\n Name { /// doc\n Variant => "wire", … })`.
 #[macro_export]
 macro_rules! vocabulary {

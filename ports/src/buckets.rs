@@ -31,7 +31,7 @@ impl BucketRef {
 
     /// The bucket behind a stored origin; a custom origin has none.
     pub fn of_origin(origin: &OriginRecord) -> Option<Self> {
-        origin.bucket().map(Self::of)
+        origin.kind.bucket().map(Self::of)
     }
 }
 

@@ -150,6 +150,6 @@ async fn a_change_that_does_not_fit_the_origins_type_is_refused_and_changes_noth
     }
     let s3 = api.admin(Method::POST, "/origins", Some(origin())).await.body["resourceId"].as_str().unwrap().to_owned();
     let answer = api.admin(Method::PUT, &format!("/origins/{s3}"), Some(json!({"httpsPort": 8443}))).await;
-    assert_eq!((answer.status, answer.fields()), (StatusCode::BAD_REQUEST, vec!["body"]));
+    assert_eq!((answer.status, answer.fields()), (StatusCode::BAD_REQUEST, vec!["httpsPort"]), "{}", answer.body);
     assert_eq!(api.started(), before + 1, "only the second create started");
 }

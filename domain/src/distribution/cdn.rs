@@ -85,6 +85,15 @@ impl CdnBehavior {
     }
 }
 
+/// What cfm managed before a change, by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Replaced {
+    /// Path patterns of behaviours.
+    pub patterns: Vec<String>,
+    /// Origin group ids.
+    pub groups: Vec<String>,
+}
+
 /// Everything cfm manages on a CloudFront distribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CdnConfig {
@@ -96,6 +105,9 @@ pub struct CdnConfig {
     pub default_behavior: CdnBehavior,
     /// Path behaviours in order, by path pattern.
     pub behaviors: Vec<(String, CdnBehavior)>,
+    /// The path patterns and group ids cfm set before this change: gone from the spec, they go
+    /// from CloudFront too (others made outside cfm stay).
+    pub replaced: Replaced,
     /// Alternate domain names.
     pub aliases: Vec<Hostname>,
     /// The viewer certificate; `None` is CloudFront's default one.
@@ -142,6 +154,7 @@ impl CdnConfig {
                 compress: spec.compress,
             },
             behaviors: spec.behaviors.iter().map(CdnBehavior::of).collect(),
+            replaced: Replaced::default(),
             aliases: spec.aliases.clone(),
             certificate: spec.certificate.clone(),
             default_root_object: spec.default_root_object.clone(),
@@ -153,6 +166,15 @@ impl CdnConfig {
             http_version: spec.http_version,
             ipv6: true,
         })
+    }
+
+    /// The same, replacing what `previous` (the spec applied before) set.
+    pub fn replacing(mut self, previous: &DistributionSpec) -> Self {
+        self.replaced = Replaced {
+            patterns: previous.behaviors.iter().map(|b| b.path_pattern.as_str().to_owned()).collect(),
+            groups: previous.origin_groups.iter().map(|g| g.id.as_str().to_owned()).collect(),
+        };
+        self
     }
 
     /// The settings drift detection compares.

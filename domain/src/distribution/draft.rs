@@ -219,7 +219,12 @@ impl DistributionSpec {
         let mut problems = Problems::new();
         problems.check(draft.name.is_none(), "name", "is required");
         let origins = draft.origins.clone().unwrap_or_default();
-        problems.check(origins.is_empty(), "originId", "is required: give originId (one origin) or origins (org-…)");
+        // An `origins` list given but refused is reported by its parsing already.
+        problems.check(
+            draft.origins.is_none(),
+            "originId",
+            "is required: give originId (one origin) or origins (org-…)",
+        );
         draft.check_pairs(&mut problems);
         let (Some(name), Some(first)) = (draft.name.clone(), origins.first()) else {
             return Err(problems);

@@ -3,8 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::request::{check_unique, within};
+use super::request::check_unique;
 use crate::problems::Problems;
+use crate::problems::within;
 use crate::values::{Checked, InvalidationPath};
 
 /// Paths per invalidation request (InvalidationLimits).

@@ -10,18 +10,15 @@ mod routing;
 mod settings;
 
 pub use cdn::{
-    CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, LiveDistribution, LiveSettings, OriginAccess, drifted, tags,
+    CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, LiveDistribution, LiveSettings, OriginAccess, Replaced,
+    drifted, tags,
 };
 pub use draft::{DistributionDraft, DistributionSpec, ViewerCertificate};
 pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS};
 pub use record::{CloudFrontRef, DeployStatus, DistributionRecord, DistributionStatus, TemplateRef};
 pub use request::DistributionRequest;
-pub(crate) use request::{parse_hostnames, within};
-pub use routing::{
-    Behavior, BehaviorRequest, FAILOVER_CODES, MAX_BEHAVIORS, MAX_GROUPS, MAX_ORIGINS, OriginGroup, OriginGroupRequest,
-    OriginRequestPolicy, Target,
-};
-pub(crate) use settings::parse_setting;
+pub(crate) use request::parse_hostnames;
+pub use routing::{Behavior, BehaviorRequest, OriginGroup, OriginGroupRequest, OriginRequestPolicy, Target};
 pub use settings::{
     AllowedMethods, CachePolicy, ERROR_CODES, ErrorPage, ErrorResponse, ErrorResponseRequest, HttpVersion, Logging,
     LoggingRequest, PriceClass, TlsVersion, ViewerProtocolPolicy,

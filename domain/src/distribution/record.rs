@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::draft::DistributionSpec;
 use crate::claim::{Busy, Claim};
 use crate::record::{Claimed, RecordMeta, stored_record};
-use crate::values::{CloudFrontId, DistributionArn, DistributionId, TemplateId, Timestamp};
+use crate::values::{CloudFrontId, DistributionArn, DistributionId, OriginId, TemplateId, Timestamp};
 use crate::vocabulary;
 
 vocabulary!(
@@ -91,6 +91,10 @@ pub struct DistributionRecord {
     /// The template version it came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<TemplateRef>,
+    /// Origins the change in flight removed: they keep their grant until CloudFront has
+    /// deployed the change everywhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retiring: Vec<OriginId>,
     /// Bookkeeping.
     #[serde(flatten)]
     pub meta: RecordMeta,
@@ -117,6 +121,7 @@ impl DistributionRecord {
             cloudfront_status: None,
             drift: Vec::new(),
             template,
+            retiring: Vec::new(),
             meta: RecordMeta::new(&execution_name, actor, now).claimed(claim),
         }
     }

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::draft::{DistributionDraft, DistributionSpec};
 use super::routing::{BehaviorRequest, OriginGroupRequest, parse_behaviors, parse_groups, parse_origins, parse_target};
-use super::settings::{ErrorResponseRequest, LoggingRequest, parse_error_responses, parse_logging, parse_setting};
-use crate::problems::{Problems, excerpt, quoted};
+use super::settings::{ErrorResponseRequest, LoggingRequest, parse_error_responses, parse_logging};
+use crate::problems::{Problems, excerpt, quoted, within};
 use crate::values::{CertificateArn, Checked, Comment, DisplayName, Hostname, ObjectKey, OriginId, TagKey, TagValue};
+use crate::vocabulary::parse_setting;
 
 /// CloudFront quotas (aws-facts.md §2.2).
 const MAX_ALIASES: usize = 100;
@@ -100,13 +101,6 @@ pub(crate) fn check_unique<'a>(problems: &mut Problems, field: &str, items: impl
             problems.add(format!("{field}[{i}]"), format!("{} is listed twice", quoted(item)));
         }
     }
-}
-
-/// Whether a list is within `max` items; a longer one is reported once and not checked item by
-/// item, so an oversized list costs no more than its length.
-pub(crate) fn within(problems: &mut Problems, field: &str, len: usize, max: usize) -> bool {
-    problems.check(len > max, field, format!("at most {max} items (got {len})"));
-    len <= max
 }
 
 /// Parses hostnames for `field`, bounded and in one pass for duplicates.

@@ -4,21 +4,20 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::request::{check_unique, within};
-use super::settings::{AllowedMethods, CachePolicy, ViewerProtocolPolicy, parse_setting};
-use crate::problems::Problems;
+use super::request::check_unique;
+use super::settings::{AllowedMethods, CachePolicy, ViewerProtocolPolicy};
+use crate::problems::{Problems, within};
 use crate::values::{Checked, GroupId, OriginId, PathPattern};
 use crate::vocabulary;
+use crate::vocabulary::parse_setting;
 
-/// CloudFront quotas per distribution (aws-facts.md §2.2).
-pub const MAX_ORIGINS: usize = 25;
-/// Cache behaviours per distribution.
-pub const MAX_BEHAVIORS: usize = 25;
-/// Origin groups per distribution.
-pub const MAX_GROUPS: usize = 10;
+/// CloudFront quotas per distribution (aws-facts.md §2.2): origins, cache behaviours, groups.
+const MAX_ORIGINS: usize = 25;
+const MAX_BEHAVIORS: usize = 25;
+const MAX_GROUPS: usize = 10;
 
 /// Status codes an origin group can fail over on.
-pub const FAILOVER_CODES: &[u16] = &[400, 403, 404, 416, 500, 502, 503, 504];
+const FAILOVER_CODES: &[u16] = &[400, 403, 404, 416, 500, 502, 503, 504];
 const DEFAULT_FAILOVER: &[u16] = &[500, 502, 503, 504];
 
 vocabulary!(
@@ -159,6 +158,10 @@ pub struct OriginGroupRequest {
     pub failover_status_codes: Option<Vec<i64>>,
 }
 
+fn codes_allowed() -> String {
+    FAILOVER_CODES.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+}
+
 /// Parses one target from an `originId`/`originGroupId` pair: exactly one must be given.
 pub(crate) fn parse_target(
     p: &mut Problems,
@@ -258,7 +261,7 @@ pub(crate) fn parse_groups(p: &mut Problems, groups: &[OriginGroupRequest]) -> V
                         Some(c) => seen.push(c),
                         None => p.add(
                             format!("{}[{j}]", at("failoverStatusCodes")),
-                            format!("{code} cannot fail over (allowed: 400, 403, 404, 416, 500, 502, 503, 504)"),
+                            format!("{code} cannot fail over (allowed: {})", codes_allowed()),
                         ),
                     }
                 }

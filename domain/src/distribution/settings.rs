@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::problems::Problems;
 use crate::vocabulary;
-use crate::vocabulary::Vocabulary;
 
 vocabulary!(
     /// CloudFront's managed cache policies, by name.
@@ -231,9 +230,4 @@ pub(crate) fn parse_logging(problems: &mut Problems, logging: &LoggingRequest) -
     );
     problems.check(logging.prefix.starts_with('/'), "logging.prefix", "must not start with '/'");
     Logging { bucket: logging.bucket.clone(), prefix: logging.prefix.clone(), include_cookies: logging.include_cookies }
-}
-
-/// Parses a vocabulary value when one is given.
-pub(crate) fn parse_setting<V: Vocabulary>(problems: &mut Problems, field: &str, value: &Option<String>) -> Option<V> {
-    value.as_deref().and_then(|v| V::parse_into(problems, field, v))
 }

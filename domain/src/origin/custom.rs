@@ -9,10 +9,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::spec::OriginRequest;
-use crate::distribution::{parse_setting, within};
-use crate::problems::{Problems, excerpt};
+use crate::problems::{Problems, excerpt, within};
 use crate::values::{Checked, HeaderName, OriginDomain, OriginPath};
 use crate::vocabulary;
+use crate::vocabulary::parse_setting;
 
 vocabulary!(
     /// How CloudFront connects to a custom origin.
@@ -143,9 +143,11 @@ pub struct CustomPatch {
     pub custom_headers: Option<CustomHeaders>,
 }
 
-/// CloudFront's limits on custom origins.
+/// CloudFront's limits on custom origins: headers per origin, characters in one value, and in
+/// all names and values together.
 const MAX_HEADERS: usize = 10;
 const MAX_HEADER_VALUE: usize = 1783;
+const MAX_HEADERS_TOTAL: usize = 10_240;
 const MAX_TIMEOUT: u16 = 180;
 
 fn port(problems: &mut Problems, field: &str, value: Option<i64>) -> Option<u16> {
@@ -162,21 +164,33 @@ fn timeout(problems: &mut Problems, field: &str, value: Option<i64>) -> Option<u
     ok
 }
 
-fn headers(problems: &mut Problems, headers: &BTreeMap<String, String>) -> CustomHeaders {
+fn headers(problems: &mut Problems, headers: &BTreeMap<String, Secret>) -> CustomHeaders {
     if !within(problems, "customHeaders", headers.len(), MAX_HEADERS) {
         return CustomHeaders::new();
     }
+    let total: usize = headers.iter().map(|(n, v)| n.len() + v.0.len()).sum();
+    problems.check(
+        total > MAX_HEADERS_TOTAL,
+        "customHeaders",
+        format!("names and values together must be at most {MAX_HEADERS_TOTAL} characters"),
+    );
     let mut parsed = CustomHeaders::new();
     for (name, value) in headers {
         let field = format!("customHeaders.{}", excerpt(name));
         let name = HeaderName::parse_into(problems, &field, name);
-        let ok = value.len() <= MAX_HEADER_VALUE && !value.chars().any(char::is_control);
-        problems.check(!ok, &field, format!("values must be at most {MAX_HEADER_VALUE} printable characters"));
+        let text = value.expose();
+        let ok = text.len() <= MAX_HEADER_VALUE
+            && text.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+            && text.trim() == text;
+        let rule = format!(
+            "values must be at most {MAX_HEADER_VALUE} visible ASCII characters, not starting or ending with a space"
+        );
+        problems.check(!ok, &field, rule);
         if let (Some(name), true) = (name, ok) {
             if parsed.keys().any(|known| known.as_str().eq_ignore_ascii_case(name.as_str())) {
                 problems.add(&field, "is listed twice (header names ignore case)");
             }
-            parsed.insert(name, Secret(value.clone()));
+            parsed.insert(name, value.clone());
         }
     }
     parsed
@@ -233,6 +247,14 @@ impl OriginRequest {
 }
 
 impl CustomPatch {
+    /// The fields it sets, by their request names.
+    pub fn set_fields(&self) -> Vec<String> {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether it changes nothing.
     pub fn is_empty(&self) -> bool {
         self == &Self::default()

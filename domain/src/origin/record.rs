@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::custom::{CustomHeaders, CustomPatch, redacted};
-use super::spec::{OriginKind, OriginPatch, OriginSpec, S3Bucket};
+use super::spec::{OriginKind, OriginPatch, OriginSpec};
 use crate::claim::{Busy, Claim};
 use crate::record::{Claimed, RecordMeta, stored_record};
 use crate::values::{DisplayName, DistributionId, OacId, OriginId, Timestamp};
@@ -73,17 +73,9 @@ impl OriginRecord {
         }
     }
 
-    /// The bucket, for an S3 origin.
-    pub fn bucket(&self) -> Option<&S3Bucket> {
-        match &self.kind {
-            OriginKind::S3(bucket) => Some(bucket),
-            OriginKind::Custom(_) => None,
-        }
-    }
-
     /// Whether distributions can use it now: active (or being updated) and, for S3, with its OAC.
     pub fn ready(&self) -> Result<(), Busy> {
-        let has_access = self.bucket().is_none() || self.oac_id.is_some();
+        let has_access = self.kind.bucket().is_none() || self.oac_id.is_some();
         match self.status {
             OriginStatus::Active | OriginStatus::Updating if has_access => Ok(()),
             _ => Err(Busy(format!("origin {} is {}, not ready", self.id, self.status))),
@@ -161,10 +153,11 @@ impl OriginRecord {
     }
 
     /// The status a failed delete leaves, from what is left: active if bucket and OAC remain
-    /// (nothing was removed; always so for a custom origin), failed if it never got an OAC, else `DELETE_FAILED` (deleting
-    /// again finishes; also when the bucket could not even be checked).
+    /// (nothing was removed; always so for a custom origin), failed if it never got an OAC,
+    /// else `DELETE_FAILED` (deleting again finishes; also when the bucket could not even be
+    /// checked).
     pub fn after_failed_delete(&self, bucket_exists: Option<bool>) -> OriginStatus {
-        match (bucket_exists, self.oac_id.is_some() || self.bucket().is_none()) {
+        match (bucket_exists, self.oac_id.is_some() || self.kind.bucket().is_none()) {
             (Some(true), true) => OriginStatus::Active,
             (Some(true), false) => OriginStatus::Failed,
             _ => OriginStatus::DeleteFailed,

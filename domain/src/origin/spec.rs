@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 use super::cors::{CorsRule, CorsRuleRequest, Website, WebsiteRequest, parse_cors, parse_website};
-use super::custom::{CustomOrigin, CustomPatch};
+use super::custom::{CustomOrigin, CustomPatch, Secret};
 use crate::problems::Problems;
 use crate::values::{BucketName, Checked, DisplayName, Region};
 use crate::vocabulary;
@@ -81,7 +81,7 @@ pub struct OriginRequest {
     pub keepalive_timeout_seconds: Option<i64>,
     /// Custom: up to 10 headers added to origin requests; their values are write-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<BTreeMap<String, String>>,
+    pub custom_headers: Option<BTreeMap<String, Secret>>,
 }
 
 /// An S3 origin's bucket and its settings.
@@ -118,6 +118,14 @@ pub enum OriginKind {
 }
 
 impl OriginKind {
+    /// The bucket, for an S3 origin.
+    pub fn bucket(&self) -> Option<&S3Bucket> {
+        match self {
+            Self::S3(bucket) => Some(bucket),
+            Self::Custom(_) => None,
+        }
+    }
+
     /// Its type.
     pub fn origin_type(&self) -> OriginType {
         match self {
@@ -147,14 +155,6 @@ pub struct OriginSpec {
 }
 
 impl OriginSpec {
-    /// The bucket, for an S3 origin.
-    pub fn bucket(&self) -> Option<&S3Bucket> {
-        match &self.kind {
-            OriginKind::S3(bucket) => Some(bucket),
-            OriginKind::Custom(_) => None,
-        }
-    }
-
     /// The same with secrets hidden, for the workflow input.
     pub fn redacted(&self) -> Self {
         Self { name: self.name.clone(), kind: self.kind.redacted() }
@@ -266,7 +266,9 @@ impl OriginPatch {
         let mut p = Problems::new();
         match kind {
             OriginType::S3 => {
-                p.check(!self.custom.is_empty(), "body", "custom-origin settings apply only to custom origins")
+                for field in self.custom.set_fields() {
+                    p.add(field, "only for custom origins");
+                }
             }
             OriginType::Custom => {
                 p.check(self.cors.is_some(), "cors", "only for S3 origins");
@@ -289,9 +291,7 @@ impl OriginPatch {
                 .filter(|(_, changed)| *changed)
                 .map(|(field, _)| field.to_owned())
                 .collect();
-        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&self.custom) {
-            fields.extend(map.keys().cloned());
-        }
+        fields.extend(self.custom.set_fields());
         fields
     }
 }
@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn a_valid_request_parses() {
         let spec = request().parse().unwrap();
-        assert_eq!(spec.bucket().unwrap().bucket_name.as_str(), "cfm-site-1");
+        assert_eq!(spec.kind.bucket().unwrap().bucket_name.as_str(), "cfm-site-1");
     }
 
     #[test]

@@ -4,8 +4,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::distribution::{DistributionDraft, DistributionRequest, parse_hostnames, within};
+use crate::distribution::{DistributionDraft, DistributionRequest, parse_hostnames};
 use crate::problems::Problems;
+use crate::problems::within;
 use crate::values::{Checked, DisplayName};
 use crate::vocabulary;
 use crate::vocabulary::Vocabulary;

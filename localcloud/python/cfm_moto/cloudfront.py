@@ -5,7 +5,8 @@ moto 5.2.5 differs from AWS here in ways cfm's multi-origin distributions depend
 - A config read back has lost each origin's ``OriginAccessControlId`` and ``S3OriginConfig``;
   AWS returns both, and cfm keeps an S3 origin's OAC when it merges a change onto a live config.
 - A default cache behaviour may target an origin *group* on AWS; moto refuses any target that
-  is not an origin (``NoSuchOrigin``).
+  is not an origin (``NoSuchOrigin``). A path behaviour's target moto does not check at all;
+  AWS refuses one that is neither an origin nor a group.
 """
 
 from moto.cloudfront import models
@@ -26,6 +27,9 @@ def _group_targets(original):
     def __init__(self, config):
         groups = [g["Id"] for g in ((config.get("OriginGroups") or {}).get("Items") or [])]
         origins = [o["Id"] for o in config["Origins"]["Items"]]
+        paths = (config.get("CacheBehaviors") or {}).get("Items") or []
+        if any(b.get("TargetOriginId") not in origins + groups for b in paths):
+            raise OriginDoesNotExist
         behaviour = config.get("DefaultCacheBehavior") or {}
         target = behaviour.get("TargetOriginId")
         if target in groups and origins:
@@ -33,7 +37,6 @@ def _group_targets(original):
             behaviour["TargetOriginId"] = origins[0]
             original(self, config)
             self.DefaultCacheBehavior.target_origin_id = target
-            behaviour["TargetOriginId"] = target
             return
         if target is not None and target not in origins:
             raise OriginDoesNotExist

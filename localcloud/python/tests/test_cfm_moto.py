@@ -221,3 +221,9 @@ class Distributions(unittest.TestCase):
         with self.assertRaises(ClientError) as caught:
             cf.create_distribution(DistributionConfig=multi_origin_config("nowhere", default_target="nowhere"))
         self.assertEqual(caught.exception.response["Error"]["Code"], "NoSuchOrigin")
+        config = multi_origin_config("path-nowhere")
+        path = {"PathPattern": "/x/*", "TargetOriginId": "nowhere", "ViewerProtocolPolicy": "https-only"}
+        config["CacheBehaviors"] = {"Quantity": 1, "Items": [path]}
+        with self.assertRaises(ClientError) as caught:
+            cf.create_distribution(DistributionConfig=config)
+        self.assertEqual(caught.exception.response["Error"]["Code"], "NoSuchOrigin")

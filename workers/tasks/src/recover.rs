@@ -115,9 +115,12 @@ impl Settling<'_> {
                 Some(bucket) => cx.ports.buckets.owner(&bucket).await? != BucketOwner::Missing,
                 None => true,
             };
-            let has_access = record.oac_id.is_some() || record.bucket().is_none();
+            let has_access = record.oac_id.is_some() || record.kind.bucket().is_none();
             let (status, what) = match (claim.workflow.as_str(), exists, has_access) {
-                ("update-origin", ..) => (OriginStatus::Active, "its bucket keeps what was applied"),
+                ("update-origin", ..) if record.kind.bucket().is_some() => {
+                    (OriginStatus::Active, "its bucket keeps what was applied")
+                }
+                ("update-origin", ..) => (OriginStatus::Active, "its settings stay as they were; update it again"),
                 ("delete-origin", true, true) => (OriginStatus::Active, "its bucket and OAC still exist"),
                 ("delete-origin", false, _) => {
                     (OriginStatus::DeleteFailed, "its bucket is gone: delete it again to finish")
@@ -125,7 +128,8 @@ impl Settling<'_> {
                 _ => (OriginStatus::Failed, "delete it (emptyBucket=true) to remove what was made"),
             };
             let failure = note(&claim, &how, what);
-            cx.settle_failed_as::<OriginRecord>(record.id(), claim.execution.as_str(), status, &failure, |_| ())
+            let drop_staged = |r: &mut OriginRecord| r.staged_headers = None;
+            cx.settle_failed_as::<OriginRecord>(record.id(), claim.execution.as_str(), status, &failure, drop_staged)
                 .await?;
             events.push(self.recovered(&OriginRecovered {
                 origin_id: record.id.clone(),

@@ -62,12 +62,14 @@ fn logging(config: &CdnConfig) -> Option<LoggingConfig> {
 /// The configuration for a new distribution.
 pub(crate) fn build(config: &CdnConfig, caller_reference: &str) -> Result<DistributionConfig, BuildError> {
     let origins = routes::origins(config, &[])?;
+    let groups = routes::groups(config, None, &origins)?;
+    let behaviors = routes::behaviors(config, None, &origins, &groups)?;
     DistributionConfig::builder()
         .caller_reference(caller_reference)
         .origins(Origins::builder().quantity(origins.len() as i32).set_items(Some(origins)).build()?)
-        .origin_groups(routes::groups(config, None)?)
+        .origin_groups(groups)
         .default_cache_behavior(routes::default_behavior(&config.default_behavior, None)?)
-        .cache_behaviors(routes::behaviors(config, None)?)
+        .cache_behaviors(behaviors)
         .comment(&config.comment)
         .enabled(config.enabled)
         .price_class(SdkPriceClass::from(config.price_class.as_str()))
@@ -87,9 +89,10 @@ pub(crate) fn build(config: &CdnConfig, caller_reference: &str) -> Result<Distri
 /// settings. WAF, geo restrictions and the caller reference are left as they are.
 pub(crate) fn merge(live: &mut DistributionConfig, desired: &CdnConfig) -> Result<(), BuildError> {
     let origins = routes::origins(desired, live.origins.as_ref().map(|o| o.items()).unwrap_or_default())?;
+    let groups = routes::groups(desired, live.origin_groups.as_ref(), &origins)?;
+    live.cache_behaviors = Some(routes::behaviors(desired, live.cache_behaviors.as_ref(), &origins, &groups)?);
+    live.origin_groups = Some(groups);
     live.origins = Some(Origins::builder().quantity(origins.len() as i32).set_items(Some(origins)).build()?);
-    live.origin_groups = Some(routes::groups(desired, live.origin_groups.as_ref())?);
-    live.cache_behaviors = Some(routes::behaviors(desired, live.cache_behaviors.as_ref())?);
     live.default_cache_behavior =
         Some(routes::default_behavior(&desired.default_behavior, live.default_cache_behavior.take())?);
     live.aliases = Some(aliases(desired)?);

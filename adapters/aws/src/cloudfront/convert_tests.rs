@@ -115,15 +115,35 @@ fn multi_origin_snapshot() {
     assert_eq!(behaviors[0].origin_request_policy_id(), Some("b689b0a8-53d0-40ab-baf2-68738e2966ac"));
 }
 
+fn multi_spec() -> DistributionSpec {
+    spec(serde_json::json!({
+        "name": "multi", "origins": [ORIGIN, BACKUP, API], "defaultOriginGroupId": "assets",
+        "originGroups": [{"id": "assets", "primaryOriginId": ORIGIN, "secondaryOriginId": BACKUP}],
+        "behaviors": [{"pathPattern": "/api/*", "originId": API}, {"pathPattern": "/static/*", "originId": ORIGIN}]
+    }))
+}
+
 #[test]
-fn merging_drops_the_origins_and_routes_cfm_no_longer_names() {
-    let mut live = build(&multi(), "ref-4").unwrap();
-    let single = config(serde_json::json!({"name": "one", "originId": ORIGIN}));
+fn merging_drops_what_cfm_set_before_and_what_served_only_removed_origins() {
+    let mut live = build(&CdnConfig::desired(&multi_spec(), &origins()).unwrap(), "ref-4").unwrap();
+    // A behaviour made in the console on an origin that stays.
+    let console = CacheBehavior::builder()
+        .path_pattern("/console/*")
+        .target_origin_id(ORIGIN)
+        .viewer_protocol_policy(SdkViewerProtocolPolicy::HttpsOnly)
+        .build()
+        .unwrap();
+    let mut behaviors = live.cache_behaviors.clone().unwrap();
+    behaviors.items.get_or_insert_with(Vec::new).push(console);
+    behaviors.quantity += 1;
+    live.cache_behaviors = Some(behaviors);
+    let single = config(serde_json::json!({"name": "one", "originId": ORIGIN})).replacing(&multi_spec());
     merge(&mut live, &single).unwrap();
     let ids: Vec<&str> = live.origins.as_ref().unwrap().items().iter().map(|o| o.id()).collect();
     assert_eq!(ids, [ORIGIN]);
     assert_eq!(live.origin_groups.as_ref().unwrap().quantity, 0);
-    assert_eq!(live.cache_behaviors.as_ref().unwrap().quantity, 0);
+    let patterns: Vec<&str> = live.cache_behaviors.as_ref().unwrap().items().iter().map(|b| b.path_pattern()).collect();
+    assert_eq!(patterns, ["/console/*"], "cfm's /static/* goes (its spec set it), the console's stays");
     assert_eq!(live.default_cache_behavior.as_ref().unwrap().target_origin_id(), ORIGIN);
 }
 

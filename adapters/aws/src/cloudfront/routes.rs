@@ -1,6 +1,7 @@
 //! cfm's origins, origin groups and cache behaviours as CloudFront's, and their merge into a
-//! live configuration: cfm's own are replaced (an origin cfm no longer names is removed), what
-//! was made outside cfm stays, and so do the settings of a live behaviour cfm does not manage
+//! live configuration: cfm's own are replaced (an origin cfm no longer names is removed, and so
+//! are the behaviours and groups its previous spec set), what was made outside cfm stays unless
+//! it served only what is gone, and so do the settings of a live behaviour cfm does not manage
 //! (function associations, response-headers policies, …).
 
 use aws_sdk_cloudfront::types::{
@@ -108,13 +109,18 @@ fn group(g: &cfm_domain::distribution::OriginGroup) -> Result<OriginGroup, Build
         .build()
 }
 
-/// The origin groups: cfm's, and live ones that neither share an id with cfm's nor fail over
-/// to a cfm origin.
-pub(crate) fn groups(desired: &CdnConfig, live: Option<&OriginGroups>) -> Result<OriginGroups, BuildError> {
+/// The origin groups: cfm's, and live ones cfm did not set whose members all remain.
+pub(crate) fn groups(
+    desired: &CdnConfig,
+    live: Option<&OriginGroups>,
+    origins: &[Origin],
+) -> Result<OriginGroups, BuildError> {
     let mut items = desired.origin_groups.iter().map(group).collect::<Result<Vec<_>, _>>()?;
     let theirs = live.map(|g| g.items()).unwrap_or_default().iter().filter(|g| {
         let members = g.members().map(|m| m.items()).unwrap_or_default();
-        !items.iter().any(|mine| mine.id() == g.id()) && !members.iter().any(|m| is_cfm_origin(m.origin_id()))
+        let ours =
+            items.iter().any(|mine| mine.id() == g.id()) || desired.replaced.groups.iter().any(|id| id == g.id());
+        !ours && members.iter().all(|m| origins.iter().any(|o| o.id() == m.origin_id()))
     });
     items.extend(theirs.cloned().collect::<Vec<_>>());
     OriginGroups::builder().quantity(items.len() as i32).set_items(Some(items).filter(|i| !i.is_empty())).build()
@@ -157,8 +163,13 @@ pub(crate) fn default_behavior(
 }
 
 /// The path behaviours: cfm's in its order (each from the live one with its pattern, if any),
-/// then live ones with other patterns that serve neither a cfm origin nor a cfm group.
-pub(crate) fn behaviors(desired: &CdnConfig, live: Option<&CacheBehaviors>) -> Result<CacheBehaviors, BuildError> {
+/// then live ones cfm did not set whose target remains.
+pub(crate) fn behaviors(
+    desired: &CdnConfig,
+    live: Option<&CacheBehaviors>,
+    origins: &[Origin],
+    groups: &OriginGroups,
+) -> Result<CacheBehaviors, BuildError> {
     let live = live.map(|l| l.items()).unwrap_or_default();
     let mut items = Vec::new();
     for (pattern, b) in &desired.behaviors {
@@ -173,15 +184,11 @@ pub(crate) fn behaviors(desired: &CdnConfig, live: Option<&CacheBehaviors>) -> R
         manage!(&mut behavior, b);
         items.push(behavior);
     }
-    let cfm_group = |id: &str| desired.origin_groups.iter().any(|g| g.id.as_str() == id);
-    items.extend(
-        live.iter()
-            .filter(|l| {
-                !desired.behaviors.iter().any(|(p, _)| p == l.path_pattern())
-                    && !is_cfm_origin(l.target_origin_id())
-                    && !cfm_group(l.target_origin_id())
-            })
-            .cloned(),
-    );
+    let remains =
+        |target: &str| origins.iter().any(|o| o.id() == target) || groups.items().iter().any(|g| g.id() == target);
+    let ours = |pattern: &str| {
+        desired.behaviors.iter().any(|(p, _)| p == pattern) || desired.replaced.patterns.iter().any(|p| p == pattern)
+    };
+    items.extend(live.iter().filter(|l| !ours(l.path_pattern()) && remains(l.target_origin_id())).cloned());
     CacheBehaviors::builder().quantity(items.len() as i32).set_items(Some(items).filter(|i| !i.is_empty())).build()
 }

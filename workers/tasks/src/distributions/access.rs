@@ -60,7 +60,7 @@ pub(crate) async fn grant(
 ) -> TaskResult<()> {
     for id in origins {
         let Some(record) = cx.records().get::<OriginRecord>(id.as_str()).await? else { continue };
-        let Some(bucket) = record.bucket() else { continue };
+        let Some(bucket) = record.kind.bucket() else { continue };
         edit_policy(cx, &BucketRef::of(bucket), distribution, |current| {
             bucket_policy::grant(current, &bucket.bucket_name, distribution, arn).map(|p| Some(Some(p)))
         })

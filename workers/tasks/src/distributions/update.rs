@@ -1,7 +1,7 @@
 //! `update-distribution`: the API claimed the record for this execution; merge the patch into
-//! the stored spec, reserve the origins it adds, apply it to CloudFront with If-Match
-//! (re-reading on 412), grant the added S3 origins and revoke the removed ones, wait until
-//! Deployed, record, end the claim and announce.
+//! the stored spec, reserve and grant the origins it adds, apply it to CloudFront with If-Match
+//! (re-reading on 412), wait until Deployed, revoke the origins it removed, record, end the
+//! claim and announce.
 
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};
 use cfm_domain::record::Claimed;
@@ -16,7 +16,9 @@ use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
 
-/// Applies the merged spec to CloudFront and stores it on the record.
+/// Applies the merged spec to CloudFront and stores it on the record. Origins it adds are
+/// reserved and granted first (CloudFront reads them as soon as it takes the change); origins
+/// it removes are revoked by [`finalize`], once the change is deployed.
 pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<TaskOutput> {
     // The claim makes this the only change in flight, so merging onto what was read is safe.
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
@@ -25,17 +27,20 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     let added = not_in(&spec.origins, &record.spec.origins);
     reserve(cx, &added, &record.id).await?;
     let id = cloudfront_id(&record)?;
-    let change = CdnChange::Settings(Box::new(desired(cx, &spec).await?));
-    applied(cx.ports.cdn.update_distribution(&id, &change).await?, &id)?;
     if let Some(cloudfront) = &record.cloudfront {
         grant(cx, &added, &record.id, &cloudfront.arn).await?;
     }
-    revoke_all(cx, &not_in(&record.spec.origins, &spec.origins), &record.id).await?;
+    let change = CdnChange::Settings(Box::new(desired(cx, &spec).await?.replacing(&record.spec)));
+    applied(cx.ports.cdn.update_distribution(&id, &change).await?, &id)?;
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(input.distribution_id.as_str(), cx.now(), |r| {
             r.check_claim(execution)?;
-            r.spec = spec.clone();
+            if r.spec != spec {
+                // A redelivery finds the spec stored and the retiring origins noted already.
+                r.retiring = not_in(&r.spec.origins, &spec.origins);
+                r.spec = spec.clone();
+            }
             r.cloudfront_status = Some(DeployStatus::InProgress);
             Ok(())
         })
@@ -43,13 +48,33 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     Ok(TaskOutput::none())
 }
 
+/// Revokes and releases the origins the change removed; CloudFront no longer reads them.
+async fn retire(cx: &Cx<'_>, id: &cfm_domain::values::DistributionId) -> TaskResult<()> {
+    let Some(record) = cx.records().get::<DistributionRecord>(id.as_str()).await? else { return Ok(()) };
+    if record.retiring.is_empty() || !record.is_mine(cx.execution().as_str()) {
+        return Ok(());
+    }
+    revoke_all(cx, &record.retiring, id).await?;
+    let execution = cx.execution().as_str();
+    cx.records()
+        .update::<DistributionRecord, TaskError>(id.as_str(), cx.now(), |r| {
+            if r.is_mine(execution) {
+                r.retiring.clear();
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
 /// The origins in `these` that are not in `those`.
 fn not_in(these: &[OriginId], those: &[OriginId]) -> Vec<OriginId> {
     these.iter().filter(|o| !those.contains(o)).cloned().collect()
 }
 
-/// Marks the change deployed, ends the claim and announces it.
+/// Retires the removed origins, marks the change deployed, ends the claim and announces it.
 pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<TaskOutput> {
+    retire(cx, &input.distribution_id).await?;
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(input.distribution_id.as_str(), cx.now(), |r| {
@@ -66,10 +91,12 @@ pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)))
 }
 
-/// Records the failure; the status follows what CloudFront has. Origins the change meant to add
-/// are released (the record keeps the origins it had).
+/// Records the failure; the status follows what CloudFront has. If CloudFront took the change,
+/// the origins it removed are retired; if not, the origins it meant to add are released (the
+/// record keeps the origins it had).
 pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateDistributionInput>) -> TaskResult<TaskOutput> {
     let (failure, input) = (failed.failure(), &failed.input);
+    retire(cx, &input.distribution_id).await?;
     let record = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await?;
     if let (Some(record), Some(wanted)) = (record.filter(|r| r.is_mine(cx.execution().as_str())), &input.patch.origins)
     {

@@ -21,8 +21,11 @@ use crate::input::Failed;
 
 /// The bucket of an S3 origin's input; the bucket steps never run for a custom origin.
 fn s3(input: &CreateOriginInput) -> TaskResult<(&S3Bucket, BucketRef)> {
-    let bucket =
-        input.spec.bucket().ok_or_else(|| TaskError::Refused(format!("{} is not an S3 origin", input.origin_id)))?;
+    let bucket = input
+        .spec
+        .kind
+        .bucket()
+        .ok_or_else(|| TaskError::Refused(format!("{} is not an S3 origin", input.origin_id)))?;
     Ok((bucket, BucketRef::of(bucket)))
 }
 
@@ -33,7 +36,7 @@ pub async fn validate(cx: &Cx<'_>, input: CreateOriginInput) -> TaskResult<TaskO
     if record.status != OriginStatus::Creating {
         return Err(TaskError::Conflict(format!("origin {} is {}, not being created", record.id, record.status)));
     }
-    let Some(bucket) = input.spec.bucket() else { return Ok(TaskOutput::none()) };
+    let Some(bucket) = input.spec.kind.bucket() else { return Ok(TaskOutput::none()) };
     match cx.ports.buckets.owner(&BucketRef::of(bucket)).await? {
         BucketOwner::Missing => Ok(TaskOutput::none()),
         owner if owner.is(&input.origin_id) => Ok(TaskOutput::none()),
@@ -104,7 +107,7 @@ pub struct WithOac {
 pub async fn finalize(cx: &Cx<'_>, WithOac { input, oac }: WithOac) -> TaskResult<TaskOutput> {
     let execution = cx.execution().as_str();
     let oac_id = oac.map(|o| o.oac_id);
-    if input.spec.bucket().is_some() && oac_id.is_none() {
+    if input.spec.kind.bucket().is_some() && oac_id.is_none() {
         return Err(TaskError::Internal(format!("S3 origin {} reached finalize without its OAC", input.origin_id)));
     }
     let record = cx
@@ -120,8 +123,8 @@ pub async fn finalize(cx: &Cx<'_>, WithOac { input, oac }: WithOac) -> TaskResul
         origin_id: record.id.clone(),
         name: record.name.clone(),
         origin_type: record.kind.origin_type(),
-        bucket_name: record.bucket().map(|b| b.bucket_name.clone()),
-        region: record.bucket().map(|b| b.region.clone()),
+        bucket_name: record.kind.bucket().map(|b| b.bucket_name.clone()),
+        region: record.kind.bucket().map(|b| b.region.clone()),
         oac_id,
         domain_name: match &record.kind {
             OriginKind::Custom(custom) => Some(custom.domain_name.clone()),
@@ -170,7 +173,7 @@ pub async fn record_failure(cx: &Cx<'_>, failed: Failed<CreateOriginInput>) -> T
         (failed.after_cleanup("delete the origin with emptyBucket=true to remove what is left"), &failed.input);
     cx.settle_failed::<OriginRecord>(input.origin_id.as_str(), OriginStatus::Failed, &failure, |r| r.oac_id = None)
         .await?;
-    let bucket_name = input.spec.bucket().map(|b| b.bucket_name.clone());
+    let bucket_name = input.spec.kind.bucket().map(|b| b.bucket_name.clone());
     if let Some(name) = bucket_name.as_ref().filter(|_| failed.cleaned_up()) {
         cx.ports.store.release_bucket(name, &input.origin_id).await?;
     }

@@ -103,7 +103,7 @@ pub async fn finalize(cx: &Cx<'_>, WithDeleted { input, deleted }: WithDeleted) 
     if let Some(record) = cx.records().get::<OriginRecord>(input.origin_id.as_str()).await?
         && record.claimed_by(cx.execution().as_str())
     {
-        let bucket = record.bucket().map(|b| (&b.bucket_name, &record.id));
+        let bucket = record.kind.bucket().map(|b| (&b.bucket_name, &record.id));
         cx.ports.store.delete(<OriginRecord as Record>::KIND, record.id.as_str(), bucket).await?;
     }
     let data = OriginDeleted {

@@ -17,16 +17,18 @@ use crate::distributions::applied;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
 
-/// Applies the patch to the bucket, then to the record, and announces it. A delivery that
-/// finds the work done (its first run died before answering) answers the same.
+/// Applies the patch to the bucket, then to the record, then (a custom origin) to the
+/// distributions that use it, and announces it. The record goes first so that whatever reads
+/// it from then on builds with the new settings. A delivery that finds the record done (its
+/// first run died before answering) pushes again and answers the same.
 pub async fn update(cx: &Cx<'_>, input: UpdateOriginInput) -> TaskResult<TaskOutput> {
     let execution = cx.execution().as_str();
     let record: OriginRecord = cx.require(input.origin_id.as_str()).await?;
     let updated = OriginUpdated { origin_id: input.origin_id.clone(), changed: input.patch.changed_fields() };
     if record.finished_by(execution)? {
+        push_to_distributions(cx, &record, &input).await?;
         return Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)));
     }
-    push_to_distributions(cx, &record, &input).await?;
     if let Some(bucket) = BucketRef::of_origin(&record) {
         let buckets = &cx.ports.buckets;
         if !buckets.owner(&bucket).await?.is(&record.id) {
@@ -39,7 +41,8 @@ pub async fn update(cx: &Cx<'_>, input: UpdateOriginInput) -> TaskResult<TaskOut
             buckets.set_website(&bucket, website.as_ref()).await?;
         }
     }
-    cx.records()
+    let record = cx
+        .records()
         .update::<OriginRecord, TaskError>(input.origin_id.as_str(), cx.now(), |r| {
             if r.finish(execution, OriginStatus::Active)? {
                 r.apply(&input.patch);
@@ -48,19 +51,18 @@ pub async fn update(cx: &Cx<'_>, input: UpdateOriginInput) -> TaskResult<TaskOut
             Ok(())
         })
         .await?;
+    push_to_distributions(cx, &record, &input).await?;
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)))
 }
 
-/// A custom origin's new settings reach every distribution that uses it (its header values
-/// come from what the API staged on the record). Nothing to do for an S3 origin: its bucket
-/// changes in place.
+/// A custom origin's settings, as recorded, reach every distribution that uses it. Nothing to
+/// do for an S3 origin: its bucket changes in place. If one distribution cannot take them the
+/// task fails with the record already changed; running the update again pushes again.
 async fn push_to_distributions(cx: &Cx<'_>, record: &OriginRecord, input: &UpdateOriginInput) -> TaskResult<()> {
-    if record.bucket().is_some() || input.patch.custom.is_empty() {
+    if record.kind.bucket().is_some() || input.patch.custom.is_empty() {
         return Ok(());
     }
-    let mut patched = record.clone();
-    patched.apply(&input.patch);
-    let origin = CdnChange::Origin(Box::new(CdnOrigin::of(&patched)?));
+    let origin = CdnChange::Origin(Box::new(CdnOrigin::of(record)?));
     for id in &record.distributions {
         let Some(distribution) = cx.records().get::<DistributionRecord>(id.as_str()).await? else { continue };
         if let Some(cloudfront) = distribution.cloudfront_id() {

@@ -108,7 +108,7 @@ impl World {
         let spec = origin.parse().expect("a valid origin");
         let claim = Claim::new(execution, "create-origin", self.memory.clock.now());
         let record = OriginRecord::creating(id.clone(), &spec, claim, "alice", self.memory.clock.now());
-        let claiming = spec.bucket().map(|b| (&b.bucket_name, &id));
+        let claiming = spec.kind.bucket().map(|b| (&b.bucket_name, &id));
         self.memory
             .ports()
             .records()

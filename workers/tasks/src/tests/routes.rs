@@ -82,15 +82,19 @@ async fn a_distribution_over_three_origins_grants_each_bucket_and_update_and_del
     let input = json!({"distributionId": id, "patch": patch.parse_patch().unwrap(), "request": request()});
     world.ok("ApplyDistributionUpdate", &run, &input).await;
     world.ok("ApplyDistributionUpdate", &run, &input).await;
+    assert!(granted(&world, "backup-b", &id), "edges still on the old config read it until deployed");
+    let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
+    assert_eq!(record.spec.origins, [primary.clone(), api.clone()]);
+    assert_eq!(record.retiring, std::slice::from_ref(&backup));
+    world.memory.cdn.deploy_all();
+    world.ok("FinalizeDistributionUpdate", &run, &input).await;
+    world.ok("FinalizeDistributionUpdate", &run, &input).await;
     assert!(!granted(&world, "backup-b", &id), "the removed bucket's grant is revoked");
     assert!(users(&world, &backup).await.is_empty());
     assert!(granted(&world, "primary-b", &id));
-    let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
-    assert_eq!(record.spec.origins, [primary.clone(), api.clone()]);
+    assert!(world.record::<DistributionRecord>(id.as_str()).await.unwrap().retiring.is_empty());
 
     // Delete: every grant and reservation goes.
-    world.memory.cdn.deploy_all();
-    world.ok("FinalizeDistributionUpdate", &run, &input).await;
     let run = execution("delete-distribution", "gone");
     world.claim_distribution(&id, &run, "delete-distribution").await;
     let input = json!({"distributionId": id, "request": request()});

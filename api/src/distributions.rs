@@ -22,17 +22,24 @@ use crate::request::{Body, Caller, Id, PageQuery, member, parse};
 use crate::state::AppState;
 
 /// What a spec needs of other resources, each answer naming its field: its origins existing
-/// (every missing one listed) and ready, its certificate usable.
+/// (every missing one listed) and ready, no Host header sent to an S3 origin, its certificate
+/// usable.
 pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Result<(), ApiError> {
-    let mut missing = Problems::new();
+    let mut problems = Problems::new();
+    let mut origins = Vec::new();
     for (i, id) in spec.origins.iter().enumerate() {
         let field = if spec.origins.len() == 1 { "originId".to_owned() } else { format!("origins[{i}]") };
         match state.ports.records().get::<OriginRecord>(id.as_str()).await? {
-            Some(origin) => origin.ready()?,
-            None => missing.add(field, format!("origin {id} does not exist")),
+            Some(origin) => origins.push(origin),
+            None => problems.add(field, format!("origin {id} does not exist")),
         }
     }
-    missing.into_result(())?;
+    let is_s3 = |id: &_| origins.iter().any(|o| &o.id == id && o.kind.bucket().is_some());
+    spec.check_s3_host(is_s3, &mut problems);
+    problems.into_result(())?;
+    for origin in &origins {
+        origin.ready()?;
+    }
     if let Some(certificate) = &spec.certificate {
         let refusal =
             state.ports.certificates.refusal(&certificate.certificate_arn, &spec.aliases, state.machines.account());

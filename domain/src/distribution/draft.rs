@@ -301,6 +301,32 @@ impl DistributionSpec {
         Self::from_draft(&self.to_draft().merged(change))
     }
 
+    /// Reports each behaviour (and the default) whose origin-request policy would send the
+    /// viewer's `Host` header to an S3 origin (`is_s3`), directly or through a group: its OAC
+    /// signature would not match and S3 would refuse every request.
+    pub fn check_s3_host(&self, is_s3: impl Fn(&OriginId) -> bool, problems: &mut Problems) {
+        let reaches_s3 = |target: &Target| match target {
+            Target::OriginId(id) => is_s3(id),
+            Target::OriginGroupId(group) => self
+                .origin_groups
+                .iter()
+                .filter(|g| &g.id == group)
+                .any(|g| is_s3(&g.primary_origin_id) || is_s3(&g.secondary_origin_id)),
+        };
+        let routes =
+            std::iter::once(("originRequestPolicy".to_owned(), &self.default_target, self.origin_request_policy))
+                .chain(
+                    self.behaviors.iter().enumerate().map(|(i, b)| {
+                        (format!("behaviors[{i}].originRequestPolicy"), &b.target, b.origin_request_policy)
+                    }),
+                );
+        for (field, target, policy) in routes {
+            if policy.is_some_and(OriginRequestPolicy::forwards_host) && reaches_s3(target) {
+                problems.add(field, "forwards the viewer's Host header, which an S3 origin's OAC signature cannot take: use AllViewerExceptHostHeader or CORS-S3Origin");
+            }
+        }
+    }
+
     /// The comment CloudFront shows: the spec's, else the name (CloudFront requires one).
     pub fn cloudfront_comment(&self) -> &str {
         self.comment.as_ref().map_or(self.name.as_str(), Comment::as_str)

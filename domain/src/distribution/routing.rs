@@ -53,6 +53,14 @@ impl OriginRequestPolicy {
     }
 }
 
+impl OriginRequestPolicy {
+    /// Whether it sends the viewer's `Host` header to the origin, which breaks the signature
+    /// an S3 origin's OAC checks.
+    pub fn forwards_host(self) -> bool {
+        matches!(self, Self::AllViewer | Self::AllViewerAndCloudFrontHeaders)
+    }
+}
+
 /// Where a behaviour sends requests: one origin, or an origin group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -208,3 +208,17 @@ fn a_create_reports_bad_fields_and_missing_ones_together_once_each() {
     let fields: Vec<&str> = problems.list().iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["name", "priceClass", "originId", "aliases"]);
 }
+
+#[test]
+fn the_viewers_host_never_reaches_an_s3_origin() {
+    let mut json = multi();
+    json["originRequestPolicy"] = serde_json::json!("AllViewer");
+    json["behaviors"][1]["originRequestPolicy"] = serde_json::json!("AllViewerAndCloudFrontHeaders-2022-06");
+    let spec = spec(json).unwrap();
+    let mut problems = Problems::new();
+    spec.check_s3_host(|id| id.as_str() != API, &mut problems);
+    assert_eq!(fields(problems), ["originRequestPolicy", "behaviors[1].originRequestPolicy"]);
+    let mut problems = Problems::new();
+    spec.check_s3_host(|_| false, &mut problems);
+    assert!(problems.is_empty(), "a custom origin may take every viewer header");
+}

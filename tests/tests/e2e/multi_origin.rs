@@ -208,6 +208,12 @@ async fn bad_custom_origins_and_routes_are_refused_with_their_fields() {
         ),
         (spec(json!({"defaultOriginId": "org-00000000000000ff"})), "defaultOriginId"),
         (spec(json!({"originRequestPolicy": "EverythingPlease"})), "originRequestPolicy"),
+        (spec(json!({"originRequestPolicy": "AllViewer"})), "originRequestPolicy"),
+        (
+            spec(json!({"originGroups": group(&a, &b), "behaviors": [{"pathPattern": "/g/*", "originGroupId": "g",
+                "originRequestPolicy": "AllViewerAndCloudFrontHeaders-2022-06"}]})),
+            "behaviors[0].originRequestPolicy",
+        ),
         (json!({"name": "n", "originId": a, "origins": [a]}), "originId"),
         (json!({"name": "n", "origins": [a, a]}), "origins[1]"),
         (json!({"name": "n", "origins": []}), "origins"),

@@ -129,12 +129,19 @@ pub(crate) struct ClaimRecord<T: Record, F> {
     id: String,
     claim_for: F,
     before: Option<T::Status>,
+    undo: fn(&mut T),
 }
 
 impl<T: Record, F: Fn(&mut T, Claim) -> Result<T::Status, Busy>> ClaimRecord<T, F> {
     /// Claims record `id` with `claim_for`.
     pub(crate) fn new(id: &str, claim_for: F) -> Self {
-        Self { id: id.to_owned(), claim_for, before: None }
+        Self { id: id.to_owned(), claim_for, before: None, undo: |_| () }
+    }
+
+    /// Also undoes, when giving the claim back, what `claim_for` put on the record besides it.
+    pub(crate) fn undoing(mut self, undo: fn(&mut T)) -> Self {
+        self.undo = undo;
+        self
     }
 }
 
@@ -159,6 +166,9 @@ impl<T: Record, F: Fn(&mut T, Claim) -> Result<T::Status, Busy> + Send + Sync> H
         let undone = ports
             .records()
             .update::<T, Busy>(&self.id, ports.clock.now(), |record| {
+                if record.is_mine(execution) {
+                    (self.undo)(record);
+                }
                 record.settle(execution, before);
                 Ok(())
             })

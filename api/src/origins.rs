@@ -96,7 +96,8 @@ pub(crate) async fn update(
         let before = record.claim_for_update(claim)?;
         record.staged_headers = staged.clone();
         Ok(before)
-    });
+    })
+    .undoing(|record| record.staged_headers = None);
     state.mutate(mutation, async { Ok(()) }, claim).await
 }
 

@@ -153,3 +153,26 @@ async fn a_change_that_does_not_fit_the_origins_type_is_refused_and_changes_noth
     assert_eq!((answer.status, answer.fields()), (StatusCode::BAD_REQUEST, vec!["httpsPort"]), "{}", answer.body);
     assert_eq!(api.started(), before + 1, "only the second create started");
 }
+
+#[tokio::test]
+async fn an_update_that_cannot_start_leaves_no_staged_secret() {
+    use cfm_domain::origin::{OriginRecord, OriginStatus};
+    use cfm_domain::record::Claimed;
+    let api = Api::new();
+    let created = api.admin(Method::POST, "/origins", Some(custom())).await;
+    let id = created.body["resourceId"].as_str().unwrap().to_owned();
+    let ports = api.memory.ports();
+    let now = api.state.now();
+    let created_by = |r: &mut OriginRecord| {
+        let execution = r.meta.claim.held_claim().unwrap().execution.clone();
+        r.finish(execution.as_str(), OriginStatus::Active).map(|_| ())
+    };
+    ports.records().update::<OriginRecord, _>(&id, now, created_by).await.unwrap();
+
+    api.memory.workflows.faults.fail("start", ErrorKind::Unavailable);
+    let rotate = json!({"customHeaders": {"X-Key": "n3w"}});
+    let answer = api.admin(Method::PUT, &format!("/origins/{id}"), Some(rotate)).await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    let record: OriginRecord = ports.records().get(&id).await.unwrap().unwrap();
+    assert_eq!((record.status, record.staged_headers), (OriginStatus::Active, None));
+}

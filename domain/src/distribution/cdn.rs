@@ -188,8 +188,34 @@ impl CdnConfig {
             http_version: self.http_version.as_str().to_owned(),
             viewer_protocol_policy: self.default_behavior.viewer_protocol_policy.as_str().to_owned(),
             cache_policy_id: Some(self.default_behavior.cache_policy.id().to_owned()),
+            routes: route_lines(
+                self.origins.iter().map(|o| o.id.as_str()),
+                self.origin_groups
+                    .iter()
+                    .map(|g| (g.id.as_str(), [g.primary_origin_id.as_str(), g.secondary_origin_id.as_str()].join(" "))),
+                self.behaviors.iter().map(|(p, b)| (p.as_str(), b.target_origin_id.as_str())),
+                &self.default_behavior.target_origin_id,
+            ),
         }
     }
+}
+
+/// Where requests go, one line per origin, group and behaviour, as drift compares them:
+/// `origin <id>`, `group <id> <members>`, `<pattern> -> <target>`, `* -> <target>`.
+pub fn route_lines<'a>(
+    origins: impl Iterator<Item = &'a str>,
+    groups: impl Iterator<Item = (&'a str, String)>,
+    behaviors: impl Iterator<Item = (&'a str, &'a str)>,
+    default_target: &str,
+) -> Vec<String> {
+    let mut lines: Vec<String> = origins.map(|id| format!("origin {id}")).collect();
+    lines.sort();
+    let mut groups: Vec<String> = groups.map(|(id, members)| format!("group {id} {members}")).collect();
+    groups.sort();
+    lines.extend(groups);
+    lines.extend(behaviors.map(|(pattern, target)| format!("{pattern} -> {target}")));
+    lines.push(format!("* -> {default_target}"));
+    lines
 }
 
 /// The distribution's tags: the spec's plus the cfm id.
@@ -219,6 +245,8 @@ pub struct LiveSettings {
     pub viewer_protocol_policy: String,
     /// The default behaviour's cache policy id.
     pub cache_policy_id: Option<String>,
+    /// Where requests go ([`route_lines`]).
+    pub routes: Vec<String>,
 }
 
 /// A distribution as CloudFront has it now.
@@ -248,6 +276,7 @@ pub fn drifted(live: &LiveSettings, desired: &LiveSettings) -> Vec<String> {
         ("priceClass", live.price_class != desired.price_class),
         ("httpVersion", live.http_version != desired.http_version),
         ("viewerProtocolPolicy/cachePolicy", behaviour(live) != behaviour(desired)),
+        ("routes", live.routes != desired.routes),
     ];
     checks.into_iter().filter(|(_, differs)| *differs).map(|(field, _)| field.to_owned()).collect()
 }

@@ -11,7 +11,7 @@ mod settings;
 
 pub use cdn::{
     CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, LiveDistribution, LiveSettings, OriginAccess, Replaced,
-    drifted, tags,
+    drifted, route_lines, tags,
 };
 pub use draft::{DistributionDraft, DistributionSpec, ViewerCertificate};
 pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS};

@@ -113,6 +113,17 @@ async fn three_origins_three_behaviours_and_a_group_then_shrink_then_delete() {
     let got = cf.get_distribution_config().id(cf_id).send().await.unwrap();
     assert_eq!(got.distribution_config().unwrap().origins().unwrap().quantity(), 2);
 
+    // Someone points /api/* at a bucket in the console: reconcile reports the routes as drifted.
+    let got = cf.get_distribution_config().id(cf_id).send().await.unwrap();
+    let mut edited = got.distribution_config().unwrap().clone();
+    let behaviours = edited.cache_behaviors.as_mut().unwrap().items.as_mut().unwrap();
+    behaviours[0].target_origin_id = primary.clone();
+    let update = cf.update_distribution().id(cf_id).if_match(got.e_tag().unwrap()).distribution_config(edited);
+    update.send().await.unwrap();
+    t.reconcile().await;
+    let status = t.api.get(&format!("/distributions/{id}/status")).await.unwrap();
+    assert_eq!(status["drift"], json!(["routes"]), "{status}");
+
     // Delete: every grant goes, and the custom origin can go too.
     let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");

@@ -9,7 +9,7 @@ use aws_sdk_cloudfront::types::{
     ViewerCertificate,
 };
 use aws_smithy_types::error::operation::BuildError;
-use cfm_domain::distribution::{CdnConfig, LiveSettings};
+use cfm_domain::distribution::{CdnConfig, LiveSettings, route_lines};
 
 use super::routes;
 
@@ -121,6 +121,20 @@ pub(crate) fn settings(live: &DistributionConfig) -> LiveSettings {
         http_version: live.http_version.as_ref().map(|h| h.as_str().to_owned()).unwrap_or_default(),
         viewer_protocol_policy: behavior.map(|b| b.viewer_protocol_policy.as_str().to_owned()).unwrap_or_default(),
         cache_policy_id: behavior.and_then(|b| b.cache_policy_id.clone()),
+        routes: route_lines(
+            live.origins.as_ref().map(|o| o.items()).unwrap_or_default().iter().map(|o| o.id()),
+            live.origin_groups.as_ref().map(|g| g.items()).unwrap_or_default().iter().map(|g| {
+                let members = g.members().map(|m| m.items()).unwrap_or_default();
+                (g.id(), members.iter().map(|m| m.origin_id()).collect::<Vec<_>>().join(" "))
+            }),
+            live.cache_behaviors
+                .as_ref()
+                .map(|b| b.items())
+                .unwrap_or_default()
+                .iter()
+                .map(|b| (b.path_pattern(), b.target_origin_id())),
+            behavior.map(|b| b.target_origin_id()).unwrap_or_default(),
+        ),
     }
 }
 

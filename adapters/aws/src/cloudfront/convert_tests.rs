@@ -191,7 +191,8 @@ fn merging_keeps_what_cfm_does_not_manage_and_drift_sees_changes() {
             "defaultRootObject",
             "priceClass",
             "httpVersion",
-            "viewerProtocolPolicy/cachePolicy"
+            "viewerProtocolPolicy/cachePolicy",
+            "routes"
         ]
     );
     merge(&mut live, &desired).unwrap();
@@ -203,5 +204,12 @@ fn merging_keeps_what_cfm_does_not_manage_and_drift_sees_changes() {
     let default = live.default_cache_behavior.as_ref().unwrap();
     assert_eq!(default.function_associations.as_ref().unwrap().quantity, 1, "their function stays");
     assert_eq!(default.viewer_protocol_policy, SdkViewerProtocolPolicy::HttpsOnly);
-    assert!(drifted(&settings(&live), &desired.settings()).is_empty());
+    // Their origin and behaviour stay, and drift keeps saying that something outside cfm routes.
+    assert_eq!(drifted(&settings(&live), &desired.settings()), ["routes"]);
+    let live_routes = settings(&live).routes;
+    assert!(live_routes.contains(&"/api/* -> their-api".to_owned()), "{live_routes:?}");
+    // Without them, nothing has drifted.
+    let mut ours = build(&desired, "ref").unwrap();
+    merge(&mut ours, &desired).unwrap();
+    assert!(drifted(&settings(&ours), &desired.settings()).is_empty());
 }

@@ -1,5 +1,6 @@
 //! `cfm origins …`.
 
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -69,9 +70,13 @@ pub(crate) struct CustomSettings {
     /// Seconds CloudFront keeps an idle connection (1-180).
     #[arg(long)]
     keepalive_timeout: Option<i64>,
-    /// A header sent to the origin, NAME=VALUE (repeat; replaces them all). Values are write-only.
+    /// A header sent to the origin, NAME=VALUE (repeat; replaces them all). Values are write-only;
+    /// prefer --headers-file for secrets, which keeps them out of the shell's history.
     #[arg(long = "header", value_parser = header)]
     headers: Vec<(String, String)>,
+    /// A JSON file `{"Name": "value", …}` of headers sent to the origin (replaces them all).
+    #[arg(long, conflicts_with = "headers")]
+    headers_file: Option<std::path::PathBuf>,
 }
 
 fn header(text: &str) -> Result<(String, String), String> {
@@ -80,7 +85,7 @@ fn header(text: &str) -> Result<(String, String), String> {
 
 impl CustomSettings {
     /// Sets the given fields on `body`.
-    fn fill(&self, body: &mut Value) {
+    fn fill(&self, body: &mut Value) -> anyhow::Result<()> {
         let texts = [
             ("originPath", &self.origin_path),
             ("protocolPolicy", &self.protocol_policy),
@@ -104,6 +109,12 @@ impl CustomSettings {
         if !self.headers.is_empty() {
             body["customHeaders"] = self.headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
         }
+        if let Some(path) = &self.headers_file {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            body["customHeaders"] = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a JSON object of header names and values", path.display()))?;
+        }
+        Ok(())
     }
 }
 
@@ -203,7 +214,7 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: OriginsComm
         }
         OriginsCommand::CreateCustom { name, domain, settings, mutation } => {
             let mut spec = json!({"type": "custom", "name": name, "domainName": domain});
-            settings.fill(&mut spec);
+            settings.fill(&mut spec)?;
             mutate(client, output, Method::POST, "/origins", Some(&spec), &mutation).await
         }
         OriginsCommand::List { page } => print(output, &client.get(&format!("/origins?{}", page.query())).await?),
@@ -216,7 +227,7 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: OriginsComm
             if let Some(domain) = domain {
                 patch["domainName"] = json!(domain);
             }
-            custom.fill(&mut patch);
+            custom.fill(&mut patch)?;
             if let Some(cors) = settings.cors() {
                 patch["cors"] = cors;
             } else if no_cors {

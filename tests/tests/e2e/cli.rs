@@ -67,6 +67,15 @@ async fn the_cli_drives_the_api() {
         (api["httpsPort"].as_i64(), api["customHeaders"]["X-Origin-Verify"].as_str()),
         (Some(8443), Some("(hidden)"))
     );
+    let file = std::env::temp_dir().join(format!("cfm-headers-{}.json", std::process::id()));
+    std::fs::write(&file, r#"{"X-Origin-Verify": "from-a-file"}"#).unwrap();
+    let id = api["id"].as_str().unwrap();
+    let out = cfm(&t, &["origins", "update", id, "--headers-file", file.to_str().unwrap(), "--wait"]).await;
+    std::fs::remove_file(&file).ok();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let updated = t.ports().records().get::<cfm_domain::origin::OriginRecord>(id).await.unwrap().unwrap();
+    let cfm_domain::origin::OriginKind::Custom(settings) = &updated.kind else { panic!("custom") };
+    assert_eq!(settings.custom_headers.values().next().unwrap().expose(), "from-a-file");
     let out = cfm(&t, &["origins", "create-custom", "--name", "ip", "--domain", "10.0.0.1"]).await;
     assert!(String::from_utf8_lossy(&out.stderr).contains("domainName"), "names the field");
 

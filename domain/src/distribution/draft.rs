@@ -297,8 +297,17 @@ impl DistributionSpec {
     }
 
     /// The spec with `change` applied (fields it sets replace these whole), checked again.
+    /// A change of `origins` that leaves out the origin the default behaviour served (and names
+    /// no new default) moves the default to the first origin, as on a create.
     pub fn changed(&self, change: &DistributionDraft) -> Result<Self, Problems> {
-        Self::from_draft(&self.to_draft().merged(change))
+        let mut draft = self.to_draft().merged(change);
+        if let (Some(origins), None, Target::OriginId(default)) =
+            (&change.origins, &change.default_target, &self.default_target)
+            && !origins.contains(default)
+        {
+            draft.default_target = None;
+        }
+        Self::from_draft(&draft)
     }
 
     /// Reports each behaviour (and the default) whose origin-request policy would send the

@@ -3,7 +3,7 @@
 use super::*;
 use crate::origin::OriginRecord;
 use crate::problems::Problems;
-use crate::values::Checked;
+use crate::values::{Checked, OriginId};
 
 const CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
 const ORIGIN: &str = "org-0123456789abcdef";
@@ -221,4 +221,14 @@ fn the_viewers_host_never_reaches_an_s3_origin() {
     let mut problems = Problems::new();
     spec.check_s3_host(|_| false, &mut problems);
     assert!(problems.is_empty(), "a custom origin may take every viewer header");
+}
+
+#[test]
+fn a_change_of_origins_moves_a_default_it_leaves_out_to_the_first_origin() {
+    let spec = spec(serde_json::json!({"name": "s", "origins": [ORIGIN, SECOND]})).unwrap();
+    let change = request(serde_json::json!({"origins": [SECOND, API]})).parse().unwrap();
+    let changed = spec.changed(&change).unwrap();
+    assert_eq!(changed.default_target, Target::OriginId(OriginId::parse(SECOND).unwrap()));
+    let kept = spec.changed(&request(serde_json::json!({"origins": [API, ORIGIN]})).parse().unwrap()).unwrap();
+    assert_eq!(kept.default_target, Target::OriginId(OriginId::parse(ORIGIN).unwrap()), "a default still served stays");
 }

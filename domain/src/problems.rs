@@ -123,6 +123,14 @@ pub(crate) fn within(problems: &mut Problems, field: &str, len: usize, max: usiz
     len <= max
 }
 
+/// The JSON field names a value sets (its `None`s skipped), for events and history.
+pub(crate) fn set_fields(value: &impl Serialize) -> Vec<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

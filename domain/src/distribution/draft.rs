@@ -136,10 +136,7 @@ impl DistributionDraft {
 
     /// The names of the fields it sets, for events and history.
     pub fn set_fields(&self) -> Vec<String> {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
-            _ => Vec::new(),
-        }
+        crate::problems::set_fields(self)
     }
 }
 

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::problems::{Problems, quoted};
+use crate::problems::{Problems, quoted, within};
 use crate::vocabulary;
 use crate::vocabulary::Vocabulary;
 
@@ -88,11 +88,6 @@ pub struct Website {
     /// Key served on errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_document: Option<String>,
-}
-
-fn within(problems: &mut Problems, field: &str, len: usize, max: usize) -> bool {
-    problems.check(len > max, field, format!("at most {max} items (got {len})"));
-    len <= max
 }
 
 /// Parses CORS rules: at least one, at most 100, each checked in full.

@@ -249,10 +249,7 @@ impl OriginRequest {
 impl CustomPatch {
     /// The fields it sets, by their request names.
     pub fn set_fields(&self) -> Vec<String> {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
-            _ => Vec::new(),
-        }
+        crate::problems::set_fields(self)
     }
 
     /// Whether it changes nothing.

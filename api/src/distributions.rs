@@ -8,6 +8,7 @@ use cfm_domain::distribution::{
     DistributionRecord, DistributionRequest, DistributionSpec, DistributionStatus, InvalidationRequest,
 };
 use cfm_domain::origin::OriginRecord;
+use cfm_domain::policy::{PolicyRecord, PolicySettings};
 use cfm_domain::problems::Problems;
 use cfm_domain::values::DistributionId;
 use cfm_events::distribution::{CreateDistributionInput, DistributionInput, InvalidateInput, UpdateDistributionInput};
@@ -21,8 +22,8 @@ use crate::records::{page, require, view};
 use crate::request::{Body, Caller, Id, PageQuery, member, parse};
 use crate::state::AppState;
 
-/// What a spec needs of other resources, each answer naming its field: its origins existing
-/// (every missing one listed) and ready, no Host header sent to an S3 origin, its certificate
+/// What a spec needs of other resources, each answer naming its field: its origins and cfm
+/// policies existing (every missing one listed) and ready, no Host header sent to an S3 origin, its certificate
 /// usable.
 pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Result<(), ApiError> {
     let mut problems = Problems::new();
@@ -34,11 +35,26 @@ pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Resu
             None => problems.add(field, format!("origin {id} does not exist")),
         }
     }
+    let mut policies: Vec<PolicyRecord> = Vec::new();
+    for (field, id) in spec.policy_fields() {
+        match state.ports.records().get::<PolicyRecord>(id.as_str()).await? {
+            Some(policy) => policies.push(policy),
+            None => problems.add(field, format!("{} {id} does not exist", id.kind().noun())),
+        }
+    }
     let is_s3 = |id: &_| origins.iter().any(|o| &o.id == id && o.kind.bucket().is_some());
-    spec.check_s3_host(is_s3, &mut problems);
+    let forwards_host = |id: &_| {
+        policies
+            .iter()
+            .any(|p| &p.id == id && matches!(&p.spec.settings, PolicySettings::OriginRequest(s) if s.forwards_host()))
+    };
+    spec.check_s3_host(is_s3, forwards_host, &mut problems);
     problems.into_result(())?;
     for origin in &origins {
         origin.ready()?;
+    }
+    for policy in &policies {
+        policy.ready()?;
     }
     if let Some(certificate) = &spec.certificate {
         let refusal =

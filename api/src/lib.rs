@@ -15,6 +15,7 @@ mod executions;
 mod history;
 mod mutation;
 mod origins;
+mod policies;
 mod records;
 mod request;
 mod state;
@@ -28,8 +29,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use cfm_domain::distribution::DistributionRecord;
 use cfm_domain::origin::OriginRecord;
+use cfm_domain::policy::{PolicyId, PolicyRecord};
 use cfm_domain::template::TemplateRecord;
 use cfm_domain::values::{DistributionId, OriginId, TemplateId};
+
+use policies::{Cache, OriginRequest};
 
 pub use auth::{LocalTokens, Principal, Verifier};
 pub use error::ApiError;
@@ -46,6 +50,20 @@ pub fn router(state: AppState) -> Router {
         .route("/distributions/{id}/status", get(distributions::status))
         .route("/distributions/{id}/invalidate", post(distributions::invalidate))
         .route("/distributions/{id}/history", get(history::history::<DistributionRecord, DistributionId>))
+        .route("/cache-policies", get(policies::list::<Cache>).post(policies::create::<Cache>))
+        .route(
+            "/cache-policies/{id}",
+            get(policies::get::<Cache>).put(policies::update::<Cache>).delete(policies::delete::<Cache>),
+        )
+        .route("/cache-policies/{id}/history", get(history::history::<PolicyRecord, PolicyId>))
+        .route("/origin-request-policies", get(policies::list::<OriginRequest>).post(policies::create::<OriginRequest>))
+        .route(
+            "/origin-request-policies/{id}",
+            get(policies::get::<OriginRequest>)
+                .put(policies::update::<OriginRequest>)
+                .delete(policies::delete::<OriginRequest>),
+        )
+        .route("/origin-request-policies/{id}/history", get(history::history::<PolicyRecord, PolicyId>))
         .route("/templates", get(templates::list).post(templates::create))
         .route("/templates/{id}", get(templates::get).put(templates::update).delete(templates::delete))
         .route("/templates/{id}/versions", get(templates::versions))

@@ -43,6 +43,7 @@ error_names! {
     BucketAlreadyExists => "cfm.BucketAlreadyExists", retryable: false, "The bucket name belongs to someone else.";
     BucketNotEmpty => "cfm.BucketNotEmpty", retryable: false, "The bucket holds objects and emptying was not requested.";
     OriginInUse => "cfm.OriginInUse", retryable: false, "A distribution still uses the origin.";
+    PolicyInUse => "cfm.PolicyInUse", retryable: false, "A distribution's behaviour still uses the policy.";
     NotOwned => "cfm.NotOwned", retryable: false, "The resource was not made by cfm for this record, so cfm will not change or delete it.";
     WorkflowFailed => "cfm.WorkflowFailed", retryable: false, "A workflow this one started failed; its own record says why.";
     DeploymentTimedOut => "cfm.DeploymentTimedOut", retryable: false, "CloudFront did not reach Deployed within the polling budget.";

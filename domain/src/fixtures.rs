@@ -2,6 +2,7 @@
 
 use crate::claim::Claim;
 use crate::origin::{OriginRecord, OriginRequest, OriginStatus};
+use crate::policy::{PolicyId, PolicyRecord, PolicyRequest, PolicyStatus};
 use crate::record::Claimed;
 use crate::values::{Checked, ExecutionArn, OacId, OriginId, Timestamp};
 
@@ -29,4 +30,17 @@ pub fn custom(id: &str, domain: &str) -> OriginRecord {
     let request = serde_json::json!({"type": "custom", "name": domain, "domainName": domain,
         "customHeaders": {"X-Origin-Key": "s3cr3t"}});
     origin(id, request)
+}
+
+/// An active cfm policy with `id` (its prefix says the kind), made from a policy request's
+/// JSON, known to CloudFront as `cloudfront_id`.
+pub fn policy(id: &str, cloudfront_id: &str, request: serde_json::Value) -> PolicyRecord {
+    let id = PolicyId::parse(id).unwrap();
+    let spec = serde_json::from_value::<PolicyRequest>(request).unwrap().parse(id.kind()).unwrap();
+    let arn = ExecutionArn::of("arn:aws:states:us-east-1:123456789012:stateMachine:m", "create-policy.x");
+    let now = Timestamp::at(chrono::Utc::now());
+    let mut record = PolicyRecord::creating(id, &spec, Claim::new(&arn, "create-policy", now), "me", now);
+    record.cloudfront_id = Some(cloudfront_id.to_owned());
+    record.finish(arn.as_str(), PolicyStatus::Active).unwrap();
+    record
 }

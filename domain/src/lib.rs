@@ -15,6 +15,7 @@ pub mod failure;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod origin;
+pub mod policy;
 pub mod problems;
 pub mod record;
 pub mod template;

@@ -4,7 +4,7 @@
 //! - [`failure`]: the failure a worker reports and a `Catch` hands on.
 //! - [`error_name`]: the stable error names that ASL `Retry`/`Catch` match.
 //! - [`envelope`]: the EventBridge `detail` envelope every cfm event carries.
-//! - [`origin`], [`distribution`], [`template`], [`certificate`]: workflow inputs and event
+//! - [`origin`], [`distribution`], [`policy`], [`template`], [`certificate`]: workflow inputs and event
 //!   details; [`schema`] publishes one JSON Schema per detail-type.
 
 pub mod certificate;
@@ -12,6 +12,7 @@ pub mod distribution;
 pub mod envelope;
 pub mod failure;
 pub mod origin;
+pub mod policy;
 pub mod request;
 pub mod schema;
 pub mod task;

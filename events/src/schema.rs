@@ -18,6 +18,9 @@ use crate::origin::{
     OriginCreateFailed, OriginCreated, OriginDeleteFailed, OriginDeleted, OriginRecovered, OriginUpdateFailed,
     OriginUpdated,
 };
+use crate::policy::{
+    PolicyCreateFailed, PolicyCreated, PolicyDeleteFailed, PolicyDeleted, PolicyUpdateFailed, PolicyUpdated,
+};
 use crate::template::{TemplateApplied, TemplateApplyFailed, TemplateCreated, TemplateDeleted, TemplateUpdated};
 
 fn schema_of<T: EventDetail>() -> (&'static str, Value) {
@@ -49,6 +52,12 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<DistributionRecovered>(),
         schema_of::<DistributionStatusChanged>(),
         schema_of::<DistributionDriftDetected>(),
+        schema_of::<PolicyCreated>(),
+        schema_of::<PolicyCreateFailed>(),
+        schema_of::<PolicyUpdated>(),
+        schema_of::<PolicyUpdateFailed>(),
+        schema_of::<PolicyDeleted>(),
+        schema_of::<PolicyDeleteFailed>(),
         schema_of::<TemplateCreated>(),
         schema_of::<TemplateUpdated>(),
         schema_of::<TemplateDeleted>(),

@@ -1,7 +1,8 @@
-//! CloudFront: Origin Access Controls, distributions and invalidations, in cfm's terms.
+//! CloudFront: Origin Access Controls, distributions, invalidations and policies, in cfm's terms.
 
 use async_trait::async_trait;
 use cfm_domain::distribution::{CdnConfig, CdnOrigin, CloudFrontRef, LiveDistribution};
+use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
 use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId};
 
 use crate::error::PortResult;
@@ -12,6 +13,24 @@ pub enum OacDeletion {
     /// It is gone (or never was).
     Deleted,
     /// A distribution still uses it.
+    InUse,
+}
+
+/// A cache or origin-request policy CloudFront has, found by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundPolicy {
+    /// CloudFront's id.
+    pub id: String,
+    /// Its comment (cfm's says which cfm policy it is).
+    pub comment: String,
+}
+
+/// What came of deleting a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyDeletion {
+    /// It is gone (or never was).
+    Deleted,
+    /// A distribution's behaviour still uses it.
     InUse,
 }
 
@@ -80,4 +99,13 @@ pub trait Cdn: Send + Sync {
     ) -> PortResult<InvalidationId>;
     /// Whether an invalidation completed.
     async fn invalidation_done(&self, id: &CloudFrontId, invalidation: &InvalidationId) -> PortResult<bool>;
+    /// The custom policy of `kind` named `name`.
+    async fn find_policy(&self, kind: PolicyKind, name: &PolicyName) -> PortResult<Option<FoundPolicy>>;
+    /// Makes the policy `record` describes, with its [`PolicyRecord::cloudfront_comment`]; a
+    /// name another policy has is `Rejected`. Returns CloudFront's id.
+    async fn create_policy(&self, record: &PolicyRecord) -> PortResult<String>;
+    /// Gives policy `id` the settings and name of `record`, with If-Match (re-reading on 412).
+    async fn update_policy(&self, id: &str, record: &PolicyRecord) -> PortResult<()>;
+    /// Deletes policy `id` of `kind` with a fresh ETag.
+    async fn delete_policy(&self, kind: PolicyKind, id: &str) -> PortResult<PolicyDeletion>;
 }

@@ -5,12 +5,11 @@
 
 use super::draft::{DistributionSpec, ViewerCertificate};
 use super::record::DeployStatus;
-use super::routing::{Behavior, OriginGroup, OriginRequestPolicy};
-use super::settings::{
-    AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, ViewerProtocolPolicy,
-};
+use super::routing::{Behavior, CachePolicyRef, OriginGroup, OriginRequestPolicyRef};
+use super::settings::{AllowedMethods, ErrorResponse, HttpVersion, Logging, PriceClass, ViewerProtocolPolicy};
 use crate::claim::Busy;
 use crate::origin::{CustomOrigin, OriginKind, OriginRecord};
+use crate::policy::{PolicyRecord, PolicyRef};
 use crate::values::{DistributionId, Hostname, OacId, ObjectKey};
 
 /// The tag naming the cfm distribution on the CloudFront resource.
@@ -63,25 +62,51 @@ pub struct CdnBehavior {
     pub viewer_protocol_policy: ViewerProtocolPolicy,
     /// Allowed methods.
     pub allowed_methods: AllowedMethods,
-    /// Managed cache policy.
-    pub cache_policy: CachePolicy,
-    /// Managed origin-request policy.
-    pub origin_request_policy: Option<OriginRequestPolicy>,
+    /// CloudFront's id of its cache policy.
+    pub cache_policy_id: String,
+    /// CloudFront's id of its origin-request policy.
+    pub origin_request_policy_id: Option<String>,
     /// Compress responses.
     pub compress: bool,
 }
 
-impl CdnBehavior {
-    fn of(b: &Behavior) -> (String, Self) {
-        let behavior = Self {
+/// CloudFront's ids of the policies a spec names: managed ones by their published ids, cfm
+/// ones from their records (each must be ready).
+struct PolicyIds<'a>(&'a [PolicyRecord]);
+
+impl PolicyIds<'_> {
+    fn cache(&self, policy: &CachePolicyRef) -> Result<String, Busy> {
+        match policy {
+            PolicyRef::Managed(managed) => Ok(managed.id().to_owned()),
+            PolicyRef::Own(id) => self.own(id),
+        }
+    }
+
+    fn origin_request(&self, policy: &Option<OriginRequestPolicyRef>) -> Result<Option<String>, Busy> {
+        match policy {
+            None => Ok(None),
+            Some(PolicyRef::Managed(managed)) => Ok(Some(managed.id().to_owned())),
+            Some(PolicyRef::Own(id)) => self.own(id).map(Some),
+        }
+    }
+
+    fn own(&self, id: &crate::policy::PolicyId) -> Result<String, Busy> {
+        match self.0.iter().find(|p| &p.id == id) {
+            Some(policy) => policy.ready().map(str::to_owned),
+            None => Err(Busy(format!("{} {id} does not exist", id.kind().noun()))),
+        }
+    }
+
+    fn behavior(&self, b: &Behavior) -> Result<(String, CdnBehavior), Busy> {
+        let behavior = CdnBehavior {
             target_origin_id: b.target.id().to_owned(),
             viewer_protocol_policy: b.viewer_protocol_policy,
             allowed_methods: b.allowed_methods,
-            cache_policy: b.cache_policy,
-            origin_request_policy: b.origin_request_policy,
+            cache_policy_id: self.cache(&b.cache_policy)?,
+            origin_request_policy_id: self.origin_request(&b.origin_request_policy)?,
             compress: b.compress,
         };
-        (b.path_pattern.as_str().to_owned(), behavior)
+        Ok((b.path_pattern.as_str().to_owned(), behavior))
     }
 }
 
@@ -131,9 +156,10 @@ pub struct CdnConfig {
 }
 
 impl CdnConfig {
-    /// What `spec`, served from `origins` (the records of every origin it names), asks of
-    /// CloudFront. An origin missing or not ready is refused.
-    pub fn desired(spec: &DistributionSpec, origins: &[OriginRecord]) -> Result<Self, Busy> {
+    /// What `spec`, served from `origins` with `policies` (the records of every origin and cfm
+    /// policy it names), asks of CloudFront. One missing or not ready is refused.
+    pub fn desired(spec: &DistributionSpec, origins: &[OriginRecord], policies: &[PolicyRecord]) -> Result<Self, Busy> {
+        let policies = PolicyIds(policies);
         let origins = spec
             .origins
             .iter()
@@ -149,11 +175,11 @@ impl CdnConfig {
                 target_origin_id: spec.default_target.id().to_owned(),
                 viewer_protocol_policy: spec.viewer_protocol_policy,
                 allowed_methods: spec.allowed_methods,
-                cache_policy: spec.cache_policy,
-                origin_request_policy: spec.origin_request_policy,
+                cache_policy_id: policies.cache(&spec.cache_policy)?,
+                origin_request_policy_id: policies.origin_request(&spec.origin_request_policy)?,
                 compress: spec.compress,
             },
-            behaviors: spec.behaviors.iter().map(CdnBehavior::of).collect(),
+            behaviors: spec.behaviors.iter().map(|b| policies.behavior(b)).collect::<Result<_, _>>()?,
             replaced: Replaced::default(),
             aliases: spec.aliases.clone(),
             certificate: spec.certificate.clone(),
@@ -187,7 +213,7 @@ impl CdnConfig {
             price_class: self.price_class.as_str().to_owned(),
             http_version: self.http_version.as_str().to_owned(),
             viewer_protocol_policy: self.default_behavior.viewer_protocol_policy.as_str().to_owned(),
-            cache_policy_id: Some(self.default_behavior.cache_policy.id().to_owned()),
+            cache_policy_id: Some(self.default_behavior.cache_policy_id.clone()),
             routes: route_lines(
                 self.origins.iter().map(|o| o.id.as_str()),
                 self.origin_groups

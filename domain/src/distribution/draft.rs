@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::routing::{Behavior, OriginGroup, OriginRequestPolicy, Routes, Target};
+use super::routing::{Behavior, CachePolicyRef, OriginGroup, OriginRequestPolicyRef, Routes, Target};
 use super::settings::{
     AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, TlsVersion, ViewerProtocolPolicy,
 };
+use crate::policy::{PolicyId, PolicyRef};
 use crate::problems::Problems;
 use crate::values::{CertificateArn, Comment, DisplayName, Hostname, ObjectKey, OriginId, TagKey, TagValue};
 
@@ -33,12 +34,12 @@ pub struct DistributionDraft {
     /// Origin groups for failover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_groups: Option<Vec<OriginGroup>>,
-    /// Managed cache policy of the default behaviour.
+    /// Cache policy of the default behaviour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_policy: Option<CachePolicy>,
-    /// Managed origin-request policy of the default behaviour.
+    pub cache_policy: Option<CachePolicyRef>,
+    /// Origin-request policy of the default behaviour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_request_policy: Option<OriginRequestPolicy>,
+    pub origin_request_policy: Option<OriginRequestPolicyRef>,
     /// Viewer protocol policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewer_protocol_policy: Option<ViewerProtocolPolicy>,
@@ -166,11 +167,11 @@ pub struct DistributionSpec {
     /// Origin groups for failover.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origin_groups: Vec<OriginGroup>,
-    /// Managed cache policy of the default behaviour.
-    pub cache_policy: CachePolicy,
-    /// Managed origin-request policy of the default behaviour.
+    /// Cache policy of the default behaviour.
+    pub cache_policy: CachePolicyRef,
+    /// Origin-request policy of the default behaviour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_request_policy: Option<OriginRequestPolicy>,
+    pub origin_request_policy: Option<OriginRequestPolicyRef>,
     /// Viewer protocol policy.
     pub viewer_protocol_policy: ViewerProtocolPolicy,
     /// Allowed methods.
@@ -245,8 +246,8 @@ impl DistributionSpec {
             default_target,
             behaviors,
             origin_groups,
-            cache_policy: draft.cache_policy.unwrap_or(CachePolicy::Optimized),
-            origin_request_policy: draft.origin_request_policy,
+            cache_policy: draft.cache_policy.clone().unwrap_or(CachePolicyRef::Managed(CachePolicy::Optimized)),
+            origin_request_policy: draft.origin_request_policy.clone(),
             viewer_protocol_policy: draft.viewer_protocol_policy.unwrap_or(ViewerProtocolPolicy::RedirectToHttps),
             allowed_methods,
             compress: draft.compress.unwrap_or(true),
@@ -274,8 +275,8 @@ impl DistributionSpec {
             default_target: Some(self.default_target.clone()),
             behaviors: Some(self.behaviors.clone()),
             origin_groups: Some(self.origin_groups.clone()),
-            cache_policy: Some(self.cache_policy),
-            origin_request_policy: self.origin_request_policy,
+            cache_policy: Some(self.cache_policy.clone()),
+            origin_request_policy: self.origin_request_policy.clone(),
             viewer_protocol_policy: Some(self.viewer_protocol_policy),
             allowed_methods: Some(self.allowed_methods),
             compress: Some(self.compress),
@@ -307,10 +308,43 @@ impl DistributionSpec {
         Self::from_draft(&draft)
     }
 
+    /// Every cfm policy the spec names, with the field naming it (the default's first, then
+    /// each behaviour's in order).
+    pub fn policy_fields(&self) -> Vec<(String, &PolicyId)> {
+        let default = [
+            ("cachePolicy".to_owned(), self.cache_policy.own()),
+            ("originRequestPolicy".to_owned(), self.origin_request_policy.as_ref().and_then(PolicyRef::own)),
+        ];
+        let behaviors = self.behaviors.iter().enumerate().flat_map(|(i, b)| {
+            [
+                (format!("behaviors[{i}].cachePolicy"), b.cache_policy.own()),
+                (
+                    format!("behaviors[{i}].originRequestPolicy"),
+                    b.origin_request_policy.as_ref().and_then(PolicyRef::own),
+                ),
+            ]
+        });
+        default.into_iter().chain(behaviors).filter_map(|(field, id)| Some((field, id?))).collect()
+    }
+
+    /// The cfm policies it uses, each once.
+    pub fn policies(&self) -> Vec<PolicyId> {
+        let mut ids: Vec<PolicyId> = self.policy_fields().into_iter().map(|(_, id)| id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
     /// Reports each behaviour (and the default) whose origin-request policy would send the
     /// viewer's `Host` header to an S3 origin (`is_s3`), directly or through a group: its OAC
-    /// signature would not match and S3 would refuse every request.
-    pub fn check_s3_host(&self, is_s3: impl Fn(&OriginId) -> bool, problems: &mut Problems) {
+    /// signature would not match and S3 would refuse every request. `own_forwards_host` says
+    /// it of a cfm policy.
+    pub fn check_s3_host(
+        &self,
+        is_s3: impl Fn(&OriginId) -> bool,
+        own_forwards_host: impl Fn(&PolicyId) -> bool,
+        problems: &mut Problems,
+    ) {
         let reaches_s3 = |target: &Target| match target {
             Target::OriginId(id) => is_s3(id),
             Target::OriginGroupId(group) => self
@@ -320,14 +354,16 @@ impl DistributionSpec {
                 .any(|g| is_s3(&g.primary_origin_id) || is_s3(&g.secondary_origin_id)),
         };
         let routes =
-            std::iter::once(("originRequestPolicy".to_owned(), &self.default_target, self.origin_request_policy))
-                .chain(
-                    self.behaviors.iter().enumerate().map(|(i, b)| {
-                        (format!("behaviors[{i}].originRequestPolicy"), &b.target, b.origin_request_policy)
-                    }),
-                );
+            std::iter::once(("originRequestPolicy".to_owned(), &self.default_target, &self.origin_request_policy))
+                .chain(self.behaviors.iter().enumerate().map(|(i, b)| {
+                    (format!("behaviors[{i}].originRequestPolicy"), &b.target, &b.origin_request_policy)
+                }));
+        let forwards_host = |policy: &OriginRequestPolicyRef| match policy {
+            PolicyRef::Managed(managed) => managed.forwards_host(),
+            PolicyRef::Own(id) => own_forwards_host(id),
+        };
         for (field, target, policy) in routes {
-            if policy.is_some_and(OriginRequestPolicy::forwards_host) && reaches_s3(target) {
+            if policy.as_ref().is_some_and(forwards_host) && reaches_s3(target) {
                 problems.add(field, "forwards the viewer's Host header, which an S3 origin's OAC signature cannot take: use AllViewerExceptHostHeader or CORS-S3Origin");
             }
         }

@@ -18,7 +18,10 @@ pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD
 pub use record::{CloudFrontRef, DeployStatus, DistributionRecord, DistributionStatus, TemplateRef};
 pub use request::DistributionRequest;
 pub(crate) use request::parse_hostnames;
-pub use routing::{Behavior, BehaviorRequest, OriginGroup, OriginGroupRequest, OriginRequestPolicy, Target};
+pub use routing::{
+    Behavior, BehaviorRequest, CachePolicyRef, OriginGroup, OriginGroupRequest, OriginRequestPolicy,
+    OriginRequestPolicyRef, Target,
+};
 pub use settings::{
     AllowedMethods, CachePolicy, ERROR_CODES, ErrorPage, ErrorResponse, ErrorResponseRequest, HttpVersion, Logging,
     LoggingRequest, PriceClass, TlsVersion, ViewerProtocolPolicy,

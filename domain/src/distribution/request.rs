@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::draft::{DistributionDraft, DistributionSpec};
 use super::routing::{BehaviorRequest, OriginGroupRequest, parse_behaviors, parse_groups, parse_origins, parse_target};
 use super::settings::{ErrorResponseRequest, LoggingRequest, parse_error_responses, parse_logging};
+use crate::policy::{PolicyKind, PolicyRef};
 use crate::problems::{Problems, excerpt, quoted, within};
 use crate::values::{CertificateArn, Checked, Comment, DisplayName, Hostname, ObjectKey, OriginId, TagKey, TagValue};
 use crate::vocabulary::parse_setting;
@@ -158,8 +159,13 @@ impl DistributionRequest {
             ),
             behaviors: self.behaviors.as_ref().map(|b| parse_behaviors(p, b)),
             origin_groups: self.origin_groups.as_ref().map(|g| parse_groups(p, g)),
-            cache_policy: parse_setting(p, "cachePolicy", &self.cache_policy),
-            origin_request_policy: parse_setting(p, "originRequestPolicy", &self.origin_request_policy),
+            cache_policy: PolicyRef::parse_setting(p, "cachePolicy", PolicyKind::Cache, &self.cache_policy),
+            origin_request_policy: PolicyRef::parse_setting(
+                p,
+                "originRequestPolicy",
+                PolicyKind::OriginRequest,
+                &self.origin_request_policy,
+            ),
             viewer_protocol_policy: parse_setting(p, "viewerProtocolPolicy", &self.viewer_protocol_policy),
             allowed_methods: parse_setting(p, "allowedMethods", &self.allowed_methods),
             compress: self.compress,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::request::check_unique;
 use super::settings::{AllowedMethods, CachePolicy, ViewerProtocolPolicy};
+use crate::policy::{PolicyKind, PolicyRef};
 use crate::problems::{Problems, within};
 use crate::values::{Checked, GroupId, OriginId, PathPattern};
 use crate::vocabulary;
@@ -53,6 +54,11 @@ impl OriginRequestPolicy {
     }
 }
 
+/// A behaviour's cache policy: a managed one by name, or a cfm cache policy by id.
+pub type CachePolicyRef = PolicyRef<CachePolicy>;
+/// A behaviour's origin-request policy: a managed one by name, or a cfm one by id.
+pub type OriginRequestPolicyRef = PolicyRef<OriginRequestPolicy>;
+
 impl OriginRequestPolicy {
     /// Whether it sends the viewer's `Host` header to the origin, which breaks the signature
     /// an S3 origin's OAC checks.
@@ -94,11 +100,11 @@ pub struct Behavior {
     pub viewer_protocol_policy: ViewerProtocolPolicy,
     /// Allowed methods.
     pub allowed_methods: AllowedMethods,
-    /// Managed cache policy.
-    pub cache_policy: CachePolicy,
-    /// Managed origin-request policy.
+    /// Cache policy.
+    pub cache_policy: CachePolicyRef,
+    /// Origin-request policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_request_policy: Option<OriginRequestPolicy>,
+    pub origin_request_policy: Option<OriginRequestPolicyRef>,
     /// Compress responses.
     pub compress: bool,
 }
@@ -137,10 +143,10 @@ pub struct BehaviorRequest {
     /// `GET_HEAD`, `GET_HEAD_OPTIONS` or `ALL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_methods: Option<String>,
-    /// A managed cache policy by name.
+    /// A managed cache policy by name, or a cfm cache policy's id (`cp-…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_policy: Option<String>,
-    /// A managed origin-request policy by name.
+    /// A managed origin-request policy by name, or a cfm one's id (`orp-…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_request_policy: Option<String>,
     /// Compress responses.
@@ -229,8 +235,14 @@ pub(crate) fn parse_behaviors(p: &mut Problems, behaviors: &[BehaviorRequest]) -
                 .unwrap_or(ViewerProtocolPolicy::RedirectToHttps),
             allowed_methods: parse_setting(p, &field("allowedMethods"), &b.allowed_methods)
                 .unwrap_or(AllowedMethods::GetHead),
-            cache_policy: parse_setting(p, &field("cachePolicy"), &b.cache_policy).unwrap_or(CachePolicy::Optimized),
-            origin_request_policy: parse_setting(p, &field("originRequestPolicy"), &b.origin_request_policy),
+            cache_policy: PolicyRef::parse_setting(p, &field("cachePolicy"), PolicyKind::Cache, &b.cache_policy)
+                .unwrap_or(PolicyRef::Managed(CachePolicy::Optimized)),
+            origin_request_policy: PolicyRef::parse_setting(
+                p,
+                &field("originRequestPolicy"),
+                PolicyKind::OriginRequest,
+                &b.origin_request_policy,
+            ),
             compress: b.compress.unwrap_or(true),
         };
         parsed.push(behavior);

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::origin::OriginRecord;
+use crate::policy::PolicyRef;
 use crate::problems::Problems;
 use crate::values::{Checked, OriginId};
 
@@ -23,7 +24,7 @@ fn spec(json: serde_json::Value) -> Result<DistributionSpec, Problems> {
 #[test]
 fn a_minimal_request_gets_every_default() {
     let spec = spec(serde_json::json!({"name": "s", "originId": ORIGIN})).unwrap();
-    assert_eq!(spec.cache_policy, CachePolicy::Optimized);
+    assert_eq!(spec.cache_policy, PolicyRef::Managed(CachePolicy::Optimized));
     assert_eq!(spec.viewer_protocol_policy, ViewerProtocolPolicy::RedirectToHttps);
     assert_eq!(spec.price_class, PriceClass::Class100);
     assert_eq!(spec.http_version, HttpVersion::Http2And3);
@@ -104,11 +105,11 @@ fn bucket(id: &str, region: &str) -> OriginRecord {
 #[test]
 fn the_desired_cloudfront_shape_and_its_drift() {
     let spec = spec(serde_json::json!({"name": "s", "originId": ORIGIN, "cachePolicy": "CachingDisabled"})).unwrap();
-    let desired = CdnConfig::desired(&spec, &[bucket(ORIGIN, "eu-west-1")]).unwrap();
+    let desired = CdnConfig::desired(&spec, &[bucket(ORIGIN, "eu-west-1")], &[]).unwrap();
     assert_eq!(desired.origins[0].id, ORIGIN);
     assert_eq!(desired.origins[0].domain_name, "b-eu-west-1.s3.eu-west-1.amazonaws.com");
     assert_eq!(desired.default_behavior.target_origin_id, ORIGIN);
-    assert_eq!(desired.default_behavior.cache_policy.id(), "4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
+    assert_eq!(desired.default_behavior.cache_policy_id, "4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
     let wanted = desired.settings();
     assert!(drifted(&wanted, &wanted).is_empty());
     let mut live = wanted.clone();
@@ -141,14 +142,17 @@ fn many_origins_groups_and_behaviours_make_one_cloudfront_shape() {
     assert_eq!(spec.origin_groups[0].failover_status_codes, [500, 502, 503, 504]);
     let api = crate::fixtures::custom(API, "api.example.com");
     let records = [bucket(ORIGIN, "eu-west-1"), bucket(SECOND, "us-west-2"), api];
-    let desired = CdnConfig::desired(&spec, &records).unwrap();
+    let desired = CdnConfig::desired(&spec, &records, &[]).unwrap();
     assert_eq!(desired.origins.len(), 3);
     assert!(matches!(&desired.origins[2].access, OriginAccess::Custom(c) if c.custom_headers.len() == 1));
     assert_eq!(desired.default_behavior.target_origin_id, "assets");
     let patterns: Vec<&str> = desired.behaviors.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(patterns, ["/api/*", "/static/*", "*.jpg"], "behaviours keep their order");
-    assert_eq!(desired.behaviors[0].1.origin_request_policy, Some(OriginRequestPolicy::AllViewerExceptHostHeader));
-    assert!(CdnConfig::desired(&spec, &records[..2]).is_err(), "every origin must exist");
+    assert_eq!(
+        desired.behaviors[0].1.origin_request_policy_id.as_deref(),
+        Some(OriginRequestPolicy::AllViewerExceptHostHeader.id())
+    );
+    assert!(CdnConfig::desired(&spec, &records[..2], &[]).is_err(), "every origin must exist");
     assert_eq!(spec.changed(&request(serde_json::json!({"comment": "c"})).parse().unwrap()).unwrap().origins.len(), 3);
 }
 
@@ -214,13 +218,50 @@ fn the_viewers_host_never_reaches_an_s3_origin() {
     let mut json = multi();
     json["originRequestPolicy"] = serde_json::json!("AllViewer");
     json["behaviors"][1]["originRequestPolicy"] = serde_json::json!("AllViewerAndCloudFrontHeaders-2022-06");
-    let spec = spec(json).unwrap();
+    let with_host = spec(json).unwrap();
     let mut problems = Problems::new();
-    spec.check_s3_host(|id| id.as_str() != API, &mut problems);
+    with_host.check_s3_host(|id| id.as_str() != API, |_| false, &mut problems);
     assert_eq!(fields(problems), ["originRequestPolicy", "behaviors[1].originRequestPolicy"]);
     let mut problems = Problems::new();
-    spec.check_s3_host(|_| false, &mut problems);
+    with_host.check_s3_host(|_| false, |_| false, &mut problems);
     assert!(problems.is_empty(), "a custom origin may take every viewer header");
+    let mut json = multi();
+    json["behaviors"][1]["originRequestPolicy"] = serde_json::json!(OWN_ORIGIN_REQUEST);
+    let mut problems = Problems::new();
+    spec(json).unwrap().check_s3_host(|id| id.as_str() != API, |id| id.as_str() == OWN_ORIGIN_REQUEST, &mut problems);
+    assert_eq!(fields(problems), ["behaviors[1].originRequestPolicy"], "a cfm policy that forwards Host is caught too");
+}
+
+const OWN_CACHE: &str = "cp-00000000000000d4";
+const OWN_ORIGIN_REQUEST: &str = "orp-00000000000000e5";
+
+#[test]
+fn behaviours_use_cfm_policies_by_id_resolved_to_cloudfront_ids() {
+    let mut json = multi();
+    json["cachePolicy"] = serde_json::json!(OWN_CACHE);
+    json["behaviors"][0]["cachePolicy"] = serde_json::json!(OWN_CACHE);
+    json["behaviors"][0]["originRequestPolicy"] = serde_json::json!(OWN_ORIGIN_REQUEST);
+    let spec = spec(json).unwrap();
+    let named: Vec<String> = spec.policy_fields().into_iter().map(|(f, _)| f).collect();
+    assert_eq!(named, ["cachePolicy", "behaviors[0].cachePolicy", "behaviors[0].originRequestPolicy"]);
+    assert_eq!(spec.policies().len(), 2, "each policy once");
+    let origins =
+        [bucket(ORIGIN, "eu-west-1"), bucket(SECOND, "us-west-2"), crate::fixtures::custom(API, "api.example.com")];
+    let policies = [
+        crate::fixtures::policy(OWN_CACHE, "CP1", serde_json::json!({"name": "api"})),
+        crate::fixtures::policy(OWN_ORIGIN_REQUEST, "ORP1", serde_json::json!({"name": "country"})),
+    ];
+    let desired = CdnConfig::desired(&spec, &origins, &policies).unwrap();
+    assert_eq!(desired.default_behavior.cache_policy_id, "CP1");
+    assert_eq!(desired.behaviors[0].1.origin_request_policy_id.as_deref(), Some("ORP1"));
+    assert_eq!(desired.behaviors[1].1.cache_policy_id, CachePolicy::Optimized.id());
+    let missing = CdnConfig::desired(&spec, &origins, &policies[..1]).unwrap_err();
+    assert!(missing.0.contains("origin-request policy orp-00000000000000e5 does not exist"), "{missing}");
+    let mut wrong = multi();
+    wrong["behaviors"][0]["cachePolicy"] = serde_json::json!(OWN_ORIGIN_REQUEST);
+    wrong["originRequestPolicy"] = serde_json::json!("cp-nothex");
+    let problems = request(wrong).parse_create().unwrap_err();
+    assert_eq!(fields(problems), ["behaviors[0].cachePolicy", "originRequestPolicy"]);
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn check_id(prefix: &str, text: &str, broken: &mut Vec<String>) {
     }
 }
 
-fn id_part(scope: &str, key: Option<&str>) -> String {
+pub(crate) fn id_part(scope: &str, key: Option<&str>) -> String {
     match key {
         Some(key) => {
             let digest = Sha256::new().chain_update(scope).chain_update([0]).chain_update(key).finalize();

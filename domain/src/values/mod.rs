@@ -11,6 +11,7 @@ mod time;
 
 pub use arn::{AccountId, CertificateArn, ExecutionArn};
 pub use cloudfront::{CloudFrontId, DistributionArn, InvalidationId, OacId};
+pub(crate) use ids::id_part;
 pub use ids::{DistributionId, OriginId, TemplateId, execution_name, operation_of};
 pub use names::{
     BucketName, Comment, DisplayName, Hostname, IdempotencyKey, InvalidationPath, ObjectKey, REGIONS, Region, TagKey,

@@ -1,15 +1,16 @@
-//! CloudFront in memory: OACs, distributions (deployed only when a test says so) and
-//! invalidations.
+//! CloudFront in memory: OACs, distributions (deployed only when a test says so),
+//! invalidations and policies.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 use cfm_domain::distribution::{CdnConfig, CloudFrontRef, DeployStatus, LiveDistribution};
+use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord, PolicySpec};
 use cfm_domain::values::{Checked, CloudFrontId, DistributionArn, InvalidationId, InvalidationPath, OacId};
 
 use super::{Faults, guard};
-use crate::cdn::{Applied, Cdn, CdnChange, Deletion, OacDeletion};
+use crate::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, OacDeletion, PolicyDeletion};
 use crate::error::PortResult;
 
 /// A distribution the fake CloudFront holds.
@@ -29,7 +30,33 @@ pub struct FakeDistribution {
 struct CdnState {
     oacs: BTreeMap<String, (OacId, bool)>,
     distributions: BTreeMap<String, FakeDistribution>,
+    policies: BTreeMap<String, FakePolicy>,
     next: u32,
+}
+
+/// A policy the fake CloudFront holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakePolicy {
+    /// What cfm asked for last.
+    pub spec: PolicySpec,
+    /// Its comment.
+    pub comment: String,
+}
+
+impl CdnState {
+    fn policy_in_use(&self, id: &str) -> bool {
+        self.distributions.values().any(|d| {
+            let behaviours =
+                std::iter::once(&d.config.default_behavior).chain(d.config.behaviors.iter().map(|(_, b)| b));
+            behaviours.into_iter().any(|b| b.cache_policy_id == id || b.origin_request_policy_id.as_deref() == Some(id))
+        })
+    }
+
+    fn name_taken(&self, record: &PolicyRecord, except: Option<&str>) -> bool {
+        self.policies.iter().any(|(id, p)| {
+            Some(id.as_str()) != except && p.spec.name == record.spec.name && p.spec.settings.kind() == record.kind()
+        })
+    }
 }
 
 /// CloudFront.
@@ -44,6 +71,11 @@ impl MemoryCdn {
     /// Every distribution, by CloudFront id.
     pub fn distributions(&self) -> BTreeMap<String, FakeDistribution> {
         guard(&self.state).distributions.clone()
+    }
+
+    /// Every policy, by CloudFront id.
+    pub fn policies(&self) -> BTreeMap<String, FakePolicy> {
+        guard(&self.state).policies.clone()
     }
 
     /// Every OAC name.
@@ -206,5 +238,49 @@ impl Cdn for MemoryCdn {
     async fn invalidation_done(&self, _id: &CloudFrontId, _invalidation: &InvalidationId) -> PortResult<bool> {
         self.faults.check("invalidation_done")?;
         Ok(true)
+    }
+
+    async fn find_policy(&self, kind: PolicyKind, name: &PolicyName) -> PortResult<Option<FoundPolicy>> {
+        self.faults.check("find_policy")?;
+        let state = guard(&self.state);
+        let found = state.policies.iter().find(|(_, p)| &p.spec.name == name && p.spec.settings.kind() == kind);
+        Ok(found.map(|(id, p)| FoundPolicy { id: id.clone(), comment: p.comment.clone() }))
+    }
+
+    async fn create_policy(&self, record: &PolicyRecord) -> PortResult<String> {
+        self.faults.check("create_policy")?;
+        let mut state = guard(&self.state);
+        if state.name_taken(record, None) {
+            return Err(crate::ServiceError::new(crate::ErrorKind::Rejected, format!("{} exists", record.spec.name)));
+        }
+        state.next += 1;
+        let id = format!("POLICY{}", state.next);
+        let policy = FakePolicy { spec: record.spec.clone(), comment: record.cloudfront_comment() };
+        state.policies.insert(id.clone(), policy);
+        Ok(id)
+    }
+
+    async fn update_policy(&self, id: &str, record: &PolicyRecord) -> PortResult<()> {
+        self.faults.check("update_policy")?;
+        let mut state = guard(&self.state);
+        if state.name_taken(record, Some(id)) {
+            return Err(crate::ServiceError::new(crate::ErrorKind::Rejected, format!("{} exists", record.spec.name)));
+        }
+        let policy = state
+            .policies
+            .get_mut(id)
+            .ok_or_else(|| crate::ServiceError::new(crate::ErrorKind::NotFound, format!("no policy {id}")))?;
+        *policy = FakePolicy { spec: record.spec.clone(), comment: record.cloudfront_comment() };
+        Ok(())
+    }
+
+    async fn delete_policy(&self, _kind: PolicyKind, id: &str) -> PortResult<PolicyDeletion> {
+        self.faults.check("delete_policy")?;
+        let mut state = guard(&self.state);
+        if state.policy_in_use(id) {
+            return Ok(PolicyDeletion::InUse);
+        }
+        state.policies.remove(id);
+        Ok(PolicyDeletion::Deleted)
     }
 }

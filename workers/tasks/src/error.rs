@@ -35,6 +35,9 @@ pub enum TaskError {
     /// A distribution still uses the origin.
     #[error("{0}")]
     OriginInUse(String),
+    /// A distribution's behaviour still uses the policy.
+    #[error("{0}")]
+    PolicyInUse(String),
     /// cfm did not make it, so it will not change or delete it.
     #[error("{0}")]
     NotOwned(String),
@@ -69,6 +72,7 @@ impl TaskError {
             Self::BucketTaken(_) => ErrorName::BucketAlreadyExists,
             Self::BucketNotEmpty(_) => ErrorName::BucketNotEmpty,
             Self::OriginInUse(_) => ErrorName::OriginInUse,
+            Self::PolicyInUse(_) => ErrorName::PolicyInUse,
             Self::NotOwned(_) => ErrorName::NotOwned,
             Self::NotYet(_) => ErrorName::Transient,
             Self::WorkflowFailed(_) => ErrorName::WorkflowFailed,

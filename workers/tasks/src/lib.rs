@@ -9,6 +9,7 @@ mod error;
 pub mod history;
 mod input;
 pub mod origins;
+pub mod policies;
 mod recover;
 pub mod templates;
 
@@ -82,6 +83,12 @@ registry! {
     "MarkCertificateIssued" => certificates::issued,
     "RecordCertificateFailure" => certificates::failed,
     "CheckCertificateExpiry" => certificates::check_expiry,
+    "CreatePolicy" => policies::create,
+    "RecordPolicyCreateFailed" => policies::record_create_failure,
+    "UpdatePolicy" => policies::update,
+    "RecordPolicyUpdateFailed" => policies::record_update_failure,
+    "DeletePolicy" => policies::delete,
+    "RecordPolicyDeleteFailed" => policies::record_delete_failure,
     "StartTemplateApply" => templates::start,
     "CheckTemplateApply" => templates::check,
     "FinalizeTemplateApply" => templates::finalize,

@@ -33,7 +33,7 @@ fn spec(json: serde_json::Value) -> DistributionSpec {
 }
 
 fn config(json: serde_json::Value) -> CdnConfig {
-    CdnConfig::desired(&spec(json), &origins()).unwrap()
+    CdnConfig::desired(&spec(json), &origins(), &[]).unwrap()
 }
 
 fn multi() -> CdnConfig {
@@ -88,7 +88,7 @@ fn minimal_spec_snapshot() {
 #[test]
 fn full_spec_snapshot() {
     let spec = full_spec();
-    let built = build(&CdnConfig::desired(&spec, &origins()).unwrap(), "ref-2").unwrap();
+    let built = build(&CdnConfig::desired(&spec, &origins(), &[]).unwrap(), "ref-2").unwrap();
     snapshot("full", &built);
     assert_eq!(built.viewer_certificate.as_ref().unwrap().ssl_support_method(), Some(&SslSupportMethod::SniOnly));
     let id = DistributionId::parse("dist-0000000000000001").unwrap();
@@ -125,7 +125,7 @@ fn multi_spec() -> DistributionSpec {
 
 #[test]
 fn merging_drops_what_cfm_set_before_and_what_served_only_removed_origins() {
-    let mut live = build(&CdnConfig::desired(&multi_spec(), &origins()).unwrap(), "ref-4").unwrap();
+    let mut live = build(&CdnConfig::desired(&multi_spec(), &origins(), &[]).unwrap(), "ref-4").unwrap();
     // A behaviour made in the console on an origin that stays.
     let console = CacheBehavior::builder()
         .path_pattern("/console/*")
@@ -181,7 +181,7 @@ fn merging_keeps_what_cfm_does_not_manage_and_drift_sees_changes() {
     let functions = FunctionAssociations::builder().quantity(1).items(function).build().unwrap();
     live.default_cache_behavior.as_mut().unwrap().function_associations = Some(functions);
 
-    let desired = CdnConfig::desired(&full_spec(), &origins()).unwrap();
+    let desired = CdnConfig::desired(&full_spec(), &origins(), &[]).unwrap();
     assert_eq!(
         drifted(&settings(&live), &desired.settings()),
         [

@@ -1,17 +1,19 @@
 //! CloudFront behind the CDN port: Origin Access Controls ([`oac`]), distributions and
-//! invalidations ([`distribution`]); [`convert`] maps cfm's shape to CloudFront's without any
+//! invalidations ([`distribution`]), cache and origin-request policies ([`policy`]); [`convert`] maps cfm's shape to CloudFront's without any
 //! network.
 
 mod convert;
 mod distribution;
 mod oac;
+mod policy;
 mod routes;
 
 use async_trait::async_trait;
 use cfm_domain::distribution::{CdnConfig, CloudFrontRef, LiveDistribution};
+use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
 use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId};
 use cfm_ports::PortResult;
-use cfm_ports::cdn::{Applied, Cdn, CdnChange, Deletion, OacDeletion};
+use cfm_ports::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, OacDeletion, PolicyDeletion};
 
 use crate::config::AwsContext;
 
@@ -77,5 +79,33 @@ impl Cdn for CloudFrontCdn {
 
     async fn invalidation_done(&self, id: &CloudFrontId, invalidation: &InvalidationId) -> PortResult<bool> {
         self.invalidated(id, invalidation).await
+    }
+
+    async fn find_policy(&self, kind: PolicyKind, name: &PolicyName) -> PortResult<Option<FoundPolicy>> {
+        match kind {
+            PolicyKind::Cache => self.find_cache_policy(name).await,
+            PolicyKind::OriginRequest => self.find_origin_request_policy(name).await,
+        }
+    }
+
+    async fn create_policy(&self, record: &PolicyRecord) -> PortResult<String> {
+        match record.kind() {
+            PolicyKind::Cache => self.create_cache_policy(record).await,
+            PolicyKind::OriginRequest => self.create_origin_request_policy(record).await,
+        }
+    }
+
+    async fn update_policy(&self, id: &str, record: &PolicyRecord) -> PortResult<()> {
+        match record.kind() {
+            PolicyKind::Cache => self.update_cache_policy(id, record).await,
+            PolicyKind::OriginRequest => self.update_origin_request_policy(id, record).await,
+        }
+    }
+
+    async fn delete_policy(&self, kind: PolicyKind, id: &str) -> PortResult<PolicyDeletion> {
+        match kind {
+            PolicyKind::Cache => self.delete_cache_policy(id).await,
+            PolicyKind::OriginRequest => self.delete_origin_request_policy(id).await,
+        }
     }
 }

@@ -140,8 +140,8 @@ macro_rules! manage {
         behavior.target_origin_id = b.target_origin_id.clone();
         behavior.viewer_protocol_policy = ViewerProtocolPolicy::from(b.viewer_protocol_policy.as_str());
         behavior.allowed_methods = Some(methods(b)?);
-        behavior.cache_policy_id = Some(b.cache_policy.id().to_owned());
-        behavior.origin_request_policy_id = b.origin_request_policy.map(|p| p.id().to_owned());
+        behavior.cache_policy_id = Some(b.cache_policy_id.clone());
+        behavior.origin_request_policy_id = b.origin_request_policy_id.clone();
         behavior.compress = Some(b.compress);
     }};
 }

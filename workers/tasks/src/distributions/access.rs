@@ -1,10 +1,11 @@
-//! What a distribution needs of other resources: its origins ready (and reserved, so they
-//! cannot be deleted under it), its certificate usable, and read access in the bucket policy of
-//! each S3 origin.
+//! What a distribution needs of other resources: its origins and cfm policies ready (and
+//! reserved, so they cannot be deleted under it), its certificate usable, and read access in the
+//! bucket policy of each S3 origin.
 
 use cfm_domain::bucket_policy;
 use cfm_domain::distribution::{CdnConfig, DistributionSpec};
 use cfm_domain::origin::OriginRecord;
+use cfm_domain::policy::{PolicyId, PolicyRecord};
 use cfm_domain::values::{DistributionArn, DistributionId, OriginId};
 use cfm_ports::buckets::{BucketOwner, BucketRef};
 
@@ -24,9 +25,46 @@ pub(crate) async fn origins_of(cx: &Cx<'_>, spec: &DistributionSpec) -> TaskResu
     Ok(records)
 }
 
-/// What the spec asks of CloudFront, from its origins as they are now (each must be ready).
+/// The records of the cfm policies a spec names, each of which must exist.
+async fn policies_of(cx: &Cx<'_>, spec: &DistributionSpec) -> TaskResult<Vec<PolicyRecord>> {
+    let mut records = Vec::new();
+    for id in spec.policies() {
+        let policy: Option<PolicyRecord> = cx.records().get(id.as_str()).await?;
+        records.push(policy.ok_or_else(|| TaskError::Refused(format!("{} {id} does not exist", id.kind().noun())))?);
+    }
+    Ok(records)
+}
+
+/// What the spec asks of CloudFront, from its origins and policies as they are now (each must
+/// be ready).
 pub(crate) async fn desired(cx: &Cx<'_>, spec: &DistributionSpec) -> TaskResult<CdnConfig> {
-    Ok(CdnConfig::desired(spec, &origins_of(cx, spec).await?)?)
+    Ok(CdnConfig::desired(spec, &origins_of(cx, spec).await?, &policies_of(cx, spec).await?)?)
+}
+
+/// Makes `wanted` exactly the cfm policies that record `distribution` as a user: each wanted
+/// one (which must be ready) is reserved, so `delete-policy` refuses it; any other that has it
+/// lets it go. Safe to repeat.
+pub(crate) async fn use_policies(cx: &Cx<'_>, distribution: &DistributionId, wanted: &[PolicyId]) -> TaskResult<()> {
+    let records = cx.records();
+    for id in wanted {
+        let policy: PolicyRecord = cx.require(id.as_str()).await?;
+        if !policy.distributions.contains(distribution) {
+            records
+                .update::<PolicyRecord, TaskError>(id.as_str(), cx.now(), |r| Ok(r.reserve_for(distribution)?))
+                .await?;
+        }
+    }
+    for policy in records.all::<PolicyRecord>().await? {
+        if policy.distributions.contains(distribution) && !wanted.contains(&policy.id) {
+            records
+                .update::<PolicyRecord, TaskError>(policy.id.as_str(), cx.now(), |r| {
+                    r.release_for(distribution);
+                    Ok(())
+                })
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The certificate a spec names can serve it: this account's, in us-east-1, issued, covering

@@ -1,4 +1,4 @@
-//! `create-distribution`: validate (and reserve the origins) → create in CloudFront → grant each
+//! `create-distribution`: validate (and reserve the origins and policies) → create in CloudFront → grant each
 //! S3 origin → record → wait → mark deployed. On failure: compensate (revoke, disable) → wait →
 //! delete → record the failure. Compensation failing is recorded too.
 //!
@@ -15,7 +15,7 @@ use cfm_events::envelope::stable_id;
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::access::{check_certificate, desired, grant as grant_access, reserve, revoke_all};
+use super::access::{check_certificate, desired, grant as grant_access, reserve, revoke_all, use_policies};
 use super::{applied, cloudfront_id, deleted};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
@@ -32,6 +32,7 @@ pub async fn validate(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult
     desired(cx, &input.spec).await?;
     check_certificate(cx, &input.spec).await?;
     reserve(cx, &input.spec.origins, &record.id).await?;
+    use_policies(cx, &record.id, &input.spec.policies()).await?;
     Ok(TaskOutput::none())
 }
 
@@ -106,7 +107,7 @@ pub async fn mark_deployed(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &deployed)))
 }
 
-/// First step of compensation: remove the bucket grants and the origin reservations, and disable
+/// First step of compensation: remove the bucket grants and the origin and policy reservations, and disable
 /// the distribution if CloudFront made one (it must be disabled and deployed before deletion).
 pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistributionInput>) -> TaskResult<TaskOutput> {
     let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? else {
@@ -116,6 +117,7 @@ pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistribu
         return Ok(TaskOutput::none());
     }
     revoke_all(cx, &record.spec.origins, &record.id).await?;
+    use_policies(cx, &record.id, &[]).await?;
     if let Some(id) = record.cloudfront_id() {
         applied(cx.ports.cdn.update_distribution(id, &CdnChange::Enabled(false)).await?, id)?;
     }

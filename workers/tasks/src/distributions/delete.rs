@@ -8,7 +8,7 @@ use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, Di
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::{applied, deleted, record_failed_change, revoke_all};
+use super::{applied, deleted, record_failed_change, revoke_all, use_policies};
 use crate::cx::Cx;
 use crate::error::TaskResult;
 use crate::input::Failed;
@@ -22,7 +22,7 @@ pub async fn disable(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOu
     Ok(TaskOutput::none())
 }
 
-/// Deletes the distribution, its grants, its origin references and its record.
+/// Deletes the distribution, its grants, its origin and policy references and its record.
 pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOutput> {
     let mut cloudfront_id = None;
     if let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? {
@@ -32,6 +32,7 @@ pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOut
             cloudfront_id = Some(id.clone());
         }
         revoke_all(cx, &record.spec.origins, &record.id).await?;
+        use_policies(cx, &record.id, &[]).await?;
         cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
     }
     let event = DistributionDeleted { distribution_id: input.distribution_id.clone(), cloudfront_id };

@@ -16,7 +16,7 @@ use cfm_domain::values::{CloudFrontId, DistributionId};
 use cfm_ports::cdn::{Applied, Deletion};
 use tracing::warn;
 
-pub(crate) use access::{desired, revoke_all};
+pub(crate) use access::{desired, revoke_all, use_policies};
 
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};

@@ -1,0 +1,139 @@
+//! `/cache-policies` and `/origin-request-policies`: create, list, get, update (the whole
+//! policy), delete. One set of handlers serves both, by the kind `K` their routes name.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use cfm_domain::policy::{PolicyId, PolicyKind, PolicyRecord, PolicyRequest, PolicySpec};
+use cfm_events::policy::{DeletePolicyInput, PolicyInput};
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::mutation::{ClaimRecord, Mutation, NewRecord};
+use crate::records::{require, view};
+use crate::request::{Body, Caller, Id, PageQuery, parse};
+use crate::state::AppState;
+
+/// The kind of policy a route serves.
+pub(crate) trait Kind: Send + Sync + 'static {
+    /// Its kind.
+    const KIND: PolicyKind;
+    /// The list's field, e.g. `cachePolicies`.
+    const FIELD: &'static str;
+}
+
+/// `/cache-policies`.
+pub(crate) struct Cache;
+/// `/origin-request-policies`.
+pub(crate) struct OriginRequest;
+
+impl Kind for Cache {
+    const KIND: PolicyKind = PolicyKind::Cache;
+    const FIELD: &'static str = "cachePolicies";
+}
+
+impl Kind for OriginRequest {
+    const KIND: PolicyKind = PolicyKind::OriginRequest;
+    const FIELD: &'static str = "originRequestPolicies";
+}
+
+/// The record of this kind with `id`, or a 404.
+async fn require_kind<K: Kind>(state: &AppState, id: Id<PolicyId>) -> Result<PolicyRecord, ApiError> {
+    let id = id.get()?;
+    if id.kind() != K::KIND {
+        return Err(ApiError::NotFound(format!("{id} is an {}, not a {}", id.kind().noun(), K::KIND.noun())));
+    }
+    require::<PolicyRecord>(state, id.as_str()).await
+}
+
+/// The name is this policy's alone: no other cfm policy of its kind has it, nor one made
+/// outside cfm (CloudFront names are unique in the account).
+async fn name_free(state: &AppState, spec: &PolicySpec, id: &PolicyId) -> Result<(), ApiError> {
+    let taken = |by: String| {
+        ApiError::Conflict(format!("name: {} '{}' exists ({by}); choose another name", id.kind().noun(), spec.name))
+    };
+    let others = state.ports.records().all::<PolicyRecord>().await?;
+    if let Some(other) = others.iter().find(|p| &p.id != id && p.kind() == id.kind() && p.spec.name == spec.name) {
+        return Err(taken(format!("cfm policy {}", other.id)));
+    }
+    match state.ports.cdn.find_policy(id.kind(), &spec.name).await? {
+        Some(found) if !id.marks(&found.comment) => Err(taken("made outside cfm".into())),
+        _ => Ok(()),
+    }
+}
+
+/// `POST /cache-policies`, `POST /origin-request-policies`.
+pub(crate) async fn create<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let spec = parse(&body, |r: &PolicyRequest| r.parse(K::KIND))?;
+    let id = PolicyId::generate(K::KIND, caller.key());
+    let mutation = Mutation::new(&caller, "create-policy", id.as_str(), |request| PolicyInput {
+        policy_id: id.clone(),
+        spec: spec.clone(),
+        request,
+    })?;
+    let now = state.now();
+    let record = NewRecord::new(|claim| PolicyRecord::creating(id.clone(), &spec, claim, caller.actor(), now));
+    state.mutate(mutation, name_free(&state, &spec, &id), record).await
+}
+
+/// `GET /cache-policies`, `GET /origin-request-policies`: newest first; a page holds the
+/// policies of this kind among one page of all policies, so it may hold fewer than `limit`.
+pub(crate) async fn list<K: Kind>(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let (limit, token) = query.parse()?;
+    let page =
+        state.ports.records().list::<PolicyRecord>(None, limit, token).await.map_err(ApiError::naming("nextToken"))?;
+    let items: Vec<_> = page.items.iter().filter(|p| p.kind() == K::KIND).map(view).collect();
+    Ok(Json(json!({K::FIELD: items, "count": items.len(), "nextToken": page.next_token})).into_response())
+}
+
+/// `GET /cache-policies/{id}`, `GET /origin-request-policies/{id}`.
+pub(crate) async fn get<K: Kind>(
+    State(state): State<AppState>,
+    _principal: Principal,
+    id: Id<PolicyId>,
+) -> Result<Response, ApiError> {
+    Ok(Json(view(&require_kind::<K>(&state, id).await?)).into_response())
+}
+
+/// `PUT /cache-policies/{id}`, `PUT /origin-request-policies/{id}`: the whole policy again.
+pub(crate) async fn update<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Id<PolicyId>,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let spec = parse(&body, |r: &PolicyRequest| r.parse(K::KIND))?;
+    let record = require_kind::<K>(&state, id).await?;
+    let mutation = Mutation::new(&caller, "update-policy", record.id.as_str(), |request| PolicyInput {
+        policy_id: record.id.clone(),
+        spec: spec.clone(),
+        request,
+    })?;
+    let claim = ClaimRecord::new(record.id.as_str(), PolicyRecord::claim_for_update);
+    state.mutate(mutation, name_free(&state, &spec, &record.id), claim).await
+}
+
+/// `DELETE /cache-policies/{id}`, `DELETE /origin-request-policies/{id}`: refused (409) while
+/// a distribution uses it.
+pub(crate) async fn delete<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Id<PolicyId>,
+) -> Result<Response, ApiError> {
+    let record = require_kind::<K>(&state, id).await?;
+    let mutation = Mutation::new(&caller, "delete-policy", record.id.as_str(), |request| DeletePolicyInput {
+        policy_id: record.id.clone(),
+        request,
+    })?;
+    let claim = ClaimRecord::new(record.id.as_str(), PolicyRecord::claim_for_delete);
+    state.mutate(mutation, async { Ok(()) }, claim).await
+}

@@ -3,6 +3,7 @@
 
 mod distributions;
 mod origins;
+mod policies;
 mod reads;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,9 @@ const WORKFLOWS: &[&str] = &[
     "invalidate-distribution",
     "apply-template",
     "request-certificate",
+    "create-policy",
+    "update-policy",
+    "delete-policy",
 ];
 
 /// The fakes, the router over them, and tokens for an admin and a reader.

@@ -5,6 +5,7 @@ mod certificates;
 mod distributions;
 mod local;
 mod origins;
+mod policies;
 mod templates;
 
 use anyhow::Context;
@@ -16,6 +17,7 @@ use certificates::CertificatesCommand;
 use distributions::DistributionsCommand;
 use local::LocalCommand;
 use origins::OriginsCommand;
+use policies::PoliciesCommand;
 use templates::TemplatesCommand;
 
 use crate::client::ApiClient;
@@ -56,7 +58,7 @@ enum Command {
     },
     /// Run the demo scenario on a fresh local cloud.
     Demo,
-    /// S3 origins.
+    /// Origins: S3 buckets and custom servers.
     Origins {
         #[command(subcommand)]
         command: OriginsCommand,
@@ -65,6 +67,16 @@ enum Command {
     Distributions {
         #[command(subcommand)]
         command: DistributionsCommand,
+    },
+    /// Cache policies: TTLs and what the cache key holds, for behaviours to name by id.
+    CachePolicies {
+        #[command(subcommand)]
+        command: PoliciesCommand,
+    },
+    /// Origin-request policies: what reaches the origin besides the cache key.
+    OriginRequestPolicies {
+        #[command(subcommand)]
+        command: PoliciesCommand,
     },
     /// Distribution templates (versioned).
     Templates {
@@ -152,6 +164,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo => crate::demo::run().await,
         Command::Origins { command } => origins::run(&connect()?, cli.output, command).await,
         Command::Distributions { command } => distributions::run(&connect()?, cli.output, command).await,
+        Command::CachePolicies { command } => policies::run(&connect()?, cli.output, "/cache-policies", command).await,
+        Command::OriginRequestPolicies { command } => {
+            policies::run(&connect()?, cli.output, "/origin-request-policies", command).await
+        }
         Command::Templates { command } => templates::run(&connect()?, cli.output, command).await,
         Command::Certificates { command } => certificates::run(&connect()?, cli.output, command).await,
         Command::Executions { command } => {

@@ -65,13 +65,22 @@ const FAMILY_DISTRIBUTION_ACTIONS: Record<string, string[]> = {
   // a custom origin's changed settings reach the distributions that use it
   Origins: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
 };
+/** The cache and origin-request policy actions of the policy workflows (Distributions family). */
+const POLICY_ACTIONS = [
+  'cloudfront:CreateCachePolicy', 'cloudfront:DeleteCachePolicy', 'cloudfront:GetCachePolicyConfig', 'cloudfront:UpdateCachePolicy',
+  'cloudfront:CreateOriginRequestPolicy', 'cloudfront:DeleteOriginRequestPolicy', 'cloudfront:GetOriginRequestPolicyConfig',
+  'cloudfront:UpdateOriginRequestPolicy',
+];
+/** Listing policies finds one by name (a redelivered create; the API's name check). */
+const POLICY_LIST_ACTIONS = ['cloudfront:ListCachePolicies', 'cloudfront:ListOriginRequestPolicies'];
 /** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
 export const UNSCOPABLE_ACTIONS = [
   'acm:ListCertificates', 'acm:RequestCertificate', 'cloudfront:ListDistributions', 'cloudfront:ListOriginAccessControls',
+  ...POLICY_LIST_ACTIONS,
 ];
 const FAMILY_LIST_ACTIONS: Record<string, string[]> = {
   Origins: ['cloudfront:ListOriginAccessControls'],
-  Distributions: ['cloudfront:ListDistributions'],
+  Distributions: ['cloudfront:ListDistributions', ...POLICY_LIST_ACTIONS],
   Certificates: ['acm:ListCertificates', 'acm:RequestCertificate'],
   Templates: [],
 };
@@ -253,11 +262,12 @@ export class CfmStack extends Stack {
       machine.grantStartExecution(api);
       machine.grantExecution(api, 'states:DescribeExecution', 'states:GetExecutionHistory');
     }
-    // Reads and up-front checks: bucket existence, origin OAC state, certificates, live status.
+    // Reads and up-front checks: bucket existence, origin OAC state, certificates, live status,
+    // policy names.
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketTagging'], resources: ['arn:aws:s3:::*'] }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudfront:GetDistribution'], resources: [this.cloudfrontArn('distribution/*')] }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
-    api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:ListCertificates'], resources: ['*'] }));
+    api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:ListCertificates', ...POLICY_LIST_ACTIONS], resources: ['*'] }));
 
     const rest = new apigw.LambdaRestApi(this, 'Api', {
       handler: api,
@@ -331,6 +341,10 @@ export class CfmStack extends Stack {
     if (actions.cloudfront.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.cloudfront, resources: cloudfrontResources }));
     const distributionActions = FAMILY_DISTRIBUTION_ACTIONS[family] ?? [];
     if (distributionActions.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: distributionActions, resources: [this.cloudfrontArn('distribution/*')] }));
+    if (family === 'Distributions') {
+      const policies = [this.cloudfrontArn('cache-policy/*'), this.cloudfrontArn('origin-request-policy/*')];
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: POLICY_ACTIONS, resources: policies }));
+    }
     if (FAMILY_LIST_ACTIONS[family].length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: FAMILY_LIST_ACTIONS[family], resources: ['*'] }));
     if (actions.acm) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
   }

@@ -126,6 +126,11 @@ test('each worker family may call only its own services', () => {
   assert.ok(origins.includes('s3:TagResource'), `origins worker: ${origins}`);
   const distributions = statements('DistributionsWorker');
   assert.ok(distributions.includes('cloudfront:UpdateDistribution'));
+  // the policy workflows run on the Distributions worker; only it changes policies
+  for (const action of ['cloudfront:CreateCachePolicy', 'cloudfront:DeleteOriginRequestPolicy', 'cloudfront:ListCachePolicies']) {
+    assert.ok(distributions.includes(action), `distributions worker lacks ${action}`);
+    assert.ok(!origins.includes(action), `origins worker has ${action}`);
+  }
   // reconcile asks how a claiming execution ended before it settles a record
   assert.ok(distributions.includes('states:DescribeExecution'), `distributions worker: ${distributions}`);
   assert.ok(!history.some((a) => a.startsWith('s3:') || a.startsWith('cloudfront:') || a.startsWith('states:')), `history worker: ${history}`);

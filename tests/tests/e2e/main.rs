@@ -17,5 +17,6 @@ mod late_delivery;
 mod multi_origin;
 mod origins;
 mod ownership;
+mod policies;
 mod settled;
 mod templates;

@@ -10,7 +10,7 @@ use crate::distribution_input::expect_400;
 use crate::distributions::{origin_bucket, policy};
 
 /// A custom origin with a secret header; returns its id.
-async fn custom_origin(t: &TestStack) -> String {
+pub(crate) async fn custom_origin(t: &TestStack) -> String {
     let body = json!({"type": "custom", "name": "api", "domainName": "api.example.com", "originPath": "/v1",
         "httpsPort": 8443, "protocolPolicy": "https-only", "readTimeoutSeconds": 45,
         "customHeaders": {"X-Origin-Verify": "s3cr3t-value"}});

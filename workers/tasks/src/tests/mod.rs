@@ -4,6 +4,7 @@
 mod certificates;
 mod distributions;
 mod origins;
+mod policies;
 mod reconcile;
 mod routes;
 mod templates;

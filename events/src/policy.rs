@@ -3,6 +3,7 @@
 
 use cfm_domain::failure::Failure;
 use cfm_domain::policy::{PolicyId, PolicyKind, PolicyName, PolicySpec};
+use cfm_domain::values::ExecutionArn;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -101,3 +102,21 @@ pub struct PolicyDeleteFailed {
     pub failure: Failure,
 }
 event_detail!(PolicyDeleteFailed, "PolicyDeleteFailed", "policy", policy_id);
+
+/// The reconciler found a policy left busy by an execution that is no longer running and
+/// settled it from what CloudFront has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyRecovered {
+    /// The policy id.
+    pub policy_id: PolicyId,
+    /// The execution that had left it busy.
+    pub execution_arn: ExecutionArn,
+    /// How that execution ended: `ABORTED`, `TIMED_OUT`, `FAILED`, `SUCCEEDED` or `MISSING`.
+    pub execution_status: String,
+    /// The status it was left in.
+    pub previous: String,
+    /// The status it was settled to.
+    pub current: String,
+}
+event_detail!(PolicyRecovered, "PolicyRecovered", "policy", policy_id);

@@ -19,7 +19,8 @@ use crate::origin::{
     OriginUpdated,
 };
 use crate::policy::{
-    PolicyCreateFailed, PolicyCreated, PolicyDeleteFailed, PolicyDeleted, PolicyUpdateFailed, PolicyUpdated,
+    PolicyCreateFailed, PolicyCreated, PolicyDeleteFailed, PolicyDeleted, PolicyRecovered, PolicyUpdateFailed,
+    PolicyUpdated,
 };
 use crate::template::{TemplateApplied, TemplateApplyFailed, TemplateCreated, TemplateDeleted, TemplateUpdated};
 
@@ -58,6 +59,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<PolicyUpdateFailed>(),
         schema_of::<PolicyDeleted>(),
         schema_of::<PolicyDeleteFailed>(),
+        schema_of::<PolicyRecovered>(),
         schema_of::<TemplateCreated>(),
         schema_of::<TemplateUpdated>(),
         schema_of::<TemplateDeleted>(),

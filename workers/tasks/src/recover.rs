@@ -7,15 +7,17 @@ use cfm_domain::distribution::{DistributionRecord, DistributionStatus, LiveDistr
 use cfm_domain::error_name::ErrorName;
 use cfm_domain::failure::Failure;
 use cfm_domain::origin::{OriginRecord, OriginStatus};
+use cfm_domain::policy::{PolicyRecord, PolicyStatus};
 use cfm_domain::record::Record;
 use cfm_events::distribution::DistributionRecovered;
 use cfm_events::origin::OriginRecovered;
+use cfm_events::policy::PolicyRecovered;
 use cfm_events::{OutgoingEvent, RequestContext};
 use cfm_ports::buckets::{BucketOwner, BucketRef};
 use cfm_ports::workflows::ExecutionStatus;
 
 use crate::cx::Cx;
-use crate::distributions::revoke_all;
+use crate::distributions::{revoke_all, use_policies};
 use crate::error::TaskResult;
 
 /// How long a claim may exist before its execution is looked at: the API claims a record just
@@ -66,6 +68,7 @@ impl Settling<'_> {
         let current = if claim.workflow == "delete-distribution" && live.is_none() {
             // The deletion reached CloudFront: finish it.
             revoke_all(cx, &record.spec.origins, &record.id).await?;
+            use_policies(cx, &record.id, &[]).await?;
             cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
             "DELETED".to_owned()
         } else {
@@ -133,6 +136,44 @@ impl Settling<'_> {
                 .await?;
             events.push(self.recovered(&OriginRecovered {
                 origin_id: record.id.clone(),
+                execution_arn: claim.execution.clone(),
+                execution_status: how,
+                previous: record.status.as_str().to_owned(),
+                current: status.as_str().to_owned(),
+            }));
+        }
+        Ok(events)
+    }
+
+    /// Settles every policy whose claiming execution ended; returns the events saying so.
+    pub(crate) async fn policies(&self) -> TaskResult<Vec<OutgoingEvent>> {
+        let cx = self.cx;
+        let mut events = Vec::new();
+        for record in cx.records().all::<PolicyRecord>().await? {
+            let Some(claim) = record.meta.claim.held_claim().cloned() else { continue };
+            let Some(how) = ended(cx, &claim, self.stale_after).await? else { continue };
+            // A create that died after CloudFront made the policy left it findable by name.
+            let found = match &record.cloudfront_id {
+                Some(id) => Some(id.clone()),
+                None => cx
+                    .ports
+                    .cdn
+                    .find_policy(record.kind(), &record.spec.name)
+                    .await?
+                    .filter(|f| record.owns(&f.comment))
+                    .map(|f| f.id),
+            };
+            let (status, what) = match (claim.workflow.as_str(), &found) {
+                ("update-policy", _) => (PolicyStatus::Active, "CloudFront keeps what it applied; update it again"),
+                (_, Some(_)) => (PolicyStatus::Active, "CloudFront has the policy (delete it again to remove it)"),
+                (_, None) => (PolicyStatus::Failed, "CloudFront has no policy for it: delete it to remove the record"),
+            };
+            let failure = note(&claim, &how, what);
+            let keep_id = |r: &mut PolicyRecord| r.cloudfront_id.clone_from(&found);
+            cx.settle_failed_as::<PolicyRecord>(record.id(), claim.execution.as_str(), status, &failure, keep_id)
+                .await?;
+            events.push(self.recovered(&PolicyRecovered {
+                policy_id: record.id.clone(),
                 execution_arn: claim.execution.clone(),
                 execution_status: how,
                 previous: record.status.as_str().to_owned(),

@@ -1,6 +1,6 @@
 //! `reconcile` (scheduled): compare every distribution record with CloudFront, sync the
-//! deployment status, report changes made outside cfm, and settle records (distributions and
-//! origins) left busy by executions that are no longer running.
+//! deployment status, report changes made outside cfm, and settle records (distributions,
+//! origins and policies) left busy by executions that are no longer running.
 
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution, drifted};
 use cfm_domain::record::Claimed;
@@ -50,7 +50,7 @@ pub async fn reconcile(cx: &Cx<'_>, input: ReconcileInput) -> TaskResult<TaskOut
             output = output.with_event(event);
         }
     }
-    for recovered in settling.origins().await? {
+    for recovered in settling.origins().await?.into_iter().chain(settling.policies().await?) {
         output = output.with_event(recovered);
     }
     output.output = json!({ "checked": checked, "events": output.events.len() });

@@ -4,6 +4,7 @@
 
 use cfm_domain::claim::{Busy, Claim};
 use cfm_domain::policy::{PolicyId, PolicyKind, PolicyRecord, PolicyRequest, PolicyStatus};
+use cfm_domain::record::Claimed;
 use cfm_domain::values::DistributionId;
 use cfm_events::ErrorName;
 use cfm_ports::clock::Clock;
@@ -188,4 +189,24 @@ async fn a_policy_cloudfront_finds_in_use_is_kept_and_active_and_an_update_reach
     assert_eq!(world.memory.cdn.policies()[&cloudfront_id].spec, spec);
     let record: PolicyRecord = world.record(cache.as_str()).await.unwrap();
     assert_eq!((record.status, record.spec.name.as_str()), (PolicyStatus::Active, "edge-long"));
+}
+
+#[tokio::test]
+async fn a_policy_left_creating_by_an_ended_execution_is_settled_from_cloudfront() {
+    let world = World::new();
+    let (made, lost) = (execution("create-policy", "made"), execution("create-policy", "lost"));
+    let made_input = world.creating_policy(&made, PolicyKind::Cache, json!({"name": "made"})).await;
+    let lost_input = world.creating_policy(&lost, PolicyKind::Cache, json!({"name": "lost"})).await;
+    // The first execution got as far as CloudFront, then ended (aborted) without recording it.
+    let made_id = made_input["policyId"].as_str().unwrap();
+    let record: PolicyRecord = world.record(made_id).await.unwrap();
+    let cloudfront_id = world.memory.ports().cdn.create_policy(&record).await.unwrap();
+    let out = world.ok("ReconcileDistributions", &execution("reconcile", "r1"), &json!({"staleAfterSeconds": 0})).await;
+    let recovered: Vec<_> = out.events.iter().filter(|e| e.detail_type == "PolicyRecovered").collect();
+    assert_eq!(recovered.len(), 2, "{out:?}");
+    let made: PolicyRecord = world.record(made_id).await.unwrap();
+    assert_eq!((made.status, made.cloudfront_id.as_deref()), (PolicyStatus::Active, Some(cloudfront_id.as_str())));
+    assert!(!made.is_busy());
+    let lost: PolicyRecord = world.record(lost_input["policyId"].as_str().unwrap()).await.unwrap();
+    assert_eq!((lost.status, lost.is_busy()), (PolicyStatus::Failed, false));
 }

@@ -3,7 +3,8 @@
 //! Create two S3 origins in different regions → update one → create a distribution on it and
 //! wait until Deployed → invalidate → update → delete the distribution → delete both origins →
 //! show that the history outlived them. Along the way: a distribution that serves `/api/*` from
-//! a custom origin and everything else from both buckets in a failover group, a template (two
+//! a custom origin (with a cache policy cfm makes) and everything else from both buckets in a
+//! failover group, a template (two
 //! versions, the first applied with an override) and a certificate request.
 
 use std::time::{Duration, Instant};
@@ -151,8 +152,18 @@ async fn distribution(client: &ApiClient, origin: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A custom origin for `/api/*` and both buckets in a failover group for the rest; then both go.
+/// A custom origin for `/api/*` (cached by a cache policy cfm makes) and both buckets in a
+/// failover group for the rest; then the distribution, the origin and the policy go.
 async fn multi_origin(client: &ApiClient, buckets: &[String]) -> anyhow::Result<()> {
+    println!("▶ create cache policy 'api-short' (60 s by default, keyed by the Authorization header)");
+    let policy = json!({"name": "api-short", "minTtl": 0, "defaultTtl": 60,
+        "maxTtl": 300, "headers": {"behavior": "whitelist", "names": ["Authorization"]}});
+    let accepted = client.send(Method::POST, "/cache-policies", Some(&policy), None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let policy = accepted["resourceId"].as_str().context("no resource id")?.to_owned();
+    let shown = client.get(&format!("/cache-policies/{policy}")).await?;
+    println!("  {policy}: {} (CloudFront {})", shown["status"], shown["cloudfrontId"]);
+
     println!("▶ create custom origin 'API' (api.example.com, with a write-only shared-secret header)");
     let api = json!({"type": "custom", "name": "API", "domainName": "api.example.com", "originPath": "/v1",
         "customHeaders": {"X-Origin-Verify": "demo-secret"}});
@@ -170,7 +181,7 @@ async fn multi_origin(client: &ApiClient, buckets: &[String]) -> anyhow::Result<
         "defaultOriginGroupId": "assets",
         "originGroups": [{"id": "assets", "primaryOriginId": buckets[0], "secondaryOriginId": buckets[1]}],
         "behaviors": [{"pathPattern": "/api/*", "originId": api, "allowedMethods": "ALL",
-            "cachePolicy": "CachingDisabled", "originRequestPolicy": "AllViewerExceptHostHeader"}]});
+            "cachePolicy": policy, "originRequestPolicy": "AllViewerExceptHostHeader"}]});
     let accepted = client.send(Method::POST, "/distributions", Some(&spec), None).await?.ok()?;
     follow(client, &accepted).await?;
     let id = accepted["resourceId"].as_str().context("no resource id")?.to_owned();
@@ -190,7 +201,9 @@ async fn multi_origin(client: &ApiClient, buckets: &[String]) -> anyhow::Result<
     follow(client, &accepted).await?;
     let accepted = client.send(Method::DELETE, &format!("/origins/{api}"), None, None).await?.ok()?;
     follow(client, &accepted).await?;
-    println!("  deleted {id} (every grant revoked) and the custom origin {api}");
+    let accepted = client.send(Method::DELETE, &format!("/cache-policies/{policy}"), None, None).await?.ok()?;
+    follow(client, &accepted).await?;
+    println!("  deleted {id} (every grant revoked), the custom origin {api} and the cache policy {policy}");
     Ok(())
 }
 

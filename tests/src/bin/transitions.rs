@@ -69,6 +69,13 @@ async fn main() {
     let accepted = t.accept(Method::POST, "/origins", Some(&custom)).await;
     rows.push(("create-origin (custom)", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
 
+    let policy = json!({"name": unique_bucket("bench-policy"), "maxTtl": 600});
+    let accepted = t.accept(Method::POST, "/cache-policies", Some(&policy)).await;
+    rows.push(("create-policy", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
+    let policy_id = accepted["resourceId"].as_str().unwrap().to_owned();
+    let accepted = t.accept(Method::DELETE, &format!("/cache-policies/{policy_id}"), None).await;
+    rows.push(("delete-policy", transitions(&t, accepted["executionId"].as_str().unwrap()).await, false));
+
     let accepted = t.accept(Method::POST, "/distributions", Some(&json!({"name": "bench", "originId": origin}))).await;
     rows.push(("create-distribution", transitions(&t, accepted["executionId"].as_str().unwrap()).await, true));
     let id = accepted["resourceId"].as_str().unwrap().to_owned();

@@ -15,14 +15,21 @@ use cfm_ports::{ErrorKind, PortResult, ServiceError};
 use super::{CAS_ATTEMPTS, CloudFrontCdn};
 use crate::classify::{aws, build_error, classify, error_code};
 
-/// A list of names in the SDK's shape (`Headers`, `CookieNames`, `QueryStringNames`).
-macro_rules! names {
-    ($type:ident, $selection:expr) => {{
-        let names: Vec<String> = $selection.names.iter().map(|n| n.as_str().to_owned()).collect();
-        let quantity = i32::try_from(names.len()).map_err(build_error)?;
-        $type::builder()
-            .quantity(quantity)
-            .set_items((!names.is_empty()).then_some(names))
+/// One of a policy's lists in the SDK's shape: its `$config` builder with the behaviour (whose
+/// names are CloudFront's own) and, when it has names, the `$names` list.
+macro_rules! selection {
+    ($config:ident, $behavior:ident, $set_names:ident, $names:ident, $selection:expr) => {{
+        let selection: &Selection = &$selection;
+        let names: Vec<String> = selection.names.iter().map(|n| n.as_str().to_owned()).collect();
+        let list = if names.is_empty() {
+            None
+        } else {
+            let quantity = i32::try_from(names.len()).map_err(build_error)?;
+            Some($names::builder().quantity(quantity).set_items(Some(names)).build().map_err(build_error)?)
+        };
+        $config::builder()
+            .$behavior(selection.behavior.as_str().into())
+            .$set_names(list)
             .build()
             .map_err(build_error)?
     }};
@@ -32,44 +39,23 @@ fn ttl(seconds: u64) -> PortResult<i64> {
     i64::try_from(seconds).map_err(build_error)
 }
 
-fn listed(selection: &Selection) -> bool {
-    !selection.names.is_empty()
-}
-
 /// The cache policy `record` describes.
 pub(super) fn cache_config(record: &PolicyRecord) -> PortResult<CachePolicyConfig> {
     let PolicySettings::Cache(cache) = &record.spec.settings else {
         return Err(ServiceError::new(ErrorKind::Failed, format!("{} is not a cache policy", record.id)));
     };
-    let behavior = |s: &Selection| s.behavior.as_str();
     let key = ParametersInCacheKeyAndForwardedToOrigin::builder()
         .enable_accept_encoding_gzip(cache.gzip)
         .enable_accept_encoding_brotli(cache.brotli)
-        .headers_config(
-            CachePolicyHeadersConfig::builder()
-                .header_behavior(behavior(&cache.headers).into())
-                .set_headers(listed(&cache.headers).then(|| Ok(names!(Headers, cache.headers))).transpose()?)
-                .build()
-                .map_err(build_error)?,
-        )
-        .cookies_config(
-            CachePolicyCookiesConfig::builder()
-                .cookie_behavior(behavior(&cache.cookies).into())
-                .set_cookies(listed(&cache.cookies).then(|| Ok(names!(CookieNames, cache.cookies))).transpose()?)
-                .build()
-                .map_err(build_error)?,
-        )
-        .query_strings_config(
-            CachePolicyQueryStringsConfig::builder()
-                .query_string_behavior(behavior(&cache.query_strings).into())
-                .set_query_strings(
-                    listed(&cache.query_strings)
-                        .then(|| Ok(names!(QueryStringNames, cache.query_strings)))
-                        .transpose()?,
-                )
-                .build()
-                .map_err(build_error)?,
-        )
+        .headers_config(selection!(CachePolicyHeadersConfig, header_behavior, set_headers, Headers, cache.headers))
+        .cookies_config(selection!(CachePolicyCookiesConfig, cookie_behavior, set_cookies, CookieNames, cache.cookies))
+        .query_strings_config(selection!(
+            CachePolicyQueryStringsConfig,
+            query_string_behavior,
+            set_query_strings,
+            QueryStringNames,
+            cache.query_strings
+        ))
         .build()
         .map_err(build_error)?;
     CachePolicyConfig::builder()
@@ -88,35 +74,30 @@ pub(super) fn origin_request_config(record: &PolicyRecord) -> PortResult<OriginR
     let PolicySettings::OriginRequest(origin) = &record.spec.settings else {
         return Err(ServiceError::new(ErrorKind::Failed, format!("{} is not an origin-request policy", record.id)));
     };
-    let behavior = |s: &Selection| s.behavior.as_str();
     OriginRequestPolicyConfig::builder()
         .name(record.spec.name.as_str())
         .comment(record.cloudfront_comment())
-        .headers_config(
-            OriginRequestPolicyHeadersConfig::builder()
-                .header_behavior(behavior(&origin.headers).into())
-                .set_headers(listed(&origin.headers).then(|| Ok(names!(Headers, origin.headers))).transpose()?)
-                .build()
-                .map_err(build_error)?,
-        )
-        .cookies_config(
-            OriginRequestPolicyCookiesConfig::builder()
-                .cookie_behavior(behavior(&origin.cookies).into())
-                .set_cookies(listed(&origin.cookies).then(|| Ok(names!(CookieNames, origin.cookies))).transpose()?)
-                .build()
-                .map_err(build_error)?,
-        )
-        .query_strings_config(
-            OriginRequestPolicyQueryStringsConfig::builder()
-                .query_string_behavior(behavior(&origin.query_strings).into())
-                .set_query_strings(
-                    listed(&origin.query_strings)
-                        .then(|| Ok(names!(QueryStringNames, origin.query_strings)))
-                        .transpose()?,
-                )
-                .build()
-                .map_err(build_error)?,
-        )
+        .headers_config(selection!(
+            OriginRequestPolicyHeadersConfig,
+            header_behavior,
+            set_headers,
+            Headers,
+            origin.headers
+        ))
+        .cookies_config(selection!(
+            OriginRequestPolicyCookiesConfig,
+            cookie_behavior,
+            set_cookies,
+            CookieNames,
+            origin.cookies
+        ))
+        .query_strings_config(selection!(
+            OriginRequestPolicyQueryStringsConfig,
+            query_string_behavior,
+            set_query_strings,
+            QueryStringNames,
+            origin.query_strings
+        ))
         .build()
         .map_err(build_error)
 }

@@ -10,6 +10,7 @@ pub mod auth;
 mod certificates;
 pub mod cognito;
 mod distributions;
+mod edge;
 pub mod error;
 mod executions;
 mod history;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(policies::delete::<OriginRequest>),
         )
         .route("/origin-request-policies/{id}/history", get(history::history::<PolicyRecord, PolicyId>))
+        .route("/edge-functions/preview", post(edge::preview))
         .route("/templates", get(templates::list).post(templates::create))
         .route("/templates/{id}", get(templates::get).put(templates::update).delete(templates::delete))
         .route("/templates/{id}/versions", get(templates::versions))

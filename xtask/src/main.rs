@@ -6,8 +6,10 @@
 //!    end-to-end tests, which start the local cloud themselves)
 //! 4. the local-cloud extension's own tests (`localcloud/python`, in the moto venv the end-to-end
 //!    tests installed)
-//! 5. `asl-validator` over every state machine (npm package, installed on first use)
-//! 6. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
+//! 5. the generated edge functions under `node:test` (`tests/edge`, on cases the
+//!    `cfm-domain` example `edge_cases` writes)
+//! 6. `asl-validator` over every state machine (npm package, installed on first use)
+//! 7. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
 //!    synthesized definitions, cfn-lint on the template)
 
 use std::path::{Path, PathBuf};
@@ -92,6 +94,17 @@ fn test() -> anyhow::Result<()> {
             "-s",
             "localcloud/python/tests",
         ]),
+    )?;
+
+    let cases = root().join("target/edge-cases.json");
+    let cases_arg = cases.to_string_lossy().into_owned();
+    run(
+        "edge function cases",
+        &mut cargo(&["run", "-q", "-p", "cfm-domain", "--example", "edge_cases", "--", &cases_arg]),
+    )?;
+    run(
+        "edge functions under node:test (tests/edge)",
+        Command::new("node").args(["--test", "tests/edge/"]).env("CFM_EDGE_CASES", &cases),
     )?;
 
     let validator = root().join("tools/asl-validator");

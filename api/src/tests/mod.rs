@@ -2,6 +2,7 @@
 //! and that a refused request changes nothing.
 
 mod distributions;
+mod edge;
 mod origins;
 mod policies;
 mod reads;

@@ -3,6 +3,7 @@
 
 mod certificates;
 mod distributions;
+mod edge;
 mod local;
 mod origins;
 mod policies;
@@ -15,6 +16,7 @@ use serde_json::Value;
 
 use certificates::CertificatesCommand;
 use distributions::DistributionsCommand;
+use edge::EdgeCommand;
 use local::LocalCommand;
 use origins::OriginsCommand;
 use policies::PoliciesCommand;
@@ -77,6 +79,11 @@ enum Command {
     OriginRequestPolicies {
         #[command(subcommand)]
         command: PoliciesCommand,
+    },
+    /// Edge functions that route viewers to origins by country.
+    Edge {
+        #[command(subcommand)]
+        command: EdgeCommand,
     },
     /// Distribution templates (versioned).
     Templates {
@@ -168,6 +175,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::OriginRequestPolicies { command } => {
             policies::run(&connect()?, cli.output, "/origin-request-policies", command).await
         }
+        Command::Edge { command } => edge::run(&connect()?, cli.output, command).await,
         Command::Templates { command } => templates::run(&connect()?, cli.output, command).await,
         Command::Certificates { command } => certificates::run(&connect()?, cli.output, command).await,
         Command::Executions { command } => {

@@ -18,6 +18,7 @@ pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD
 pub use record::{CloudFrontRef, DeployStatus, DistributionRecord, DistributionStatus, TemplateRef};
 pub use request::DistributionRequest;
 pub(crate) use request::parse_hostnames;
+pub(crate) use routing::parse_origins;
 pub use routing::{
     Behavior, BehaviorRequest, CachePolicyRef, OriginGroup, OriginGroupRequest, OriginRequestPolicy,
     OriginRequestPolicyRef, Target,

@@ -10,6 +10,7 @@ mod delivery;
 mod distribution_faults;
 mod distribution_input;
 mod distributions;
+mod edge;
 mod failures;
 mod hostile_input;
 mod idempotency;

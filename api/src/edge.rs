@@ -1,0 +1,56 @@
+//! `/edge-functions`: the preview of the function a routing generates; it creates nothing.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use cfm_domain::edge::{CodeError, EdgeOrigin, PreviewRequest, RoutingMode, generate};
+use cfm_domain::origin::OriginRecord;
+use cfm_domain::problems::Problems;
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::request::{Body, parse};
+use crate::state::AppState;
+
+/// How each mode reaches the buckets, for the preview to say.
+fn access(mode: RoutingMode) -> &'static str {
+    match mode {
+        RoutingMode::CloudFrontFunction => {
+            "each origin keeps its own Origin Access Control; the function picks the origin by id"
+        }
+        RoutingMode::LambdaEdge => {
+            "buckets are read through an Origin Access Identity: OAC cannot follow a Lambda@Edge origin switch"
+        }
+    }
+}
+
+/// `POST /edge-functions/preview`: `{code, sizeBytes, limitBytes, mode, table, access}`.
+pub(crate) async fn preview(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
+    let preview = parse(&body, PreviewRequest::parse)?;
+    let mode = preview.routing.mode;
+    let mut problems = Problems::new();
+    let mut origins = Vec::new();
+    for (i, id) in preview.origins.iter().enumerate() {
+        let field = format!("origins[{i}]");
+        match state.ports.records().get::<OriginRecord>(id.as_str()).await? {
+            Some(record) => match EdgeOrigin::of(&record, mode) {
+                Ok(origin) => origins.push(origin),
+                Err(why) => problems.add(field, why),
+            },
+            None => problems.add(field, format!("origin {id} does not exist")),
+        }
+    }
+    problems.into_result(())?;
+    let code = generate(&preview.routing, &origins).map_err(|err| match err {
+        CodeError::TooLarge { .. } => ApiError::invalid("routing.map", err.to_string()),
+        CodeError::UnknownOrigin(_) => ApiError::invalid("routing", err.to_string()),
+    })?;
+    let mut answer = serde_json::to_value(&code).map_err(|e| ApiError::invalid("routing", e.to_string()))?;
+    answer["access"] = json!(access(mode));
+    Ok(Json(answer).into_response())
+}

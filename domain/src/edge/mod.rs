@@ -1,0 +1,18 @@
+//! Routing viewers to origins at the edge: the ISO country table, routing (presets, maps, the
+//! default origin) parsed against a distribution's origins, and the edge function generated
+//! from it.
+
+mod code;
+mod countries;
+mod preview;
+mod routing;
+
+pub use code::{
+    COUNTRY_HEADER, CodeError, EdgeCode, EdgeOrigin, FUNCTION_LIMIT_BYTES, LAMBDA_EDGE_LIMIT_BYTES, generate,
+};
+pub use countries::{Continent, continent_of, countries};
+pub use preview::{Preview, PreviewRequest};
+pub use routing::{Preset, PresetRegion, Routing, RoutingMode, RoutingRequest};
+
+#[cfg(test)]
+mod tests;

@@ -15,6 +15,7 @@ const FILES: &[(&str, &str)] = &[
     ("cfm_moto/s3.py", include_str!("../python/cfm_moto/s3.py")),
     ("cfm_moto/cloudfront.py", include_str!("../python/cfm_moto/cloudfront.py")),
     ("cfm_moto/policies.py", include_str!("../python/cfm_moto/policies.py")),
+    ("cfm_moto/functions.py", include_str!("../python/cfm_moto/functions.py")),
 ];
 
 /// Writes the package under `<home>/localcloud` (only files that differ, each by an atomic

@@ -1,4 +1,5 @@
-//! CloudFront: Origin Access Controls, distributions, invalidations and policies, in cfm's terms.
+//! CloudFront: Origin Access Controls, distributions, invalidations, policies and functions, in
+//! cfm's terms.
 
 use async_trait::async_trait;
 use cfm_domain::distribution::{CdnConfig, CdnOrigin, CloudFrontRef, LiveDistribution};
@@ -31,6 +32,15 @@ pub enum PolicyDeletion {
     /// It is gone (or never was).
     Deleted,
     /// A distribution's behaviour still uses it.
+    InUse,
+}
+
+/// What came of deleting a CloudFront Function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionDeletion {
+    /// It is gone (or never was).
+    Deleted,
+    /// A distribution's behaviour is still associated with it.
     InUse,
 }
 
@@ -108,4 +118,12 @@ pub trait Cdn: Send + Sync {
     async fn update_policy(&self, id: &str, record: &PolicyRecord) -> PortResult<()>;
     /// Deletes policy `id` of `kind` with a fresh ETag.
     async fn delete_policy(&self, kind: PolicyKind, id: &str) -> PortResult<PolicyDeletion>;
+    /// Makes CloudFront Function `name` (runtime `cloudfront-js-2.0`) run `code`: created, or
+    /// its development stage updated, then published LIVE (If-Match, re-reading on 412).
+    /// Returns its ARN. A repeat with the same code changes nothing visible.
+    async fn publish_function(&self, name: &str, comment: &str, code: &str) -> PortResult<String>;
+    /// The code function `name` runs LIVE, if it is published.
+    async fn live_function(&self, name: &str) -> PortResult<Option<String>>;
+    /// Deletes function `name` with a fresh ETag.
+    async fn delete_function(&self, name: &str) -> PortResult<FunctionDeletion>;
 }

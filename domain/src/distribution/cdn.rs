@@ -66,6 +66,8 @@ pub struct CdnBehavior {
     pub cache_policy_id: String,
     /// CloudFront's id of its origin-request policy.
     pub origin_request_policy_id: Option<String>,
+    /// The CloudFront Function cfm runs on viewer request (its ARN), if any.
+    pub function_arn: Option<String>,
     /// Compress responses.
     pub compress: bool,
 }
@@ -104,6 +106,7 @@ impl PolicyIds<'_> {
             allowed_methods: b.allowed_methods,
             cache_policy_id: self.cache(&b.cache_policy)?,
             origin_request_policy_id: self.origin_request(&b.origin_request_policy)?,
+            function_arn: None,
             compress: b.compress,
         };
         Ok((b.path_pattern.as_str().to_owned(), behavior))
@@ -177,6 +180,7 @@ impl CdnConfig {
                 allowed_methods: spec.allowed_methods,
                 cache_policy_id: policies.cache(&spec.cache_policy)?,
                 origin_request_policy_id: policies.origin_request(&spec.origin_request_policy)?,
+                function_arn: None,
                 compress: spec.compress,
             },
             behaviors: spec.behaviors.iter().map(|b| policies.behavior(b)).collect::<Result<_, _>>()?,

@@ -6,7 +6,7 @@ service and says which AWS behaviour it restores. ``python -m cfm_moto <moto_ser
 applies the patches and runs the server.
 """
 
-from . import cloudfront, policies, s3, stepfunctions
+from . import cloudfront, functions, policies, s3, stepfunctions
 
 #: The moto release these patches were written and tested against.
 MOTO_VERSION = "5.2.5"
@@ -27,4 +27,5 @@ def apply() -> None:
     s3.apply()
     cloudfront.apply()
     policies.apply()
+    functions.apply()
     _applied = True

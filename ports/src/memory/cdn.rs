@@ -10,7 +10,7 @@ use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord, PolicySpec};
 use cfm_domain::values::{Checked, CloudFrontId, DistributionArn, InvalidationId, InvalidationPath, OacId};
 
 use super::{Faults, guard};
-use crate::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, OacDeletion, PolicyDeletion};
+use crate::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, FunctionDeletion, OacDeletion, PolicyDeletion};
 use crate::error::PortResult;
 
 /// A distribution the fake CloudFront holds.
@@ -31,6 +31,8 @@ struct CdnState {
     oacs: BTreeMap<String, (OacId, bool)>,
     distributions: BTreeMap<String, FakeDistribution>,
     policies: BTreeMap<String, FakePolicy>,
+    /// CloudFront Functions by name, with their live code.
+    functions: BTreeMap<String, String>,
     next: u32,
 }
 
@@ -44,12 +46,15 @@ pub struct FakePolicy {
 }
 
 impl CdnState {
-    fn policy_in_use(&self, id: &str) -> bool {
+    /// Whether some distribution has a behaviour that `uses` says of.
+    fn any_behavior(&self, uses: impl Fn(&cfm_domain::distribution::CdnBehavior) -> bool) -> bool {
         self.distributions.values().any(|d| {
-            let behaviours =
-                std::iter::once(&d.config.default_behavior).chain(d.config.behaviors.iter().map(|(_, b)| b));
-            behaviours.into_iter().any(|b| b.cache_policy_id == id || b.origin_request_policy_id.as_deref() == Some(id))
+            std::iter::once(&d.config.default_behavior).chain(d.config.behaviors.iter().map(|(_, b)| b)).any(&uses)
         })
+    }
+
+    fn policy_in_use(&self, id: &str) -> bool {
+        self.any_behavior(|b| b.cache_policy_id == id || b.origin_request_policy_id.as_deref() == Some(id))
     }
 
     fn name_taken(&self, record: &PolicyRecord, except: Option<&str>) -> bool {
@@ -282,5 +287,28 @@ impl Cdn for MemoryCdn {
         }
         state.policies.remove(id);
         Ok(PolicyDeletion::Deleted)
+    }
+
+    async fn publish_function(&self, name: &str, _comment: &str, code: &str) -> PortResult<String> {
+        self.faults.check("publish_function")?;
+        let mut state = guard(&self.state);
+        state.functions.insert(name.to_owned(), code.to_owned());
+        Ok(format!("arn:aws:cloudfront::123456789012:function/{name}"))
+    }
+
+    async fn live_function(&self, name: &str) -> PortResult<Option<String>> {
+        self.faults.check("live_function")?;
+        Ok(guard(&self.state).functions.get(name).cloned())
+    }
+
+    async fn delete_function(&self, name: &str) -> PortResult<FunctionDeletion> {
+        self.faults.check("delete_function")?;
+        let mut state = guard(&self.state);
+        let arn = format!("arn:aws:cloudfront::123456789012:function/{name}");
+        if state.any_behavior(|b| b.function_arn.as_deref() == Some(arn.as_str())) {
+            return Ok(FunctionDeletion::InUse);
+        }
+        state.functions.remove(name);
+        Ok(FunctionDeletion::Deleted)
     }
 }

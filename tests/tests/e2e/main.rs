@@ -12,6 +12,7 @@ mod distribution_input;
 mod distributions;
 mod edge;
 mod failures;
+mod functions;
 mod hostile_input;
 mod idempotency;
 mod late_delivery;

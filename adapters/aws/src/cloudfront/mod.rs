@@ -1,9 +1,11 @@
 //! CloudFront behind the CDN port: Origin Access Controls ([`oac`]), distributions and
-//! invalidations ([`distribution`]), cache and origin-request policies ([`policy`]); [`convert`] maps cfm's shape to CloudFront's without any
+//! invalidations ([`distribution`]), cache and origin-request policies ([`policy`]), CloudFront
+//! Functions ([`function`]); [`convert`] maps cfm's shape to CloudFront's without any
 //! network.
 
 mod convert;
 mod distribution;
+mod function;
 mod oac;
 mod policy;
 mod routes;
@@ -13,7 +15,7 @@ use cfm_domain::distribution::{CdnConfig, CloudFrontRef, LiveDistribution};
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
 use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId};
 use cfm_ports::PortResult;
-use cfm_ports::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, OacDeletion, PolicyDeletion};
+use cfm_ports::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, FunctionDeletion, OacDeletion, PolicyDeletion};
 
 use crate::config::AwsContext;
 
@@ -107,5 +109,17 @@ impl Cdn for CloudFrontCdn {
             PolicyKind::Cache => self.delete_cache_policy(id).await,
             PolicyKind::OriginRequest => self.delete_origin_request_policy(id).await,
         }
+    }
+
+    async fn publish_function(&self, name: &str, comment: &str, code: &str) -> PortResult<String> {
+        self.publish_function_named(name, comment, code).await
+    }
+
+    async fn live_function(&self, name: &str) -> PortResult<Option<String>> {
+        self.live_function_code(name).await
+    }
+
+    async fn delete_function(&self, name: &str) -> PortResult<FunctionDeletion> {
+        self.delete_function_named(name).await
     }
 }

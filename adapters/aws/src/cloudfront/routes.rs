@@ -142,6 +142,8 @@ macro_rules! manage {
         behavior.allowed_methods = Some(methods(b)?);
         behavior.cache_policy_id = Some(b.cache_policy_id.clone());
         behavior.origin_request_policy_id = b.origin_request_policy_id.clone();
+        behavior.function_associations =
+            super::function::associations(behavior.function_associations.as_ref(), b.function_arn.as_deref())?;
         behavior.compress = Some(b.compress);
     }};
 }

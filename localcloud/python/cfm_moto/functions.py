@@ -7,8 +7,9 @@ uses. Its cache behaviours drop ``FunctionAssociations`` and ``LambdaFunctionAss
 read back as ``Quantity`` 0). AWS:
 
 - updates a function's ``DEVELOPMENT`` stage (code and config, a new ETag) and publishes it by
-  copying it to ``LIVE``; each stage has its own ETag, and DescribeFunction and GetFunction read
-  the stage ``Stage`` names (``LIVE`` of a never-published function: ``NoSuchFunctionExists``);
+  copying it to ``LIVE`` (the function's status goes from ``UNPUBLISHED`` to ``UNASSOCIATED``);
+  each stage has its own ETag, and DescribeFunction and GetFunction read the stage ``Stage``
+  names (``LIVE`` of a never-published function: ``NoSuchFunctionExists``);
 - updates, publishes or deletes only with ``If-Match`` set to the ``DEVELOPMENT`` ETag:
   ``InvalidIfMatchVersion`` without it, ``PreconditionFailed`` with a stale one;
 - refuses to delete a function a default or path cache behaviour associates (``FunctionInUse``);
@@ -26,6 +27,7 @@ from moto.core.utils import utcnow
 from .policies import PreconditionFailed
 
 LIVE = "LIVE"
+FUNCTION_PATH = "/2020-05-31/function/"
 
 
 class FunctionInUse(CloudFrontException):
@@ -99,13 +101,14 @@ def _describe(self: CloudFrontResponse) -> ActionResult:
 
 def _get(self: CloudFrontResponse) -> ActionResult:
     function = self.backend.describe_function(self._get_param("Name"), self._get_param("Stage"))
-    return ActionResult({"FunctionCode": function.code, "ETag": function.etag, "ContentType": "application/octet-stream"})
+    code = {"FunctionCode": function.code, "ContentType": "application/octet-stream"}
+    return ActionResult({**code, "ETag": function.etag})
 
 
 def _update(self: CloudFrontResponse) -> ActionResult:
-    function = self.backend.update_function(
-        self._get_param("Name"), self._get_param("IfMatch"), self._get_param("FunctionConfig"), self._get_param("FunctionCode")
-    )
+    name, if_match = self._get_param("Name"), self._get_param("IfMatch")
+    config, code = self._get_param("FunctionConfig"), self._get_param("FunctionCode")
+    function = self.backend.update_function(name, if_match, config, code)
     # The model names this answer's header "ETtag" (the SDKs read that one); send "ETag" too.
     self.response_headers["ETag"] = function.etag
     return ActionResult({"FunctionSummary": function.function_summary, "ETag": function.etag})
@@ -116,7 +119,24 @@ def _publish(self: CloudFrontResponse) -> ActionResult:
     return ActionResult({"FunctionSummary": function.function_summary})
 
 
-ASSOCIATIONS = {"FunctionAssociations": "function_associations", "LambdaFunctionAssociations": "lambda_function_associations"}
+def _route_without_if_match(original):
+    """moto routes a request only if it has every header the model requires, so an update, publish
+    or delete without ``If-Match`` matches no operation (404, no code). Route it as if it had one;
+    the operation then refuses it as AWS does."""
+
+    def route(self, request):
+        action = original(self, request)
+        if action is None and FUNCTION_PATH in request.path and "If-Match" not in request.headers:
+            action = original(self, type(request)(dict(request.environ, HTTP_IF_MATCH="")))
+        return action
+
+    return route
+
+
+ASSOCIATIONS = {
+    "FunctionAssociations": "function_associations",
+    "LambdaFunctionAssociations": "lambda_function_associations",
+}
 
 
 def _keep_associations(original):
@@ -138,7 +158,9 @@ def apply() -> None:
     models.CloudFrontFunction.live = None
     # CacheBehaviour's __init__ calls this one, so path behaviours keep theirs too.
     models.DefaultCacheBehaviour.__init__ = _keep_associations(models.DefaultCacheBehaviour.__init__)
-    urls.url_paths["{0}/2020-05-31/function/(?P<function_name>[^/]+)/publish$"] = CloudFrontResponse.dispatch
+    urls.url_paths["{0}" + FUNCTION_PATH + "(?P<function_name>[^/]+)/publish$"] = CloudFrontResponse.dispatch
+    route = CloudFrontResponse._get_action_from_method_and_request_uri
+    CloudFrontResponse._get_action_from_method_and_request_uri = _route_without_if_match(route)
     CloudFrontResponse.describe_function = _describe
     CloudFrontResponse.get_function = _get
     CloudFrontResponse.update_function = _update

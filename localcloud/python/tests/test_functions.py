@@ -8,6 +8,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+import test_cfm_moto
 from test_cfm_moto import client, setUpModule, tearDownModule  # noqa: F401 (the module's server)
 from test_policies import distribution_config
 
@@ -29,6 +30,9 @@ class Functions(unittest.TestCase):
         name = f"fn-{uuid.uuid4().hex[:8]}"
         made = self.cf.create_function(Name=name, FunctionConfig=CONFIG, FunctionCode=FIRST)
         return name, made
+
+    def code(self, name, stage):
+        return self.cf.get_function(Name=name, Stage=stage)["FunctionCode"].read()
 
     def assert_error(self, code, status, call, **params):
         with self.assertRaises(ClientError) as caught:
@@ -72,14 +76,15 @@ class Functions(unittest.TestCase):
         self.assertLessEqual(metadata["CreatedTime"], metadata["LastModifiedTime"])
         self.assertEqual(live["FunctionSummary"]["FunctionConfig"]["Comment"], "changed")
         self.assertNotEqual(live["ETag"], updated["ETag"])
-        self.assertEqual(self.cf.describe_function(Name=name)["ETag"], updated["ETag"], "DEVELOPMENT keeps its ETag")
-        self.assertEqual(self.cf.get_function(Name=name, Stage="LIVE")["FunctionCode"].read(), SECOND)
+        development = self.cf.describe_function(Name=name)
+        self.assertEqual(development["ETag"], updated["ETag"], "DEVELOPMENT keeps its ETag")
+        self.assertEqual(self.code(name, "LIVE"), SECOND)
 
         again = self.cf.update_function(IfMatch=updated["ETag"], **{**changed, "FunctionCode": FIRST})
-        self.assertEqual(self.cf.get_function(Name=name, Stage="LIVE")["FunctionCode"].read(), SECOND, "until published")
-        self.assertEqual(self.cf.get_function(Name=name, Stage="DEVELOPMENT")["FunctionCode"].read(), FIRST)
+        self.assertEqual(self.code(name, "LIVE"), SECOND, "LIVE keeps its code until published")
+        self.assertEqual(self.code(name, "DEVELOPMENT"), FIRST)
         self.cf.publish_function(Name=name, IfMatch=again["ETag"])
-        self.assertEqual(self.cf.get_function(Name=name, Stage="LIVE")["FunctionCode"].read(), FIRST)
+        self.assertEqual(self.code(name, "LIVE"), FIRST)
 
     def test_a_function_a_behaviour_uses_is_not_deleted(self):
         name, made = self.create()
@@ -113,7 +118,8 @@ class Functions(unittest.TestCase):
         made = self.cf.create_distribution(DistributionConfig=config)
         dist_id = made["Distribution"]["Id"]
         self.assert_associations(made["Distribution"]["DistributionConfig"], [viewer], [], [], [edge])
-        self.assert_associations(self.cf.get_distribution(Id=dist_id)["Distribution"]["DistributionConfig"], [viewer], [], [], [edge])
+        got = self.cf.get_distribution(Id=dist_id)["Distribution"]
+        self.assert_associations(got["DistributionConfig"], [viewer], [], [], [edge])
         read = self.cf.get_distribution_config(Id=dist_id)
         self.assert_associations(read["DistributionConfig"], [viewer], [], [], [edge])
 
@@ -141,10 +147,9 @@ class Functions(unittest.TestCase):
 
 def unvalidated():
     """A client that sends a request without its required If-Match, as a hand-made request can."""
-    cf = client("cloudfront")
     return boto3.client(
         "cloudfront",
-        endpoint_url=cf.meta.endpoint_url,
+        endpoint_url=test_cfm_moto.ENDPOINT,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",

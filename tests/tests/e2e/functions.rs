@@ -28,7 +28,8 @@ async fn a_function_is_published_associated_kept_while_in_use_and_deleted_after(
         t.run(Method::POST, "/distributions", Some(&json!({"name": "routed", "originId": origin}))).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
     let id = accepted["resourceId"].as_str().unwrap();
-    let records = t.ports().records();
+    let ports = t.ports();
+    let records = ports.records();
     let record: DistributionRecord = records.get(id).await.unwrap().unwrap();
     let origins: Vec<OriginRecord> = vec![records.get(&origin).await.unwrap().unwrap()];
     let cloudfront = record.cloudfront_id().unwrap().clone();
@@ -40,7 +41,10 @@ async fn a_function_is_published_associated_kept_while_in_use_and_deleted_after(
     let behaviour = got.distribution_config().unwrap().default_cache_behavior().unwrap();
     let associations = behaviour.function_associations().unwrap().items();
     assert_eq!(associations.len(), 1);
-    assert_eq!((associations[0].function_arn(), associations[0].event_type().as_str()), (arn.as_str(), "viewer-request"));
+    assert_eq!(
+        (associations[0].function_arn(), associations[0].event_type().as_str()),
+        (arn.as_str(), "viewer-request")
+    );
     assert_eq!(cdn.delete_function(&name).await.unwrap(), FunctionDeletion::InUse, "associated");
 
     desired.default_behavior.function_arn = None;

@@ -8,7 +8,7 @@ use cfm_domain::distribution::{
     DistributionRecord, DistributionRequest, DistributionSpec, DistributionStatus, InvalidationRequest,
 };
 use cfm_domain::origin::OriginRecord;
-use cfm_domain::policy::{PolicyRecord, PolicySettings};
+use cfm_domain::policy::PolicyRecord;
 use cfm_domain::problems::Problems;
 use cfm_domain::values::DistributionId;
 use cfm_events::distribution::{CreateDistributionInput, DistributionInput, InvalidateInput, UpdateDistributionInput};
@@ -43,11 +43,7 @@ pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Resu
         }
     }
     let is_s3 = |id: &_| origins.iter().any(|o| &o.id == id && o.kind.bucket().is_some());
-    let forwards_host = |id: &_| {
-        policies
-            .iter()
-            .any(|p| &p.id == id && matches!(&p.spec.settings, PolicySettings::OriginRequest(s) if s.forwards_host()))
-    };
+    let forwards_host = |id: &_| policies.iter().any(|p| &p.id == id && p.spec.settings.forwards_host());
     spec.check_s3_host(is_s3, forwards_host, &mut problems);
     problems.into_result(())?;
     for origin in &origins {

@@ -30,9 +30,12 @@ pub(crate) async fn history<T: Record, I: Checked + AsRef<str> + Send>(
     id: Id<I>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let id = id.get()?;
-    let id = id.as_ref();
-    let (items, next_token) = events(&state, id, &query).await?;
+    of::<T>(&state, id.get()?.as_ref(), &query).await
+}
+
+/// History of the resource of kind `T` with `id`.
+pub(crate) async fn of<T: Record>(state: &AppState, id: &str, query: &PageQuery) -> Result<Response, ApiError> {
+    let (items, next_token) = events(state, id, query).await?;
     if items.is_empty() && query.parse()?.1.is_none() && state.ports.records().get::<T>(id).await?.is_none() {
         return Err(ApiError::NotFound(format!("{} '{id}' has no history", T::NOUN)));
     }

@@ -30,7 +30,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use cfm_domain::distribution::DistributionRecord;
 use cfm_domain::origin::OriginRecord;
-use cfm_domain::policy::{PolicyId, PolicyRecord};
 use cfm_domain::template::TemplateRecord;
 use cfm_domain::values::{DistributionId, OriginId, TemplateId};
 
@@ -56,7 +55,7 @@ pub fn router(state: AppState) -> Router {
             "/cache-policies/{id}",
             get(policies::get::<Cache>).put(policies::update::<Cache>).delete(policies::delete::<Cache>),
         )
-        .route("/cache-policies/{id}/history", get(history::history::<PolicyRecord, PolicyId>))
+        .route("/cache-policies/{id}/history", get(policies::history::<Cache>))
         .route("/origin-request-policies", get(policies::list::<OriginRequest>).post(policies::create::<OriginRequest>))
         .route(
             "/origin-request-policies/{id}",
@@ -64,7 +63,7 @@ pub fn router(state: AppState) -> Router {
                 .put(policies::update::<OriginRequest>)
                 .delete(policies::delete::<OriginRequest>),
         )
-        .route("/origin-request-policies/{id}/history", get(history::history::<PolicyRecord, PolicyId>))
+        .route("/origin-request-policies/{id}/history", get(policies::history::<OriginRequest>))
         .route("/edge-functions/preview", post(edge::preview))
         .route("/templates", get(templates::list).post(templates::create))
         .route("/templates/{id}", get(templates::get).put(templates::update).delete(templates::delete))

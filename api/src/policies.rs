@@ -38,13 +38,29 @@ impl Kind for OriginRequest {
     const FIELD: &'static str = "originRequestPolicies";
 }
 
-/// The record of this kind with `id`, or a 404.
-async fn require_kind<K: Kind>(state: &AppState, id: Id<PolicyId>) -> Result<PolicyRecord, ApiError> {
+/// The id, which must name a policy of this kind (else a 404).
+fn id_of<K: Kind>(id: Id<PolicyId>) -> Result<PolicyId, ApiError> {
     let id = id.get()?;
     if id.kind() != K::KIND {
-        return Err(ApiError::NotFound(format!("{id} is an {}, not a {}", id.kind().noun(), K::KIND.noun())));
+        return Err(ApiError::NotFound(format!("{id} is {}, not {}", id.kind().a_noun(), K::KIND.a_noun())));
     }
-    require::<PolicyRecord>(state, id.as_str()).await
+    Ok(id)
+}
+
+/// The record of this kind with `id`, or a 404.
+async fn require_kind<K: Kind>(state: &AppState, id: Id<PolicyId>) -> Result<PolicyRecord, ApiError> {
+    require::<PolicyRecord>(state, id_of::<K>(id)?.as_str()).await
+}
+
+/// `GET /cache-policies/{id}/history`, `GET /origin-request-policies/{id}/history`: kept after
+/// the policy is deleted.
+pub(crate) async fn history<K: Kind>(
+    State(state): State<AppState>,
+    _principal: Principal,
+    id: Id<PolicyId>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    crate::history::of::<PolicyRecord>(&state, id_of::<K>(id)?.as_str(), &query).await
 }
 
 /// The name is this policy's alone: no other cfm policy of its kind has it, nor one made
@@ -81,18 +97,27 @@ pub(crate) async fn create<K: Kind>(
     state.mutate(mutation, name_free(&state, &spec, &id), record).await
 }
 
-/// `GET /cache-policies`, `GET /origin-request-policies`: newest first; a page holds the
-/// policies of this kind among one page of all policies, so it may hold fewer than `limit`.
+/// `GET /cache-policies`, `GET /origin-request-policies`: newest first. Both kinds share one
+/// list in the table, so a page is read on until it holds a policy of this kind (or the list
+/// ends): a page is never empty while more follow, and holds at most `limit`.
 pub(crate) async fn list<K: Kind>(
     State(state): State<AppState>,
     _principal: Principal,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let (limit, token) = query.parse()?;
-    let page =
-        state.ports.records().list::<PolicyRecord>(None, limit, token).await.map_err(ApiError::naming("nextToken"))?;
-    let items: Vec<_> = page.items.iter().filter(|p| p.kind() == K::KIND).map(view).collect();
-    Ok(Json(json!({K::FIELD: items, "count": items.len(), "nextToken": page.next_token})).into_response())
+    let (limit, mut token) = query.parse().map(|(l, t)| (l, t.map(str::to_owned)))?;
+    let records = state.ports.records();
+    loop {
+        let page =
+            records.list::<PolicyRecord>(None, limit, token.as_deref()).await.map_err(ApiError::naming("nextToken"))?;
+        let items: Vec<_> = page.items.iter().filter(|p| p.kind() == K::KIND).map(view).collect();
+        if !items.is_empty() || page.next_token.is_none() {
+            return Ok(
+                Json(json!({K::FIELD: items, "count": items.len(), "nextToken": page.next_token})).into_response()
+            );
+        }
+        token = page.next_token;
+    }
 }
 
 /// `GET /cache-policies/{id}`, `GET /origin-request-policies/{id}`.

@@ -22,10 +22,17 @@ async fn a_policy_is_created_once_per_key_and_read_under_its_kind_only() {
     assert_eq!(record.body["maxTtl"], 600);
     let wrong = api.reader(Method::GET, &format!("/origin-request-policies/{id}"), None).await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND, "a cache policy is not an origin-request policy");
+    let history = api.reader(Method::GET, &format!("/origin-request-policies/{id}/history"), None).await;
+    assert_eq!(history.status, StatusCode::NOT_FOUND, "nor is its history");
     let list = api.reader(Method::GET, "/cache-policies", None).await.body;
     assert_eq!(list["cachePolicies"].as_array().unwrap().len(), 1);
     let other = api.reader(Method::GET, "/origin-request-policies", None).await.body;
     assert_eq!(other["originRequestPolicies"].as_array().unwrap().len(), 0);
+    // Pages of one: the newest policy is of the other kind, and the page reads past it.
+    let origin = api.keyed(Method::POST, "/origin-request-policies", "k-2", json!({"name": "o"})).await;
+    assert_eq!(origin.status, StatusCode::ACCEPTED);
+    let page = api.reader(Method::GET, "/cache-policies?limit=1", None).await.body;
+    assert_eq!(page["cachePolicies"][0]["id"].as_str(), Some(id), "{page}");
 }
 
 #[tokio::test]

@@ -335,10 +335,11 @@ impl DistributionSpec {
         ids
     }
 
-    /// Reports each behaviour (and the default) whose origin-request policy would send the
-    /// viewer's `Host` header to an S3 origin (`is_s3`), directly or through a group: its OAC
-    /// signature would not match and S3 would refuse every request. `own_forwards_host` says
-    /// it of a cfm policy.
+    /// Reports each behaviour (and the default) whose policies would send the viewer's `Host`
+    /// header to an S3 origin (`is_s3`), directly or through a group: its OAC signature would
+    /// not match and S3 would refuse every request. An origin-request policy may forward it, and
+    /// a cache policy too (CloudFront forwards what the cache key holds); `own_forwards_host`
+    /// says it of a cfm policy.
     pub fn check_s3_host(
         &self,
         is_s3: impl Fn(&OriginId) -> bool,
@@ -353,19 +354,29 @@ impl DistributionSpec {
                 .filter(|g| &g.id == group)
                 .any(|g| is_s3(&g.primary_origin_id) || is_s3(&g.secondary_origin_id)),
         };
-        let routes =
-            std::iter::once(("originRequestPolicy".to_owned(), &self.default_target, &self.origin_request_policy))
-                .chain(self.behaviors.iter().enumerate().map(|(i, b)| {
-                    (format!("behaviors[{i}].originRequestPolicy"), &b.target, &b.origin_request_policy)
-                }));
-        let forwards_host = |policy: &OriginRequestPolicyRef| match policy {
-            PolicyRef::Managed(managed) => managed.forwards_host(),
-            PolicyRef::Own(id) => own_forwards_host(id),
+        let forwards = |cache: &CachePolicyRef, origin: &Option<OriginRequestPolicyRef>| {
+            let cache = cache.own().is_some_and(&own_forwards_host);
+            let origin = match origin {
+                Some(PolicyRef::Managed(managed)) => managed.forwards_host(),
+                Some(PolicyRef::Own(id)) => own_forwards_host(id),
+                None => false,
+            };
+            (cache, origin)
         };
-        for (field, target, policy) in routes {
-            if policy.as_ref().is_some_and(forwards_host) && reaches_s3(target) {
-                problems.add(field, "forwards the viewer's Host header, which an S3 origin's OAC signature cannot take: use AllViewerExceptHostHeader or CORS-S3Origin");
+        let routes =
+            std::iter::once((String::new(), &self.default_target, &self.cache_policy, &self.origin_request_policy))
+                .chain(
+                    self.behaviors.iter().enumerate().map(|(i, b)| {
+                        (format!("behaviors[{i}]."), &b.target, &b.cache_policy, &b.origin_request_policy)
+                    }),
+                );
+        for (at, target, cache, origin) in routes {
+            if !reaches_s3(target) {
+                continue;
             }
+            let (by_cache, by_origin) = forwards(cache, origin);
+            problems.check(by_cache, format!("{at}cachePolicy"), "puts the viewer's Host header in the cache key, and so sends it to an S3 origin, whose OAC signature cannot take it");
+            problems.check(by_origin, format!("{at}originRequestPolicy"), "forwards the viewer's Host header, which an S3 origin's OAC signature cannot take: use AllViewerExceptHostHeader or CORS-S3Origin");
         }
     }
 

@@ -230,6 +230,11 @@ fn the_viewers_host_never_reaches_an_s3_origin() {
     let mut problems = Problems::new();
     spec(json).unwrap().check_s3_host(|id| id.as_str() != API, |id| id.as_str() == OWN_ORIGIN_REQUEST, &mut problems);
     assert_eq!(fields(problems), ["behaviors[1].originRequestPolicy"], "a cfm policy that forwards Host is caught too");
+    let mut json = multi();
+    json["cachePolicy"] = serde_json::json!(OWN_CACHE);
+    let mut problems = Problems::new();
+    spec(json).unwrap().check_s3_host(|id| id.as_str() != API, |id| id.as_str() == OWN_CACHE, &mut problems);
+    assert_eq!(fields(problems), ["cachePolicy"], "a cache key holding Host sends it too");
 }
 
 const OWN_CACHE: &str = "cp-00000000000000d4";

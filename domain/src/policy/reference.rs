@@ -79,7 +79,7 @@ impl<M: Vocabulary> PolicyRef<M> {
         match PolicyId::kind_of(text) {
             Some(found) if found == kind => Some(Self::Own(PolicyId(text.to_owned()))),
             Some(found) => {
-                p.add(field, format!("{} is an {}; this takes a {}", quoted(text), found.noun(), kind.noun()));
+                p.add(field, format!("{} is {}; this takes {}", quoted(text), found.a_noun(), kind.a_noun()));
                 None
             }
             None => {

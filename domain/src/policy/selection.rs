@@ -119,7 +119,10 @@ impl SelectionRequest {
             for (i, name) in request.names.iter().enumerate() {
                 let at = format!("{names_field}[{i}]");
                 if let Some(name) = ParameterName::parse_into(p, &at, name) {
-                    p.check(names.contains(&name), &at, format!("{} is listed twice", quoted(name.as_str())));
+                    // Header names are case-insensitive, so `Accept` and `accept` are one; CloudFront
+                    // refuses the pair, and cookie and query-string names differ by case anyway.
+                    let twice = names.iter().any(|n: &ParameterName| n.as_str().eq_ignore_ascii_case(name.as_str()));
+                    p.check(twice, &at, format!("{} is listed twice", quoted(name.as_str())));
                     names.push(name);
                 }
             }

@@ -35,6 +35,14 @@ impl PolicyKind {
             Self::OriginRequest => "origin-request policy",
         }
     }
+
+    /// The same, with its article.
+    pub fn a_noun(self) -> &'static str {
+        match self {
+            Self::Cache => "a cache policy",
+            Self::OriginRequest => "an origin-request policy",
+        }
+    }
 }
 
 checked_text!(
@@ -83,13 +91,6 @@ pub struct OriginRequestPolicySettings {
     pub query_strings: Selection,
 }
 
-impl OriginRequestPolicySettings {
-    /// Whether it sends the viewer's `Host`, which breaks the signature an S3 origin's OAC checks.
-    pub fn forwards_host(&self) -> bool {
-        self.headers.takes("host")
-    }
-}
-
 /// A policy's settings, by kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -101,6 +102,15 @@ pub enum PolicySettings {
 }
 
 impl PolicySettings {
+    /// Whether it sends the viewer's `Host` to the origin (in the cache key, or forwarded),
+    /// which breaks the signature an S3 origin's OAC checks.
+    pub fn forwards_host(&self) -> bool {
+        match self {
+            Self::Cache(cache) => cache.headers.takes("host"),
+            Self::OriginRequest(origin) => origin.headers.takes("host"),
+        }
+    }
+
     /// Its kind.
     pub fn kind(&self) -> PolicyKind {
         match self {
@@ -162,6 +172,27 @@ pub struct PolicyRequest {
 }
 
 const CACHE_HEADERS: &[Choice] = &[Choice::None, Choice::Whitelist];
+
+/// Header names CloudFront refuses in a policy's list.
+fn refuse_headers(headers: &Selection, p: &mut Problems) {
+    for (i, name) in headers.names.iter().enumerate() {
+        let at = format!("headers.names[{i}]");
+        let lower = name.as_str().to_ascii_lowercase();
+        p.check(
+            lower == "accept-encoding",
+            &at,
+            "CloudFront sets Accept-Encoding itself: use gzip and brotli (cache policies) instead",
+        );
+        p.check(
+            headers.behavior == Choice::AllViewerAndWhitelistCloudFront && !lower.starts_with("cloudfront-"),
+            &at,
+            format!(
+                "{} is not a CloudFront header (CloudFront-…); allViewer already sends every viewer header",
+                quoted(name.as_str())
+            ),
+        );
+    }
+}
 const LISTS: &[Choice] = &[Choice::None, Choice::Whitelist, Choice::AllExcept, Choice::All];
 const ORIGIN_HEADERS: &[Choice] =
     &[Choice::None, Choice::Whitelist, Choice::AllViewer, Choice::AllViewerAndWhitelistCloudFront, Choice::AllExcept];
@@ -193,13 +224,18 @@ impl PolicyRequest {
 
     fn lists(&self, headers: &[Choice], p: &mut Problems) -> Option<(Selection, Selection, Selection)> {
         let headers = SelectionRequest::parse(self.headers.as_ref(), "headers", headers, p);
+        if let Some(headers) = &headers {
+            refuse_headers(headers, p);
+        }
         let cookies = SelectionRequest::parse(self.cookies.as_ref(), "cookies", LISTS, p);
         let query_strings = SelectionRequest::parse(self.query_strings.as_ref(), "queryStrings", LISTS, p);
         Some((headers?, cookies?, query_strings?))
     }
 
     fn cache(&self, p: &mut Problems) -> Option<CachePolicySettings> {
-        let min_ttl = self.min_ttl.unwrap_or(DEFAULT_MIN_TTL);
+        // Defaults give way to what was given: `maxTtl: 0` alone caches nothing, it is not an error.
+        let given_below = self.default_ttl.unwrap_or(u64::MAX).min(self.max_ttl.unwrap_or(u64::MAX));
+        let min_ttl = self.min_ttl.unwrap_or(DEFAULT_MIN_TTL.min(given_below));
         let max_ttl = self.max_ttl.unwrap_or(DEFAULT_MAX_TTL.max(min_ttl));
         let default_ttl = self.default_ttl.unwrap_or(DEFAULT_TTL.clamp(min_ttl, max_ttl.max(min_ttl)));
         p.check(max_ttl > MAX_TTL, "maxTtl", format!("must be at most {MAX_TTL} seconds (100 years)"));
@@ -249,6 +285,13 @@ impl PolicyRequest {
             p.check(set, field, "belongs to cache policies; an origin-request policy has none");
         }
         let (headers, cookies, query_strings) = self.lists(ORIGIN_HEADERS, p)?;
+        // CloudFront forwards Authorization only as part of a cache policy's key.
+        let authorization = headers.behavior == Choice::Whitelist && headers.takes("authorization");
+        p.check(
+            authorization,
+            "headers.names",
+            "Authorization reaches the origin only through a cache policy's headers",
+        );
         Some(OriginRequestPolicySettings { headers, cookies, query_strings })
     }
 }

@@ -60,11 +60,9 @@ fn an_origin_request_policy_has_no_ttls_and_may_forward_host() {
         json!({"name": "country", "headers": {"behavior": "whitelist", "names": ["CloudFront-Viewer-Country", "Host"]}}),
     )
     .unwrap();
-    let PolicySettings::OriginRequest(settings) = &spec.settings else { panic!("an origin-request policy") };
-    assert!(settings.forwards_host());
+    assert!(spec.settings.forwards_host());
     let names = parse(PolicyKind::OriginRequest, json!({"name": "n", "headers": {"behavior": "allViewer"}})).unwrap();
-    let PolicySettings::OriginRequest(all) = &names.settings else { panic!("an origin-request policy") };
-    assert!(all.forwards_host());
+    assert!(names.settings.forwards_host());
     let list: Vec<String> = (0..11).map(|i| format!("h{i}")).collect();
     let long =
         parse(PolicyKind::OriginRequest, json!({"name": "n", "headers": {"behavior": "whitelist", "names": list}}));
@@ -112,4 +110,38 @@ fn a_policy_in_use_cannot_be_deleted_and_only_a_ready_one_is_used() {
     let value = serde_json::to_value(&record).unwrap();
     assert_eq!((value["kind"].as_str(), value["status"].as_str()), (Some("cache"), Some("DELETING")));
     assert_eq!(serde_json::from_value::<PolicyRecord>(value).unwrap(), record);
+}
+
+#[test]
+fn headers_cloudfront_refuses_in_a_list_are_named() {
+    let problems = parse(
+        PolicyKind::Cache,
+        json!({"name": "c", "headers": {"behavior": "whitelist", "names": ["Accept-Encoding", "Origin", "origin"]}}),
+    )
+    .unwrap_err();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    for field in ["headers.names[0]:", "headers.names[2]:"] {
+        assert!(problems.iter().any(|p| p.starts_with(field)), "{field} {problems:?}");
+    }
+    let problems = parse(
+        PolicyKind::OriginRequest,
+        json!({"name": "o", "headers": {"behavior": "allViewerAndWhitelistCloudFront", "names": ["X-Custom"]}}),
+    )
+    .unwrap_err();
+    assert!(problems[0].starts_with("headers.names[0]:"), "{problems:?}");
+    let problems = parse(
+        PolicyKind::OriginRequest,
+        json!({"name": "o", "headers": {"behavior": "whitelist", "names": ["Authorization"]}}),
+    )
+    .unwrap_err();
+    assert!(problems[0].starts_with("headers.names:"), "{problems:?}");
+}
+
+#[test]
+fn a_maximum_alone_bounds_the_defaults() {
+    let off = parse(PolicyKind::Cache, json!({"name": "off", "maxTtl": 0, "gzip": false, "brotli": false})).unwrap();
+    let PolicySettings::Cache(off) = off.settings else { panic!("a cache policy") };
+    assert_eq!((off.min_ttl, off.default_ttl, off.max_ttl), (0, 0, 0));
+    let host = parse(PolicyKind::Cache, json!({"name": "h", "headers": {"behavior": "whitelist", "names": ["Host"]}}));
+    assert!(host.unwrap().settings.forwards_host(), "a cache key with Host sends it to the origin");
 }

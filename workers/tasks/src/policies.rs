@@ -4,11 +4,12 @@
 //! cfm policy, so a redelivered create finds the one it made and never adopts a stranger's.
 
 use cfm_domain::policy::{PolicyRecord, PolicyStatus};
-use cfm_domain::record::{Claimed, Record};
+use cfm_domain::record::Claimed;
 use cfm_events::policy::{
     DeletePolicyInput, PolicyCreateFailed, PolicyCreated, PolicyDeleteFailed, PolicyDeleted, PolicyInput,
     PolicyUpdateFailed, PolicyUpdated,
 };
+use cfm_ports::ErrorKind;
 use cfm_ports::cdn::PolicyDeletion;
 use cfm_runtime::TaskOutput;
 
@@ -16,11 +17,60 @@ use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
 
-/// CloudFront's id of the policy cfm made for `record`, if CloudFront has one by its name
-/// (another's of that name is `None`).
-async fn find_own(cx: &Cx<'_>, record: &PolicyRecord) -> TaskResult<Option<String>> {
-    let found = cx.ports.cdn.find_policy(record.kind(), &record.spec.name).await?;
-    Ok(found.filter(|f| record.owns(&f.comment)).map(|f| f.id))
+/// What CloudFront has under a policy record's name.
+pub(crate) enum Named {
+    /// The policy cfm made for this record, by CloudFront's id.
+    Own(String),
+    /// A policy this record did not make (outside cfm, or another cfm policy's).
+    Other,
+    /// Nothing.
+    Free,
+}
+
+impl Named {
+    /// CloudFront's id, if the policy is this record's.
+    pub(crate) fn own(self) -> Option<String> {
+        match self {
+            Self::Own(id) => Some(id),
+            Self::Other | Self::Free => None,
+        }
+    }
+}
+
+/// What CloudFront has under `record`'s name.
+pub(crate) async fn named(cx: &Cx<'_>, record: &PolicyRecord) -> TaskResult<Named> {
+    Ok(match cx.ports.cdn.find_policy(record.kind(), &record.spec.name).await? {
+        Some(found) if record.owns(&found.comment) => Named::Own(found.id),
+        Some(_) => Named::Other,
+        None => Named::Free,
+    })
+}
+
+/// Makes the policy, or adopts the one a concurrent delivery of this task made meanwhile (the
+/// name is then taken, by this record's own policy). A name taken by another is the user's to
+/// change: cfm never adopts a policy it did not make.
+async fn make(cx: &Cx<'_>, record: &PolicyRecord) -> TaskResult<String> {
+    let taken = || {
+        TaskError::NotOwned(format!(
+            "another {} is named '{}'; choose another name",
+            record.kind().noun(),
+            record.spec.name
+        ))
+    };
+    match named(cx, record).await? {
+        Named::Own(id) => return Ok(id),
+        Named::Other => return Err(taken()),
+        Named::Free => {}
+    }
+    match cx.ports.cdn.create_policy(record).await {
+        Ok(id) => Ok(id),
+        Err(err) if err.kind == ErrorKind::Rejected => match named(cx, record).await? {
+            Named::Own(id) => Ok(id),
+            Named::Other => Err(taken()),
+            Named::Free => Err(err.into()),
+        },
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Finds or makes the policy in CloudFront, records its id, ends the claim and announces it.
@@ -30,18 +80,7 @@ pub async fn create(cx: &Cx<'_>, input: PolicyInput) -> TaskResult<TaskOutput> {
     let cloudfront_id = match (&record.cloudfront_id, record.finished_by(execution)?) {
         (Some(id), _) => id.clone(),
         (None, true) => return Err(TaskError::Internal(format!("policy {} ended without a CloudFront id", record.id))),
-        (None, false) => match cx.ports.cdn.find_policy(record.kind(), &record.spec.name).await? {
-            Some(found) if record.owns(&found.comment) => found.id,
-            // The user's to change: cfm never adopts a policy it did not make.
-            Some(_) => {
-                return Err(TaskError::NotOwned(format!(
-                    "a {} named '{}' exists that cfm did not make; choose another name",
-                    record.kind().noun(),
-                    record.spec.name
-                )));
-            }
-            None => cx.ports.cdn.create_policy(&record).await?,
-        },
+        (None, false) => make(cx, &record).await?,
     };
     let record = cx
         .records()
@@ -62,8 +101,8 @@ pub async fn create(cx: &Cx<'_>, input: PolicyInput) -> TaskResult<TaskOutput> {
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &created)))
 }
 
-/// Records why creating failed and ends the claim (a CloudFront id found stays on the record,
-/// so deleting it removes what was made).
+/// Records why creating failed and ends the claim. A policy CloudFront made before the failure
+/// is found by its name and comment when the record is deleted.
 pub async fn record_create_failure(cx: &Cx<'_>, failed: Failed<PolicyInput>) -> TaskResult<TaskOutput> {
     let (failure, input) = (failed.failure(), &failed.input);
     cx.settle_failed::<PolicyRecord>(input.policy_id.as_str(), PolicyStatus::Failed, &failure, |_| ()).await?;
@@ -116,7 +155,7 @@ pub async fn delete(cx: &Cx<'_>, input: DeletePolicyInput) -> TaskResult<TaskOut
     }
     let cloudfront_id = match &record.cloudfront_id {
         Some(id) => Some(id.clone()),
-        None => find_own(cx, &record).await?,
+        None => named(cx, &record).await?.own(),
     };
     if let Some(id) = cloudfront_id
         && cx.ports.cdn.delete_policy(record.kind(), &id).await? == PolicyDeletion::InUse
@@ -126,7 +165,7 @@ pub async fn delete(cx: &Cx<'_>, input: DeletePolicyInput) -> TaskResult<TaskOut
             record.kind().noun()
         )));
     }
-    cx.ports.store.delete(<PolicyRecord as Record>::KIND, record.id.as_str(), None).await?;
+    cx.records().delete::<PolicyRecord>(record.id.as_str()).await?;
     Ok(TaskOutput::none().with_event(cx.event(&input.request, &deleted)))
 }
 

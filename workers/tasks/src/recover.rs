@@ -68,7 +68,7 @@ impl Settling<'_> {
         let current = if claim.workflow == "delete-distribution" && live.is_none() {
             // The deletion reached CloudFront: finish it.
             revoke_all(cx, &record.spec.origins, &record.id).await?;
-            use_policies(cx, &record.id, &[]).await?;
+            use_policies(cx, &record.id, &[], &record.spec.policies()).await?;
             cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
             "DELETED".to_owned()
         } else {
@@ -96,6 +96,10 @@ impl Settling<'_> {
                 },
             )
             .await?;
+            if claim.workflow == "update-distribution" {
+                // The stored spec is what CloudFront serves (or will be reported as drift from).
+                use_policies(cx, &record.id, &record.spec.policies(), &[]).await?;
+            }
             status.as_str().to_owned()
         };
         Ok(Some(self.recovered(&DistributionRecovered {
@@ -152,32 +156,36 @@ impl Settling<'_> {
         for record in cx.records().all::<PolicyRecord>().await? {
             let Some(claim) = record.meta.claim.held_claim().cloned() else { continue };
             let Some(how) = ended(cx, &claim, self.stale_after).await? else { continue };
-            // A create that died after CloudFront made the policy left it findable by name.
-            let found = match &record.cloudfront_id {
-                Some(id) => Some(id.clone()),
-                None => cx
-                    .ports
-                    .cdn
-                    .find_policy(record.kind(), &record.spec.name)
-                    .await?
-                    .filter(|f| record.owns(&f.comment))
-                    .map(|f| f.id),
+            // What CloudFront has decides, not the record: a create may have made the policy
+            // unrecorded, a delete may have removed it.
+            let found = crate::policies::named(cx, &record).await?.own();
+            let current = if claim.workflow == "delete-policy" && found.is_none() {
+                cx.records().delete::<PolicyRecord>(record.id()).await?;
+                "DELETED".to_owned()
+            } else {
+                let (status, what) = match (claim.workflow.as_str(), &found) {
+                    ("update-policy", _) => (PolicyStatus::Active, "CloudFront keeps what it applied; update it again"),
+                    (_, Some(_)) => (PolicyStatus::Active, "CloudFront has the policy (delete it again to remove it)"),
+                    (_, None) => {
+                        (PolicyStatus::Failed, "CloudFront has no policy for it: delete it to remove the record")
+                    }
+                };
+                let failure = note(&claim, &how, what);
+                let keep_id = |r: &mut PolicyRecord| {
+                    if found.is_some() {
+                        r.cloudfront_id.clone_from(&found);
+                    }
+                };
+                cx.settle_failed_as::<PolicyRecord>(record.id(), claim.execution.as_str(), status, &failure, keep_id)
+                    .await?;
+                status.as_str().to_owned()
             };
-            let (status, what) = match (claim.workflow.as_str(), &found) {
-                ("update-policy", _) => (PolicyStatus::Active, "CloudFront keeps what it applied; update it again"),
-                (_, Some(_)) => (PolicyStatus::Active, "CloudFront has the policy (delete it again to remove it)"),
-                (_, None) => (PolicyStatus::Failed, "CloudFront has no policy for it: delete it to remove the record"),
-            };
-            let failure = note(&claim, &how, what);
-            let keep_id = |r: &mut PolicyRecord| r.cloudfront_id.clone_from(&found);
-            cx.settle_failed_as::<PolicyRecord>(record.id(), claim.execution.as_str(), status, &failure, keep_id)
-                .await?;
             events.push(self.recovered(&PolicyRecovered {
                 policy_id: record.id.clone(),
                 execution_arn: claim.execution.clone(),
                 execution_status: how,
                 previous: record.status.as_str().to_owned(),
-                current: status.as_str().to_owned(),
+                current,
             }));
         }
         Ok(events)

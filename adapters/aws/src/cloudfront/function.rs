@@ -10,8 +10,9 @@ use aws_sdk_cloudfront::types::{
 use cfm_ports::cdn::FunctionDeletion;
 use cfm_ports::{ErrorKind, PortResult, ServiceError};
 
+use super::policy::etag_of;
 use super::{CAS_ATTEMPTS, CloudFrontCdn};
-use crate::classify::{aws, build_error, classify, error_code};
+use crate::classify::{aws, build_error, classify, error_code, unexpected};
 
 /// The prefix of the functions cfm names.
 pub(crate) const CFM_FUNCTION_PREFIX: &str = "cfm-";
@@ -24,7 +25,7 @@ impl CloudFrontCdn {
     /// The development stage's ETag, or `None` if there is no such function.
     async fn development_etag(&self, name: &str) -> PortResult<Option<String>> {
         match self.client.describe_function().name(name).stage(FunctionStage::Development).send().await {
-            Ok(out) => Ok(Some(out.e_tag().unwrap_or_default().to_owned())),
+            Ok(out) => etag_of(out.e_tag()).map(Some),
             Err(err) if error_code(&err) == Some("NoSuchFunctionExists") => Ok(None),
             Err(err) => Err(classify("DescribeFunction", err)),
         }
@@ -47,7 +48,7 @@ impl CloudFrontCdn {
                         .function_config(config.clone())
                         .function_code(code.clone());
                     match made.send().await {
-                        Ok(out) => out.e_tag().unwrap_or_default().to_owned(),
+                        Ok(out) => etag_of(out.e_tag())?,
                         // Another delivery made it meanwhile: update that one.
                         Err(err) if error_code(&err) == Some("FunctionAlreadyExists") => continue,
                         Err(err) => return Err(classify("CreateFunction", err)),
@@ -56,7 +57,7 @@ impl CloudFrontCdn {
                 Some(etag) => {
                     let update = self.client.update_function().name(name).if_match(etag);
                     match update.function_config(config.clone()).function_code(code.clone()).send().await {
-                        Ok(out) => out.e_tag().unwrap_or_default().to_owned(),
+                        Ok(out) => etag_of(out.e_tag())?,
                         Err(err) if error_code(&err) == Some("PreconditionFailed") => continue,
                         Err(err) => return Err(classify("UpdateFunction", err)),
                     }
@@ -65,7 +66,9 @@ impl CloudFrontCdn {
             match self.client.publish_function().name(name).if_match(etag).send().await {
                 Ok(out) => {
                     let metadata = out.function_summary().and_then(|s| s.function_metadata());
-                    return Ok(metadata.map(|m| m.function_arn().to_owned()).unwrap_or_default());
+                    return metadata
+                        .map(|m| m.function_arn().to_owned())
+                        .ok_or_else(|| unexpected("a published function without an ARN"));
                 }
                 Err(err) if error_code(&err) == Some("PreconditionFailed") => continue,
                 Err(err) => return Err(classify("PublishFunction", err)),

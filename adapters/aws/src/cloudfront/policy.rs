@@ -13,7 +13,7 @@ use cfm_ports::cdn::{FoundPolicy, PolicyDeletion};
 use cfm_ports::{ErrorKind, PortResult, ServiceError};
 
 use super::{CAS_ATTEMPTS, CloudFrontCdn};
-use crate::classify::{aws, build_error, classify, error_code};
+use crate::classify::{aws, build_error, classify, error_code, unexpected};
 
 /// One of a policy's lists in the SDK's shape: its `$config` builder with the behaviour (whose
 /// names are CloudFront's own) and, when it has names, the `$names` list.
@@ -33,6 +33,11 @@ macro_rules! selection {
             .build()
             .map_err(build_error)?
     }};
+}
+
+/// An answer's ETag, which the next If-Match needs.
+pub(super) fn etag_of(etag: Option<&str>) -> PortResult<String> {
+    etag.filter(|e| !e.is_empty()).map(str::to_owned).ok_or_else(|| unexpected("an answer without an ETag"))
 }
 
 fn ttl(seconds: u64) -> PortResult<i64> {
@@ -139,7 +144,11 @@ macro_rules! policy_calls {
 
             pub(super) async fn $create(&self, record: &PolicyRecord) -> PortResult<String> {
                 match self.client.$create_call().$set_config($config(record)?).send().await {
-                    Ok(out) => Ok(out.$created().map(|p| p.id().to_owned()).unwrap_or_default()),
+                    Ok(out) => out
+                        .$created()
+                        .map(|p| p.id().to_owned())
+                        .filter(|id| !id.is_empty())
+                        .ok_or_else(|| unexpected(concat!("a created ", $kind, " policy without an id"))),
                     Err(err) if error_code(&err) == Some($exists) => Err(ServiceError::new(
                         ErrorKind::Rejected,
                         format!("a {} policy named '{}' exists already", $kind, record.spec.name),
@@ -153,7 +162,7 @@ macro_rules! policy_calls {
                 for _ in 0..CAS_ATTEMPTS {
                     let current =
                         self.client.$get_call().id(id).send().await.map_err(aws(concat!("Get ", $kind, " policy")))?;
-                    let etag = current.e_tag().unwrap_or_default().to_owned();
+                    let etag = etag_of(current.e_tag())?;
                     match self.client.$update_call().id(id).if_match(etag).$set_config(config.clone()).send().await {
                         Ok(_) => return Ok(()),
                         Err(err) if error_code(&err) == Some("PreconditionFailed") => continue,
@@ -172,7 +181,7 @@ macro_rules! policy_calls {
             pub(super) async fn $delete(&self, id: &str) -> PortResult<PolicyDeletion> {
                 for _ in 0..CAS_ATTEMPTS {
                     let etag = match self.client.$get_call().id(id).send().await {
-                        Ok(out) => out.e_tag().unwrap_or_default().to_owned(),
+                        Ok(out) => etag_of(out.e_tag())?,
                         Err(err) if error_code(&err) == Some($missing) => return Ok(PolicyDeletion::Deleted),
                         Err(err) => return Err(classify(concat!("Get ", $kind, " policy"), err)),
                     };

@@ -8,6 +8,7 @@ use cfm_domain::origin::OriginRecord;
 use cfm_domain::policy::{PolicyId, PolicyRecord};
 use cfm_domain::values::{DistributionArn, DistributionId, OriginId};
 use cfm_ports::buckets::{BucketOwner, BucketRef};
+use cfm_ports::store::UpdateError;
 
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
@@ -41,27 +42,51 @@ pub(crate) async fn desired(cx: &Cx<'_>, spec: &DistributionSpec) -> TaskResult<
     Ok(CdnConfig::desired(spec, &origins_of(cx, spec).await?, &policies_of(cx, spec).await?)?)
 }
 
-/// Makes `wanted` exactly the cfm policies that record `distribution` as a user: each wanted
-/// one (which must be ready) is reserved, so `delete-policy` refuses it; any other that has it
-/// lets it go. Safe to repeat.
-pub(crate) async fn use_policies(cx: &Cx<'_>, distribution: &DistributionId, wanted: &[PolicyId]) -> TaskResult<()> {
-    let records = cx.records();
+/// Reserves each of `wanted` (which must be ready) for `distribution`, so `delete-policy`
+/// refuses it. Safe to repeat.
+pub(crate) async fn reserve_policies(
+    cx: &Cx<'_>,
+    distribution: &DistributionId,
+    wanted: &[PolicyId],
+) -> TaskResult<()> {
     for id in wanted {
         let policy: PolicyRecord = cx.require(id.as_str()).await?;
         if !policy.distributions.contains(distribution) {
-            records
+            cx.records()
                 .update::<PolicyRecord, TaskError>(id.as_str(), cx.now(), |r| Ok(r.reserve_for(distribution)?))
                 .await?;
         }
     }
-    for policy in records.all::<PolicyRecord>().await? {
-        if policy.distributions.contains(distribution) && !wanted.contains(&policy.id) {
-            records
-                .update::<PolicyRecord, TaskError>(policy.id.as_str(), cx.now(), |r| {
-                    r.release_for(distribution);
-                    Ok(())
-                })
-                .await?;
+    Ok(())
+}
+
+/// Makes `wanted` exactly the cfm policies that record `distribution` as a user: each wanted
+/// one is reserved, and any other lets it go: `known` (read consistently) and then any the
+/// list of all policies shows. Safe to repeat.
+pub(crate) async fn use_policies(
+    cx: &Cx<'_>,
+    distribution: &DistributionId,
+    wanted: &[PolicyId],
+    known: &[PolicyId],
+) -> TaskResult<()> {
+    reserve_policies(cx, distribution, wanted).await?;
+    let listed: Vec<PolicyId> = cx
+        .records()
+        .all::<PolicyRecord>()
+        .await?
+        .into_iter()
+        .filter(|p| p.distributions.contains(distribution))
+        .map(|p| p.id)
+        .collect();
+    for id in known.iter().chain(&listed).filter(|id| !wanted.contains(id)) {
+        let records = cx.records();
+        let release = records.update::<PolicyRecord, TaskError>(id.as_str(), cx.now(), |r| {
+            r.release_for(distribution);
+            Ok(())
+        });
+        match release.await {
+            Ok(_) | Err(UpdateError::Missing(_)) => {}
+            Err(err) => return Err(err.into()),
         }
     }
     Ok(())

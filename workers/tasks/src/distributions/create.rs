@@ -15,7 +15,9 @@ use cfm_events::envelope::stable_id;
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::access::{check_certificate, desired, grant as grant_access, reserve, revoke_all, use_policies};
+use super::access::{
+    check_certificate, desired, grant as grant_access, reserve, reserve_policies, revoke_all, use_policies,
+};
 use super::{applied, cloudfront_id, deleted};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
@@ -32,7 +34,7 @@ pub async fn validate(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult
     desired(cx, &input.spec).await?;
     check_certificate(cx, &input.spec).await?;
     reserve(cx, &input.spec.origins, &record.id).await?;
-    use_policies(cx, &record.id, &input.spec.policies()).await?;
+    reserve_policies(cx, &record.id, &input.spec.policies()).await?;
     Ok(TaskOutput::none())
 }
 
@@ -117,7 +119,7 @@ pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistribu
         return Ok(TaskOutput::none());
     }
     revoke_all(cx, &record.spec.origins, &record.id).await?;
-    use_policies(cx, &record.id, &[]).await?;
+    use_policies(cx, &record.id, &[], &record.spec.policies()).await?;
     if let Some(id) = record.cloudfront_id() {
         applied(cx.ports.cdn.update_distribution(id, &CdnChange::Enabled(false)).await?, id)?;
     }

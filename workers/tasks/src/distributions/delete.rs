@@ -32,7 +32,7 @@ pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOut
             cloudfront_id = Some(id.clone());
         }
         revoke_all(cx, &record.spec.origins, &record.id).await?;
-        use_policies(cx, &record.id, &[]).await?;
+        use_policies(cx, &record.id, &[], &record.spec.policies()).await?;
         cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
     }
     let event = DistributionDeleted { distribution_id: input.distribution_id.clone(), cloudfront_id };

@@ -1,6 +1,6 @@
 //! `update-distribution`: the API claimed the record for this execution; merge the patch into
 //! the stored spec, reserve and grant the origins (and reserve the policies) it adds, apply it to CloudFront with If-Match
-//! (re-reading on 412), wait until Deployed, revoke the origins and policies it removed, record, end the
+//! (re-reading on 412), wait until Deployed, revoke the origins and release the policies it removed, record, end the
 //! claim and announce.
 
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};
@@ -10,7 +10,7 @@ use cfm_events::distribution::{DistributionUpdateFailed, DistributionUpdated, Up
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::access::{check_certificate, desired, grant, reserve, revoke_all, use_policies};
+use super::access::{check_certificate, desired, grant, reserve, reserve_policies, revoke_all, use_policies};
 use super::{applied, cloudfront_id, record_failed_change};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
@@ -26,10 +26,9 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     check_certificate(cx, &spec).await?;
     let added = not_in(&spec.origins, &record.spec.origins);
     reserve(cx, &added, &record.id).await?;
-    // Old and new policies both, until the change is deployed (or has failed).
-    let mut policies = record.spec.policies();
-    policies.extend(spec.policies());
-    use_policies(cx, &record.id, &policies).await?;
+    // Only reserved here: the old ones stay reserved until the change is deployed (or failed),
+    // even when a redelivery finds the new spec stored already.
+    reserve_policies(cx, &record.id, &spec.policies()).await?;
     let id = cloudfront_id(&record)?;
     if let Some(cloudfront) = &record.cloudfront {
         grant(cx, &added, &record.id, &cloudfront.arn).await?;
@@ -59,7 +58,7 @@ async fn retire(cx: &Cx<'_>, id: &cfm_domain::values::DistributionId) -> TaskRes
     if !record.is_mine(cx.execution().as_str()) {
         return Ok(());
     }
-    use_policies(cx, id, &record.spec.policies()).await?;
+    use_policies(cx, id, &record.spec.policies(), &[]).await?;
     if record.retiring.is_empty() {
         return Ok(());
     }

@@ -9,6 +9,7 @@
 pub mod auth;
 mod certificates;
 pub mod cognito;
+mod cors;
 mod distributions;
 mod edge;
 pub mod error;
@@ -36,11 +37,14 @@ use cfm_domain::values::{DistributionId, OriginId, TemplateId};
 use policies::{Cache, OriginRequest};
 
 pub use auth::{LocalTokens, Principal, Verifier};
+pub use cors::{AllowedOrigins, BadOrigin};
 pub use error::ApiError;
 pub use state::{AppState, Machines};
 
 /// The API router over `state`.
 pub fn router(state: AppState) -> Router {
+    // Outermost, so a browser's preflight is answered before any route or token check.
+    let cors = state.cors.layer();
     Router::new()
         .route("/origins", get(origins::list).post(origins::create))
         .route("/origins/{id}", get(origins::get).put(origins::update).delete(origins::delete))
@@ -77,4 +81,5 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .layer(DefaultBodyLimit::max(request::MAX_BODY_BYTES))
         .with_state(state)
+        .layer(cors)
 }

@@ -7,6 +7,7 @@ use cfm_domain::values::{ExecutionArn, Timestamp};
 use cfm_ports::Ports;
 
 use crate::auth::Verifier;
+use crate::cors::AllowedOrigins;
 use crate::error::ApiError;
 
 /// The stack's state machines: workflow name → ARN.
@@ -49,12 +50,19 @@ pub struct AppState {
     pub(crate) ports: Ports,
     pub(crate) machines: Arc<Machines>,
     pub(crate) verifier: Arc<dyn Verifier>,
+    pub(crate) cors: Arc<AllowedOrigins>,
 }
 
 impl AppState {
-    /// The API over `ports`, starting `machines`, authenticating with `verifier`.
+    /// The API over `ports`, starting `machines`, authenticating with `verifier`; browsers on
+    /// localhost may call it until [`with_cors`](Self::with_cors) says otherwise.
     pub fn new(ports: Ports, machines: Machines, verifier: Arc<dyn Verifier>) -> Self {
-        Self { ports, machines: Arc::new(machines), verifier }
+        Self { ports, machines: Arc::new(machines), verifier, cors: Arc::new(AllowedOrigins::local()) }
+    }
+
+    /// The same, allowing browsers on `origins`.
+    pub fn with_cors(self, origins: AllowedOrigins) -> Self {
+        Self { cors: Arc::new(origins), ..self }
     }
 
     /// Now.

@@ -38,7 +38,7 @@ const WORKFLOWS: &[&str] = &[
 pub(crate) struct Api {
     pub(crate) memory: Memory,
     state: AppState,
-    admin: String,
+    pub(crate) admin: String,
     reader: String,
 }
 
@@ -69,7 +69,7 @@ impl Api {
         Self { memory, state, admin, reader }
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         path: &str,

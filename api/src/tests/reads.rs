@@ -54,3 +54,47 @@ async fn history_of_something_that_never_existed_is_not_found() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(api.admin(Method::GET, "/no/such/route", None).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn browsers_on_allowed_origins_get_cors_answers_and_preflights_need_no_token() {
+    use axum::http::{Method, StatusCode};
+    let api = super::Api::new();
+    let preflight = api
+        .send(
+            Method::OPTIONS,
+            "/origins",
+            None,
+            &[
+                ("origin", "http://localhost:5173"),
+                ("access-control-request-method", "POST"),
+                ("access-control-request-headers", "authorization,content-type,idempotency-key"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(preflight.status, StatusCode::OK, "answered before authentication");
+    assert_eq!(preflight.headers["access-control-allow-origin"], "http://localhost:5173");
+    let allowed = preflight.headers["access-control-allow-headers"].to_str().unwrap().to_owned();
+    assert!(allowed.contains("authorization") && allowed.contains("idempotency-key"), "{allowed}");
+    let read = api.send(Method::GET, "/origins", Some(&api.admin), &[("origin", "http://127.0.0.1:3000")], None).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.headers["access-control-allow-origin"], "http://127.0.0.1:3000");
+    let exposed = read.headers["access-control-expose-headers"].to_str().unwrap().to_owned();
+    assert!(exposed.contains("location") && exposed.contains("idempotent-replayed"), "{exposed}");
+    let foreign = api
+        .send(
+            Method::OPTIONS,
+            "/origins",
+            None,
+            &[("origin", "https://evil.example"), ("access-control-request-method", "POST")],
+            None,
+        )
+        .await;
+    assert!(foreign.headers.get("access-control-allow-origin").is_none(), "another origin is not allowed");
+    let unauthenticated = api.send(Method::GET, "/origins", None, &[("origin", "http://localhost:5173")], None).await;
+    assert_eq!(
+        unauthenticated.status,
+        StatusCode::UNAUTHORIZED,
+        "CORS lets the browser read the answer, not skip the token"
+    );
+}

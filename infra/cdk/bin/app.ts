@@ -18,5 +18,7 @@ const architecture = app.node.tryGetContext('architecture') === 'x86_64' ? lambd
 new CfmStack(app, app.node.tryGetContext('stackName') ?? 'Cfm', {
   lambdaDir,
   architecture,
+  // `cdk deploy -c corsOrigins=https://console.example.com,https://admin.example.com`
+  corsOrigins: String(app.node.tryGetContext('corsOrigins') ?? '').split(',').map((o) => o.trim()).filter((o) => o),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

@@ -23,6 +23,11 @@ export interface CfmStackProps extends StackProps {
   readonly lambdaDir: string;
   /** Lambda architecture of the binaries. */
   readonly architecture?: lambda.Architecture;
+  /**
+   * Browser origins that may call the API (e.g. a console at `https://console.example.com`).
+   * API Gateway answers their preflight without the authorizer; the API marks its answers.
+   */
+  readonly corsOrigins?: string[];
 }
 
 /** Worker Lambda timeout; queues keep messages invisible at least 6x as long (Lambda's SQS rule). */
@@ -251,6 +256,7 @@ export class CfmStack extends Stack {
         CFM_EVENT_BUS: bus.eventBusName,
         CFM_COGNITO_ISSUER: `https://cognito-idp.${Aws.REGION}.amazonaws.com/${users.userPoolId}`,
         CFM_COGNITO_CLIENT_ID: client.userPoolClientId,
+        CFM_CORS_ORIGINS: (props.corsOrigins ?? []).join(','),
         // API Gateway's stage (/api) is not part of the routes.
         AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH: 'true',
         RUST_LOG: 'info',
@@ -277,6 +283,15 @@ export class CfmStack extends Stack {
         authorizationType: apigw.AuthorizationType.COGNITO,
         authorizer: new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [users] }),
       },
+      // Browsers send preflights without a token: API Gateway answers them (no authorizer).
+      defaultCorsPreflightOptions: props.corsOrigins?.length
+        ? {
+            allowOrigins: props.corsOrigins,
+            allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+            allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+            maxAge: Duration.minutes(10),
+          }
+        : undefined,
     });
 
     // --- alarms and dashboard ---------------------------------------------------------------

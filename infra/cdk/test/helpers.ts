@@ -12,14 +12,20 @@ let cached: { stack: CfmStack; template: Template } | undefined;
 
 export function synth(): { stack: CfmStack; template: Template } {
   if (!cached) {
-    const app = new App({ context: cdkJson.context });
-    const stack = new CfmStack(app, 'CfmTest', {
-      lambdaDir: path.join(__dirname, 'fixtures', 'lambda'),
-      env: { account: '123456789012', region: 'eu-west-1' },
-    });
-    cached = { stack, template: Template.fromStack(stack) };
+    cached = synthWith({});
   }
   return cached;
+}
+
+/** A fresh stack with these extra props (not cached). */
+export function synthWith(props: { corsOrigins?: string[] }): { stack: CfmStack; template: Template } {
+  const app = new App({ context: cdkJson.context });
+  const stack = new CfmStack(app, 'CfmTest', {
+    lambdaDir: path.join(__dirname, 'fixtures', 'lambda'),
+    env: { account: '123456789012', region: 'eu-west-1' },
+    ...props,
+  });
+  return { stack, template: Template.fromStack(stack) };
 }
 
 export type Resource = { Type: string; Properties: Record<string, any> };

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import validator = require('asl-validator');
 import { loadTopology, definitionText } from '../lib/topology';
 import { UNSCOPABLE_ACTIONS } from '../lib/cfm-stack';
-import { resources, synth } from './helpers';
+import { resources, synth, synthWith } from './helpers';
 
 const topology = loadTopology();
 const families = topology.workerQueues.length;
@@ -158,6 +158,20 @@ test('the API sits behind a Cognito authorizer and runs the Rust API Lambda', ()
   }
   const groups = Object.values(resources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName).sort();
   assert.deepEqual(groups, ['admin', 'read-only']);
+});
+
+test('with CORS origins, API Gateway answers preflights without the authorizer and the API knows them', () => {
+  const { template } = synthWith({ corsOrigins: ['https://console.example.com'] });
+  const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as { Properties: Record<string, any> }[];
+  const options = methods.filter((m) => m.Properties.HttpMethod === 'OPTIONS');
+  assert.ok(options.length > 0, 'preflight methods exist');
+  for (const method of options) assert.equal(method.Properties.AuthorizationType, 'NONE');
+  for (const method of methods.filter((m) => m.Properties.HttpMethod !== 'OPTIONS')) {
+    assert.equal(method.Properties.AuthorizationType, 'COGNITO_USER_POOLS');
+  }
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: Record<string, any> }[];
+  const api = functions.find((f) => f.Properties.Environment?.Variables?.CFM_CORS_ORIGINS !== undefined);
+  assert.equal(api?.Properties.Environment.Variables.CFM_CORS_ORIGINS, 'https://console.example.com');
 });
 
 test('alarms watch failed executions, every DLQ and API 5xx; a dashboard exists', () => {

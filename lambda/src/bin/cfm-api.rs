@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use cfm_api::cognito::CognitoVerifier;
-use cfm_api::{AppState, Machines};
+use cfm_api::{AllowedOrigins, AppState, Machines};
 use cfm_aws::{AwsContext, Endpoint};
 use cfm_lambda::{env, init_logs};
 
@@ -17,6 +17,9 @@ async fn main() -> anyhow::Result<()> {
     let verifier = CognitoVerifier::new(&env("CFM_COGNITO_ISSUER")?, &env("CFM_COGNITO_CLIENT_ID")?);
     let aws = AwsContext::load(&Endpoint::Aws).await;
     let ports = cfm_aws::ports(&aws, &env("CFM_TABLE")?, &env("CFM_EVENT_BUS")?);
-    let app = cfm_api::router(AppState::new(ports, Machines::new(machines), Arc::new(verifier)));
+    // Browser origins the stack allows (none unless it names some).
+    let cors = AllowedOrigins::parse(&std::env::var("CFM_CORS_ORIGINS").unwrap_or_default())?;
+    let state = AppState::new(ports, Machines::new(machines), Arc::new(verifier)).with_cors(cors);
+    let app = cfm_api::router(state);
     lambda_http::run(app).await.map_err(|e| anyhow::anyhow!(e))
 }

@@ -24,7 +24,8 @@ fn case(name: &str, origins: &[EdgeOrigin], routing: Value) -> Value {
     let request: RoutingRequest = serde_json::from_value(routing).expect("a routing request");
     let ids: Vec<OriginId> = origins.iter().map(|o| o.id.clone()).collect();
     let mut problems = Problems::new();
-    let routing = request.parse("routing", &ids, &mut problems).filter(|_| problems.is_empty());
+    let routing = request.parse("routing", &mut problems).inspect(|r| r.check("routing", &ids, &mut problems));
+    let routing = routing.filter(|_| problems.is_empty());
     let routing = routing.unwrap_or_else(|| panic!("{name}: {problems}"));
     let code = generate(&routing, origins).unwrap_or_else(|e| panic!("{name}: {e}"));
     json!({"name": name, "defaultOriginId": routing.default_origin_id, "origins": origins, "generated": code})

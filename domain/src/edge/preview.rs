@@ -38,7 +38,7 @@ impl PreviewRequest {
         let mut p = Problems::new();
         let origins = parse_origins(&mut p, &self.origins);
         let routing = match &self.routing {
-            Some(routing) => routing.parse("routing", &origins, &mut p),
+            Some(routing) => routing.parse("routing", &mut p).inspect(|r| r.check("routing", &origins, &mut p)),
             None => {
                 p.add("routing", "is required");
                 None

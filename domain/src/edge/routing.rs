@@ -135,6 +135,19 @@ impl Routing {
             .collect()
     }
 
+    /// Reports each entry (under `field`) naming an origin that is not one of `origins`.
+    pub fn check(&self, field: &str, origins: &[OriginId], p: &mut Problems) {
+        let entries = self
+            .regions
+            .iter()
+            .map(|(region, id)| (format!("{field}.regions.{region}"), id))
+            .chain(self.map.iter().map(|(key, id)| (format!("{field}.map.{key}"), id)))
+            .chain(std::iter::once((format!("{field}.defaultOriginId"), &self.default_origin_id)));
+        for (at, id) in entries {
+            p.check(!origins.contains(id), at, format!("origin {id} is not one of the distribution's origins"));
+        }
+    }
+
     /// Every origin it can send viewers to, each once, the default first.
     pub fn origins(&self) -> Vec<&OriginId> {
         let mut origins = vec![&self.default_origin_id];
@@ -169,19 +182,11 @@ pub struct RoutingRequest {
 }
 
 impl RoutingRequest {
-    /// The routing, whose every origin must be one of `origins`; problems are recorded under
-    /// `field` (e.g. `routing`).
-    pub fn parse(&self, field: &str, origins: &[OriginId], p: &mut Problems) -> Option<Routing> {
+    /// The routing, every problem recorded under `field` (e.g. `routing`); which origins it may
+    /// name is [`Routing::check`]'s to say, once the distribution's origins are known.
+    pub fn parse(&self, field: &str, p: &mut Problems) -> Option<Routing> {
         let at = |name: &str| format!("{field}.{name}");
-        let origin = |p: &mut Problems, at: String, text: &str| {
-            let id = OriginId::parse_into(p, &at, text)?;
-            if origins.contains(&id) {
-                Some(id)
-            } else {
-                p.add(at, format!("origin {id} is not one of the distribution's origins"));
-                None
-            }
-        };
+        let origin = |p: &mut Problems, at: String, text: &str| OriginId::parse_into(p, &at, text);
         let mode = match &self.mode {
             Some(text) => RoutingMode::parse_into(p, &at("mode"), text),
             None => Some(RoutingMode::CloudFrontFunction),

@@ -15,7 +15,7 @@ fn ids() -> Vec<OriginId> {
 fn routing(body: serde_json::Value) -> Result<Routing, Vec<String>> {
     let request: RoutingRequest = serde_json::from_value(body).unwrap();
     let mut p = Problems::new();
-    let routing = request.parse("routing", &ids(), &mut p);
+    let routing = request.parse("routing", &mut p).inspect(|r| r.check("routing", &ids(), &mut p));
     match (routing, p.is_empty()) {
         (Some(routing), true) => Ok(routing),
         _ => Err(p.list().iter().map(|p| p.field.clone()).collect()),
@@ -71,12 +71,13 @@ fn bad_routing_names_every_entry() {
         "routing.map.XX",
         "routing.map.continent:ZZ",
         "routing.map.de",
-        "routing.map.US",
         "routing.defaultOriginId",
     ] {
         assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
     }
     assert_eq!(routing(json!({"defaultOriginId": A})).unwrap_err(), ["routing"], "a preset or a map");
+    let foreign = routing(json!({"map": {"US": "org-00000000000000ff"}, "defaultOriginId": A})).unwrap_err();
+    assert_eq!(foreign, ["routing.map.US"], "every origin is one of the distribution's");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use cfm_domain::distribution::{
     DistributionRecord, DistributionRequest, DistributionSpec, DistributionStatus, InvalidationRequest,
 };
+use cfm_domain::edge::{CodeError, EdgeOrigin, generate, viewer_country_policy_id};
 use cfm_domain::origin::OriginRecord;
 use cfm_domain::policy::PolicyRecord;
 use cfm_domain::problems::Problems;
@@ -36,10 +37,20 @@ pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Resu
         }
     }
     let mut policies: Vec<PolicyRecord> = Vec::new();
+    let viewer_country = viewer_country_policy_id();
     for (field, id) in spec.policy_fields() {
         match state.ports.records().get::<PolicyRecord>(id.as_str()).await? {
             Some(policy) => policies.push(policy),
+            // cfm's own routing policy: the workflow makes it on first use.
+            None if id == &viewer_country => {}
             None => problems.add(field, format!("{} {id} does not exist", id.kind().noun())),
+        }
+    }
+    if let Some(routing) = &spec.routing {
+        let edge: Vec<EdgeOrigin> = origins.iter().filter_map(|o| EdgeOrigin::of(o, routing.mode).ok()).collect();
+        // Missing origins are reported above; the code must fit CloudFront's limit.
+        if let Err(err @ CodeError::TooLarge { .. }) = generate(routing, &edge) {
+            problems.add("routing.map", err.to_string());
         }
     }
     let is_s3 = |id: &_| origins.iter().any(|o| &o.id == id && o.kind.bucket().is_some());
@@ -151,6 +162,12 @@ pub(crate) async fn update(
     Body(body): Body,
 ) -> Result<Response, ApiError> {
     let patch = parse(&body, DistributionRequest::parse_patch)?;
+    if patch.routing.is_some() {
+        return Err(ApiError::invalid(
+            "routing",
+            "a distribution's routing is set when it is created; changing or removing it is not supported yet",
+        ));
+    }
     let id = id.get()?;
     let mutation = Mutation::new(&caller, "update-distribution", id.as_str(), |request| UpdateDistributionInput {
         distribution_id: id.clone(),

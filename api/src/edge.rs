@@ -1,16 +1,20 @@
-//! `/edge-functions`: the preview of the function a routing generates; it creates nothing.
+//! `/edge-functions`: the functions routed distributions run (list, get), and the preview of
+//! the function a routing generates, which creates nothing.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use cfm_domain::edge::{CodeError, EdgeOrigin, PreviewRequest, RoutingMode, generate};
+use cfm_domain::edge::{CodeError, EdgeFunctionRecord, EdgeOrigin, PreviewRequest, RoutingMode, generate};
 use cfm_domain::origin::OriginRecord;
 use cfm_domain::problems::Problems;
+use cfm_domain::values::{Checked, DistributionId, EdgeFunctionId};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::request::{Body, parse};
+use crate::records::{filtered_page, require, view};
+use crate::request::{Body, Id, PageQuery, parse};
 use crate::state::AppState;
 
 /// How each mode reaches the buckets, for the preview to say.
@@ -53,4 +57,37 @@ pub(crate) async fn preview(
     let mut answer = serde_json::to_value(&code).map_err(|e| ApiError::invalid("routing", e.to_string()))?;
     answer["access"] = json!(access(mode));
     Ok(Json(answer).into_response())
+}
+
+/// `?distributionId=&limit=&nextToken=` on the list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ListQuery {
+    distribution_id: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+/// `GET /edge-functions`: newest first, optionally one distribution's.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    let distribution = match &query.distribution_id {
+        Some(text) => Some(DistributionId::parse(text).map_err(|e| ApiError::invalid("distributionId", e.join("; ")))?),
+        None => None,
+    };
+    let keep = |e: &EdgeFunctionRecord| distribution.as_ref().is_none_or(|d| &e.distribution_id == d);
+    filtered_page(&state, "edgeFunctions", &query.page, keep, view).await
+}
+
+/// `GET /edge-functions/{id}`: the function with its code, routing, ARN and status.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    _principal: Principal,
+    id: Id<EdgeFunctionId>,
+) -> Result<Response, ApiError> {
+    let id = id.get()?;
+    Ok(Json(view(&require::<EdgeFunctionRecord>(&state, id.as_str()).await?)).into_response())
 }

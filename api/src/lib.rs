@@ -30,9 +30,10 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use cfm_domain::distribution::DistributionRecord;
+use cfm_domain::edge::EdgeFunctionRecord;
 use cfm_domain::origin::OriginRecord;
 use cfm_domain::template::TemplateRecord;
-use cfm_domain::values::{DistributionId, OriginId, TemplateId};
+use cfm_domain::values::{DistributionId, EdgeFunctionId, OriginId, TemplateId};
 
 use policies::{Cache, OriginRequest};
 
@@ -68,7 +69,10 @@ pub fn router(state: AppState) -> Router {
                 .delete(policies::delete::<OriginRequest>),
         )
         .route("/origin-request-policies/{id}/history", get(policies::history::<OriginRequest>))
+        .route("/edge-functions", get(edge::list))
         .route("/edge-functions/preview", post(edge::preview))
+        .route("/edge-functions/{id}", get(edge::get))
+        .route("/edge-functions/{id}/history", get(history::history::<EdgeFunctionRecord, EdgeFunctionId>))
         .route("/templates", get(templates::list).post(templates::create))
         .route("/templates/{id}", get(templates::get).put(templates::update).delete(templates::delete))
         .route("/templates/{id}/versions", get(templates::versions))

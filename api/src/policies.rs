@@ -6,12 +6,11 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use cfm_domain::policy::{PolicyId, PolicyKind, PolicyRecord, PolicyRequest, PolicySpec};
 use cfm_events::policy::{DeletePolicyInput, PolicyInput};
-use serde_json::json;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::mutation::{ClaimRecord, Mutation, NewRecord};
-use crate::records::{require, view};
+use crate::records::{filtered_page, require, view};
 use crate::request::{Body, Caller, Id, PageQuery, parse};
 use crate::state::AppState;
 
@@ -97,27 +96,14 @@ pub(crate) async fn create<K: Kind>(
     state.mutate(mutation, name_free(&state, &spec, &id), record).await
 }
 
-/// `GET /cache-policies`, `GET /origin-request-policies`: newest first. Both kinds share one
-/// list in the table, so a page is read on until it holds a policy of this kind (or the list
-/// ends): a page is never empty while more follow, and holds at most `limit`.
+/// `GET /cache-policies`, `GET /origin-request-policies`: newest first (both kinds share one
+/// list in the table; see [`filtered_page`]).
 pub(crate) async fn list<K: Kind>(
     State(state): State<AppState>,
     _principal: Principal,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let (limit, mut token) = query.parse().map(|(l, t)| (l, t.map(str::to_owned)))?;
-    let records = state.ports.records();
-    loop {
-        let page =
-            records.list::<PolicyRecord>(None, limit, token.as_deref()).await.map_err(ApiError::naming("nextToken"))?;
-        let items: Vec<_> = page.items.iter().filter(|p| p.kind() == K::KIND).map(view).collect();
-        if !items.is_empty() || page.next_token.is_none() {
-            return Ok(
-                Json(json!({K::FIELD: items, "count": items.len(), "nextToken": page.next_token})).into_response()
-            );
-        }
-        token = page.next_token;
-    }
+    filtered_page::<PolicyRecord>(&state, K::FIELD, &query, |p| p.kind() == K::KIND, view).await
 }
 
 /// `GET /cache-policies/{id}`, `GET /origin-request-policies/{id}`.

@@ -45,3 +45,30 @@ pub(crate) async fn page<T: Record>(
     let items: Vec<Value> = page.items.iter().map(show).collect();
     Ok(Json(json!({field: items, "count": items.len(), "nextToken": page.next_token})).into_response())
 }
+
+/// One page of the records of a kind that `keep` keeps, as [`page`] answers. The table lists
+/// the kind whole, so a page is read on until it keeps one (or the list ends): a page is never
+/// empty while more follow, and holds at most `limit`.
+pub(crate) async fn filtered_page<T: Record>(
+    state: &AppState,
+    field: &str,
+    query: &PageQuery,
+    keep: impl Fn(&T) -> bool,
+    show: impl Fn(&T) -> Value,
+) -> Result<Response, ApiError> {
+    let (limit, token) = query.parse()?;
+    let mut token = token.map(str::to_owned);
+    loop {
+        let page = state
+            .ports
+            .records()
+            .list::<T>(None, limit, token.as_deref())
+            .await
+            .map_err(ApiError::naming("nextToken"))?;
+        let items: Vec<Value> = page.items.iter().filter(|r| keep(r)).map(&show).collect();
+        if !items.is_empty() || page.next_token.is_none() {
+            return Ok(Json(json!({field: items, "count": items.len(), "nextToken": page.next_token})).into_response());
+        }
+        token = page.next_token;
+    }
+}

@@ -4,7 +4,7 @@
 //! wait until Deployed → invalidate → update → delete the distribution → delete both origins →
 //! show that the history outlived them. Along the way: a distribution that serves `/api/*` from
 //! a custom origin (with a cache policy cfm makes) and everything else from both buckets in a
-//! failover group, a template (two
+//! failover group, one that routes viewers to a bucket by country at the edge, a template (two
 //! versions, the first applied with an override) and a certificate request.
 
 use std::time::{Duration, Instant};
@@ -86,6 +86,7 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
 
     distribution(client, &ids[0]).await?;
     multi_origin(client, &ids).await?;
+    routed(client, &ids).await?;
     template_and_certificate(client, &ids[0]).await?;
 
     // created, updated, and (from the distribution) nothing new on the origin itself
@@ -204,6 +205,34 @@ async fn multi_origin(client: &ApiClient, buckets: &[String]) -> anyhow::Result<
     let accepted = client.send(Method::DELETE, &format!("/cache-policies/{policy}"), None, None).await?.ok()?;
     follow(client, &accepted).await?;
     println!("  deleted {id} (every grant revoked), the custom origin {api} and the cache policy {policy}");
+    Ok(())
+}
+
+/// Route viewers by country: preview the edge function, create a distribution that runs it,
+/// delete it (and the function with it).
+async fn routed(client: &ApiClient, buckets: &[String]) -> anyhow::Result<()> {
+    let (europe, asia) = (&buckets[0], &buckets[1]);
+    let routing =
+        json!({"preset": "apac-americas", "regions": {"apac": asia, "americas": europe}, "defaultOriginId": europe});
+    println!("▶ preview routing 'apac-americas': Asia-Pacific → {asia}, the rest of the world → {europe}");
+    let body = json!({"origins": [europe, asia], "routing": routing});
+    let preview = client.send(Method::POST, "/edge-functions/preview", Some(&body), None).await?.ok()?;
+    println!("  a CloudFront Function of {} bytes (limit {})", preview["sizeBytes"], preview["limitBytes"]);
+    for country in ["KR", "DE", "US"] {
+        println!("  a viewer from {country} reaches {}", preview["table"][country].as_str().unwrap_or_default());
+    }
+    println!("▶ create a distribution that routes so (the function is published first, then associated)");
+    let spec = json!({"name": "Routed site", "origins": [europe, asia], "defaultOriginId": europe, "routing": routing});
+    let accepted = client.send(Method::POST, "/distributions", Some(&spec), None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let id = accepted["resourceId"].as_str().context("no resource id")?.to_owned();
+    let edge = client.get(&format!("/distributions/{id}")).await?["edgeFunction"]["id"].clone();
+    let function = client.get(&format!("/edge-functions/{}", edge.as_str().unwrap_or_default())).await?;
+    println!("  {id} runs {} ({}, {})", function["name"], function["status"], function["arn"]);
+    let accepted = client.send(Method::DELETE, &format!("/distributions/{id}"), None, None).await?.ok()?;
+    follow(client, &accepted).await?;
+    let function = client.get(&format!("/edge-functions/{}", edge.as_str().unwrap_or_default())).await?;
+    println!("  deleted {id}; its function is {}", function["status"]);
     Ok(())
 }
 

@@ -9,6 +9,7 @@
 
 pub mod certificate;
 pub mod distribution;
+pub mod edge;
 pub mod envelope;
 pub mod failure;
 pub mod origin;

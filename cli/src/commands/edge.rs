@@ -3,11 +3,29 @@
 use clap::Subcommand;
 use reqwest::Method;
 
-use super::{Output, print, read_json};
+use super::{Output, Page, print, read_json};
 use crate::client::ApiClient;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum EdgeCommand {
+    /// List edge functions, newest first.
+    List {
+        /// Only this distribution's.
+        #[arg(long)]
+        distribution: Option<String>,
+        #[command(flatten)]
+        page: Page,
+    },
+    /// Show an edge function: its code, routing, ARN and status.
+    Get {
+        /// Edge function id.
+        id: String,
+    },
+    /// An edge function's event history, newest first.
+    History {
+        /// Edge function id.
+        id: String,
+    },
     /// Show the function a routing generates, its size and where each country goes; creates
     /// nothing. The file holds {origins: [id, …], routing: {mode?, preset?, regions?, map?,
     /// defaultOriginId}}.
@@ -21,6 +39,12 @@ pub(crate) enum EdgeCommand {
 /// Runs an edge command.
 pub(crate) async fn run(client: &ApiClient, output: Output, command: EdgeCommand) -> anyhow::Result<()> {
     match command {
+        EdgeCommand::List { distribution, page } => {
+            let filter = distribution.map(|d| format!("&distributionId={d}")).unwrap_or_default();
+            print(output, &client.get(&format!("/edge-functions?{}{filter}", page.query())).await?)
+        }
+        EdgeCommand::Get { id } => print(output, &client.get(&format!("/edge-functions/{id}")).await?),
+        EdgeCommand::History { id } => print(output, &client.get(&format!("/edge-functions/{id}/history")).await?),
         EdgeCommand::Preview { file } => {
             let body = read_json(&file)?;
             print(output, &client.send(Method::POST, "/edge-functions/preview", Some(&body), None).await?.ok()?)

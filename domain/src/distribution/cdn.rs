@@ -198,6 +198,12 @@ impl CdnConfig {
         })
     }
 
+    /// The same, with the default behaviour running `edge`'s function on viewer request.
+    pub fn routed(mut self, edge: Option<&crate::edge::EdgeBinding>) -> Self {
+        self.default_behavior.function_arn = edge.map(|e| e.arn.clone());
+        self
+    }
+
     /// The same, replacing what `previous` (the spec applied before) set.
     pub fn replacing(mut self, previous: &DistributionSpec) -> Self {
         self.replaced = Replaced {

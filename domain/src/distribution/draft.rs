@@ -11,6 +11,7 @@ use super::routing::{Behavior, CachePolicyRef, OriginGroup, OriginRequestPolicyR
 use super::settings::{
     AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, TlsVersion, ViewerProtocolPolicy,
 };
+use crate::edge::Routing;
 use crate::policy::{PolicyId, PolicyRef};
 use crate::problems::Problems;
 use crate::values::{CertificateArn, Comment, DisplayName, Hostname, ObjectKey, OriginId, TagKey, TagValue};
@@ -82,6 +83,9 @@ pub struct DistributionDraft {
     /// Tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<TagKey, TagValue>>,
+    /// Routing at the edge; `Some(None)` removes it.
+    #[serde(default, deserialize_with = "crate::values::nullable", skip_serializing_if = "Option::is_none")]
+    pub routing: Option<Option<Routing>>,
 }
 
 macro_rules! each_field {
@@ -107,7 +111,8 @@ macro_rules! each_field {
             logging,
             comment,
             enabled,
-            tags
+            tags,
+            routing
         )
     };
 }
@@ -205,6 +210,9 @@ pub struct DistributionSpec {
     /// Tags.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<TagKey, TagValue>,
+    /// Routing at the edge: the default behaviour's origin chosen per viewer's country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<Routing>,
 }
 
 impl DistributionSpec {
@@ -239,6 +247,7 @@ impl DistributionSpec {
             groups: &origin_groups,
         };
         routes.check(&mut problems);
+        let (routing, origin_request_policy) = super::routed::routed(draft, &origins, &default_target, &mut problems);
         problems.into_result(())?;
         Ok(Self {
             name,
@@ -247,7 +256,7 @@ impl DistributionSpec {
             behaviors,
             origin_groups,
             cache_policy: draft.cache_policy.clone().unwrap_or(CachePolicyRef::Managed(CachePolicy::Optimized)),
-            origin_request_policy: draft.origin_request_policy.clone(),
+            origin_request_policy,
             viewer_protocol_policy: draft.viewer_protocol_policy.unwrap_or(ViewerProtocolPolicy::RedirectToHttps),
             allowed_methods,
             compress: draft.compress.unwrap_or(true),
@@ -264,6 +273,7 @@ impl DistributionSpec {
             comment: draft.comment.clone(),
             enabled: draft.enabled.unwrap_or(true),
             tags: draft.tags.clone().unwrap_or_default(),
+            routing,
         })
     }
 
@@ -291,6 +301,7 @@ impl DistributionSpec {
             comment: self.comment.clone(),
             enabled: Some(self.enabled),
             tags: Some(self.tags.clone()),
+            routing: Some(self.routing.clone()),
         }
     }
 

@@ -6,6 +6,7 @@ mod draft;
 mod invalidation;
 mod record;
 mod request;
+mod routed;
 mod routing;
 mod settings;
 

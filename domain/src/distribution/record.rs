@@ -1,5 +1,6 @@
 //! The stored state of a distribution, and the rules for changing it.
 
+use crate::edge::EdgeBinding;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +96,9 @@ pub struct DistributionRecord {
     /// deployed the change everywhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retiring: Vec<OriginId>,
+    /// The edge function its routing runs, once published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge_function: Option<EdgeBinding>,
     /// Bookkeeping.
     #[serde(flatten)]
     pub meta: RecordMeta,
@@ -122,6 +126,7 @@ impl DistributionRecord {
             drift: Vec::new(),
             template,
             retiring: Vec::new(),
+            edge_function: None,
             meta: RecordMeta::new(&execution_name, actor, now).claimed(claim),
         }
     }

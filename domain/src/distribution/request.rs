@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::draft::{DistributionDraft, DistributionSpec};
 use super::routing::{BehaviorRequest, OriginGroupRequest, parse_behaviors, parse_groups, parse_origins, parse_target};
 use super::settings::{ErrorResponseRequest, LoggingRequest, parse_error_responses, parse_logging};
+use crate::edge::RoutingRequest;
 use crate::policy::{PolicyKind, PolicyRef};
 use crate::problems::{Problems, excerpt, quoted, within};
 use crate::values::{CertificateArn, Checked, Comment, DisplayName, Hostname, ObjectKey, OriginId, TagKey, TagValue};
@@ -92,6 +93,9 @@ pub struct DistributionRequest {
     /// Tags on the distribution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+    /// Route viewers to origins by country at the edge; `null` on update removes it.
+    #[serde(default, deserialize_with = "crate::values::nullable", skip_serializing_if = "Option::is_none")]
+    pub routing: Option<Option<RoutingRequest>>,
 }
 
 /// Reports items listed more than once, in one pass.
@@ -186,6 +190,7 @@ impl DistributionRequest {
             comment: self.comment.as_ref().and_then(|c| Comment::parse_into(p, "comment", c)),
             enabled: self.enabled,
             tags: self.tags.as_ref().map(|t| parse_tags(p, t)),
+            routing: self.routing.as_ref().map(|r| r.as_ref().and_then(|r| r.parse("routing", p))),
         }
     }
 

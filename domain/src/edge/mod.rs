@@ -5,6 +5,7 @@
 mod code;
 mod countries;
 mod preview;
+mod record;
 mod routing;
 
 pub use code::{
@@ -12,6 +13,10 @@ pub use code::{
 };
 pub use countries::{Continent, continent_of, countries};
 pub use preview::{Preview, PreviewRequest};
+pub use record::{
+    EdgeBinding, EdgeFunctionRecord, EdgeFunctionStatus, VIEWER_COUNTRY_POLICY_NAME, viewer_country_policy,
+    viewer_country_policy_id,
+};
 pub use routing::{Preset, PresetRegion, Routing, RoutingMode, RoutingRequest};
 
 #[cfg(test)]

@@ -51,6 +51,10 @@ resource_id!(
     DistributionId, "dist-", "create-distribution", "a distribution id (dist-…)"
 );
 resource_id!(
+    /// An edge function: `edge-` and 16 hex digits, derived from its distribution and generation.
+    EdgeFunctionId, "edge-", "edge-function", "an edge function id (edge-…)"
+);
+resource_id!(
     /// A template: `tmpl-` and 16 hex digits.
     TemplateId, "tmpl-", "create-template", "a template id (tmpl-…)"
 );

@@ -12,7 +12,7 @@ mod time;
 pub use arn::{AccountId, CertificateArn, ExecutionArn};
 pub use cloudfront::{CloudFrontId, DistributionArn, InvalidationId, OacId};
 pub(crate) use ids::id_part;
-pub use ids::{DistributionId, OriginId, TemplateId, execution_name, operation_of};
+pub use ids::{DistributionId, EdgeFunctionId, OriginId, TemplateId, execution_name, operation_of};
 pub use names::{
     BucketName, Comment, DisplayName, Hostname, IdempotencyKey, InvalidationPath, ObjectKey, REGIONS, Region, TagKey,
     TagValue,
@@ -111,4 +111,12 @@ macro_rules! checked_text {
             }
         }
     };
+}
+
+/// Deserializes a field where `null` means something (remove it): absent is `None` (with
+/// `#[serde(default)]`), `null` is `Some(None)`.
+pub(crate) fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }

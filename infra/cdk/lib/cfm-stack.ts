@@ -76,6 +76,11 @@ const POLICY_ACTIONS = [
   'cloudfront:CreateOriginRequestPolicy', 'cloudfront:DeleteOriginRequestPolicy', 'cloudfront:GetOriginRequestPolicyConfig',
   'cloudfront:UpdateOriginRequestPolicy',
 ];
+/** The CloudFront Functions routed distributions run (published and retired by the Distributions family). */
+const FUNCTION_ACTIONS = [
+  'cloudfront:CreateFunction', 'cloudfront:DeleteFunction', 'cloudfront:DescribeFunction', 'cloudfront:GetFunction',
+  'cloudfront:PublishFunction', 'cloudfront:UpdateFunction',
+];
 /** Listing policies finds one by name (a redelivered create; the API's name check). */
 const POLICY_LIST_ACTIONS = ['cloudfront:ListCachePolicies', 'cloudfront:ListOriginRequestPolicies'];
 /** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
@@ -359,6 +364,7 @@ export class CfmStack extends Stack {
     if (family === 'Distributions') {
       const policies = [this.cloudfrontArn('cache-policy/*'), this.cloudfrontArn('origin-request-policy/*')];
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: POLICY_ACTIONS, resources: policies }));
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: FUNCTION_ACTIONS, resources: [this.cloudfrontArn('function/cfm-*')] }));
     }
     if (FAMILY_LIST_ACTIONS[family].length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: FAMILY_LIST_ACTIONS[family], resources: ['*'] }));
     if (actions.acm) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));

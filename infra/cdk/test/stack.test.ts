@@ -127,7 +127,7 @@ test('each worker family may call only its own services', () => {
   const distributions = statements('DistributionsWorker');
   assert.ok(distributions.includes('cloudfront:UpdateDistribution'));
   // the policy workflows run on the Distributions worker; only it changes policies
-  for (const action of ['cloudfront:CreateCachePolicy', 'cloudfront:DeleteOriginRequestPolicy', 'cloudfront:ListCachePolicies']) {
+  for (const action of ['cloudfront:CreateCachePolicy', 'cloudfront:DeleteOriginRequestPolicy', 'cloudfront:ListCachePolicies', 'cloudfront:PublishFunction']) {
     assert.ok(distributions.includes(action), `distributions worker lacks ${action}`);
     assert.ok(!origins.includes(action), `origins worker has ${action}`);
   }

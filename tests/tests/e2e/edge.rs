@@ -89,3 +89,126 @@ async fn bad_routings_are_refused_with_their_fields() {
         expect_400(&t, Method::POST, "/edge-functions/preview", body, field).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_routed_distribution_runs_its_previewed_function_and_retires_it_when_deleted() {
+    let t = TestStack::default().await;
+    let (seoul, virginia, ireland) =
+        (t.origin("ap-northeast-2").await, t.origin("us-east-1").await, t.origin("eu-west-1").await);
+    let routing = json!({"preset": "global-3", "regions": {"apac": seoul, "americas": virginia, "europe": ireland},
+        "defaultOriginId": virginia});
+    let preview_body = json!({"origins": [seoul, virginia, ireland], "routing": routing});
+    let preview = t.api.send(Method::POST, "/edge-functions/preview", Some(&preview_body), None).await.unwrap().body;
+    let spec = json!({"name": "routed", "origins": [seoul, virginia, ireland], "defaultOriginId": virginia,
+        "routing": routing});
+    let (accepted, view) = t.run(Method::POST, "/distributions", Some(&spec)).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    let id = accepted["resourceId"].as_str().unwrap().to_owned();
+    let record = t.api.get(&format!("/distributions/{id}")).await.unwrap();
+    let arn = record["edgeFunction"]["arn"].as_str().unwrap().to_owned();
+    let function_id = record["edgeFunction"]["id"].as_str().unwrap().to_owned();
+
+    // The function cfm made is the previewed one, LIVE, on the default behaviour's viewer request.
+    let listed = t.api.get(&format!("/edge-functions?distributionId={id}")).await.unwrap();
+    assert_eq!(listed["edgeFunctions"].as_array().unwrap().len(), 1, "{listed}");
+    let function = t.api.get(&format!("/edge-functions/{function_id}")).await.unwrap();
+    assert_eq!((function["status"].as_str(), function["arn"].as_str()), (Some("ACTIVE"), Some(arn.as_str())));
+    assert_eq!(function["code"], preview["code"], "the preview showed what runs");
+    let name = function["name"].as_str().unwrap();
+    let cdn = t.ports().cdn;
+    assert_eq!(cdn.live_function(name).await.unwrap().as_deref(), preview["code"].as_str());
+    let cf = t.aws.cloudfront();
+    let got = cf.get_distribution_config().id(record["cloudfrontId"].as_str().unwrap()).send().await.unwrap();
+    let default = got.distribution_config().unwrap().default_cache_behavior().unwrap();
+    let association = &default.function_associations().unwrap().items()[0];
+    assert_eq!((association.function_arn(), association.event_type().as_str()), (arn.as_str(), "viewer-request"));
+    // The function sees the viewer's country through cfm's policy, which the distribution reserves.
+    let policies = t.api.get("/origin-request-policies").await.unwrap();
+    let viewer =
+        policies["originRequestPolicies"].as_array().unwrap().iter().find(|p| p["name"] == "cfm-viewer-country");
+    let viewer = viewer.expect("cfm's viewer-country policy").clone();
+    assert_eq!(default.origin_request_policy_id(), viewer["cloudfrontId"].as_str());
+    assert_eq!(viewer["distributions"], json!([id]));
+    for origin in [&seoul, &virginia, &ireland] {
+        let oac = t.api.get(&format!("/origins/{origin}")).await.unwrap()["oacId"].clone();
+        let origins = got.distribution_config().unwrap().origins().unwrap().items();
+        let live = origins.iter().find(|o| o.id() == origin.as_str()).unwrap();
+        assert_eq!(live.origin_access_control_id(), oac.as_str(), "each origin keeps its OAC");
+    }
+    let published = t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionPublished", 1).await.unwrap();
+    assert_eq!(published[0]["data"]["arn"], arn);
+
+    // Routing is set at creation; changing it is refused, nothing started.
+    let change = t.api.send(Method::PUT, &format!("/distributions/{id}"), Some(&json!({"routing": null})), None).await;
+    assert_eq!(change.unwrap().status.as_u16(), 400);
+
+    // Delete: the function goes once the distribution no longer runs it; the policy is free.
+    let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    assert_eq!(cdn.live_function(name).await.unwrap(), None, "deleted from CloudFront");
+    let retired = t.api.get(&format!("/edge-functions/{function_id}")).await.unwrap();
+    assert_eq!(retired["status"], "RETIRED");
+    t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionRetired", 1).await.unwrap();
+    let viewer = t.api.get(&format!("/origin-request-policies/{}", viewer["id"].as_str().unwrap())).await.unwrap();
+    assert_eq!(viewer["distributions"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routing_a_distribution_cannot_deploy_is_refused_with_its_field() {
+    let t = TestStack::default().await;
+    let (a, b) = (t.origin("ap-southeast-2").await, t.origin("us-east-2").await);
+    let before = t.execution_count().await;
+    let routing = |mode: &str| json!({"mode": mode, "map": {"continent:OC": a}, "defaultOriginId": b});
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"name": "d", "origins": [a, b], "routing": routing("lambda-edge")}), "routing.mode"),
+        (
+            json!({"name": "d", "origins": [a, b], "routing": routing("cloudfront-function"),
+            "originRequestPolicy": "CORS-S3Origin"}),
+            "originRequestPolicy",
+        ),
+        (
+            json!({"name": "d", "origins": [a, b], "defaultOriginGroupId": "g",
+            "originGroups": [{"id": "g", "primaryOriginId": a, "secondaryOriginId": b}],
+            "routing": routing("cloudfront-function")}),
+            "defaultOriginGroupId",
+        ),
+        (json!({"name": "d", "origins": [a], "routing": routing("cloudfront-function")}), "routing.defaultOriginId"),
+        (
+            json!({"name": "d", "origins": [a, b], "routing": {"map": {"XX": a}, "defaultOriginId": b}}),
+            "routing.map.XX",
+        ),
+    ];
+    for (body, field) in &cases {
+        expect_400(&t, Method::POST, "/distributions", body, field).await;
+    }
+    assert_eq!(t.execution_count().await, before, "nothing started");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_routed_create_task_delivered_twice_publishes_one_function() {
+    let t =
+        cfm_e2e::TestStack::start(cfm_localcloud::StackOptions { paused_workers: true, ..Default::default() }).await;
+    let ports = t.ports();
+    let records = ports.records();
+    let mut origins = Vec::new();
+    // Origins made through the tasks directly would need their own deliveries: make them ready here.
+    for region in ["ap-northeast-1", "eu-central-1"] {
+        let body = json!({"name": "o", "bucketName": cfm_e2e::unique_bucket("twice-edge"), "region": region});
+        let accepted = t.accept(Method::POST, "/origins", Some(&body)).await;
+        crate::delivery::deliver_twice(&t, "Origins", accepted["executionId"].as_str().unwrap()).await;
+        origins.push(accepted["resourceId"].as_str().unwrap().to_owned());
+    }
+    let spec = json!({"name": "twice", "origins": origins, "defaultOriginId": origins[1],
+        "routing": {"map": {"continent:AS": origins[0]}, "defaultOriginId": origins[1]}});
+    let accepted = t.accept(Method::POST, "/distributions", Some(&spec)).await;
+    let id = accepted["resourceId"].as_str().unwrap().to_owned();
+    crate::delivery::deliver_twice(&t, "Distributions", accepted["executionId"].as_str().unwrap()).await;
+    let record: cfm_domain::distribution::DistributionRecord = records.get(&id).await.unwrap().unwrap();
+    let binding = record.edge_function.expect("routed");
+    let edge: cfm_domain::edge::EdgeFunctionRecord = records.get(binding.id.as_str()).await.unwrap().unwrap();
+    let functions = t.aws.cloudfront().list_functions().send().await.unwrap();
+    let named = functions.function_list().unwrap().items().iter().filter(|f| f.name() == edge.name).count();
+    assert_eq!(named, 1, "one function");
+    let events = t.events_of(&format!("/edge-functions/{}", edge.id), "EdgeFunctionPublished", 1).await.unwrap();
+    assert_eq!(events.len(), 1, "published once in its history, however often announced");
+}

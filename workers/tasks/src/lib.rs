@@ -58,6 +58,7 @@ registry! {
     "FinalizeOriginDelete" => origins::delete::finalize,
     "RecordOriginDeleteFailed" => origins::delete::record_failure,
     "ValidateDistribution" => distributions::create::validate,
+    "PublishEdgeFunction" => distributions::edge::publish,
     "CreateDistribution" => distributions::create::create,
     "GrantOriginAccess" => distributions::create::grant,
     "RecordDistribution" => distributions::create::record,

@@ -49,7 +49,7 @@ pub(crate) async fn named(cx: &Cx<'_>, record: &PolicyRecord) -> TaskResult<Name
 /// Makes the policy, or adopts the one a concurrent delivery of this task made meanwhile (the
 /// name is then taken, by this record's own policy). A name taken by another is the user's to
 /// change: cfm never adopts a policy it did not make.
-async fn make(cx: &Cx<'_>, record: &PolicyRecord) -> TaskResult<String> {
+pub(crate) async fn make_policy(cx: &Cx<'_>, record: &PolicyRecord) -> TaskResult<String> {
     let taken = || {
         TaskError::NotOwned(format!(
             "another {} is named '{}'; choose another name",
@@ -80,7 +80,7 @@ pub async fn create(cx: &Cx<'_>, input: PolicyInput) -> TaskResult<TaskOutput> {
     let cloudfront_id = match (&record.cloudfront_id, record.finished_by(execution)?) {
         (Some(id), _) => id.clone(),
         (None, true) => return Err(TaskError::Internal(format!("policy {} ended without a CloudFront id", record.id))),
-        (None, false) => make(cx, &record).await?,
+        (None, false) => make_policy(cx, &record).await?,
     };
     let record = cx
         .records()

@@ -18,6 +18,7 @@ use cfm_runtime::TaskOutput;
 use super::access::{
     check_certificate, desired, grant as grant_access, reserve, reserve_policies, revoke_all, use_policies,
 };
+use super::edge::{ensure_viewer_country_policy, retire};
 use super::{applied, cloudfront_id, deleted};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
@@ -31,6 +32,7 @@ pub async fn validate(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult
     if record.status != DistributionStatus::Creating {
         return Err(TaskError::Conflict(format!("distribution {} is {}, not being created", record.id, record.status)));
     }
+    ensure_viewer_country_policy(cx, &input.spec).await?;
     desired(cx, &input.spec).await?;
     check_certificate(cx, &input.spec).await?;
     reserve(cx, &input.spec.origins, &record.id).await?;
@@ -42,9 +44,9 @@ pub async fn validate(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult
 /// finds the one already made) and stores its ids on the record at once.
 pub async fn create(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let id = input.distribution_id.as_str();
-    cx.claimed::<DistributionRecord>(id).await?;
+    let record: DistributionRecord = cx.claimed(id).await?;
     let reference = format!("cfm-{}", stable_id(&[cx.execution().as_str(), "create-distribution"]));
-    let config = desired(cx, &input.spec).await?;
+    let config = desired(cx, &input.spec).await?.routed(record.edge_function.as_ref());
     let created =
         cx.ports.cdn.create_distribution(&config, &reference, &tags(&input.spec, &input.distribution_id)).await?;
     let execution = cx.execution().as_str();
@@ -126,26 +128,30 @@ pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistribu
     Ok(TaskOutput::none())
 }
 
-/// Last step of compensation: delete the (now disabled, deployed) distribution and forget its
-/// CloudFront ids.
+/// Last step of compensation: delete the (now disabled, deployed) distribution, then the edge
+/// function it ran, and forget both.
 pub async fn finish_compensation(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let id = input.distribution_id.as_str();
     let execution = cx.execution().as_str();
     let Some(record) = cx.records().get::<DistributionRecord>(id).await? else { return Ok(TaskOutput::none()) };
-    let Some(cloudfront) = record.cloudfront_id().filter(|_| record.is_mine(execution)) else {
+    if !record.is_mine(execution) {
         return Ok(TaskOutput::none());
-    };
-    deleted(cx.ports.cdn.delete_distribution(cloudfront).await?, cloudfront)?;
+    }
+    if let Some(cloudfront) = record.cloudfront_id() {
+        deleted(cx.ports.cdn.delete_distribution(cloudfront).await?, cloudfront)?;
+    }
+    let retired = retire(cx, &record, &input.request).await?;
     cx.records()
         .update::<DistributionRecord, TaskError>(id, cx.now(), |r| {
             if r.is_mine(execution) {
                 r.cloudfront = None;
                 r.cloudfront_status = None;
+                r.edge_function = None;
             }
             Ok(())
         })
         .await?;
-    Ok(TaskOutput::none())
+    Ok(retired.into_iter().fold(TaskOutput::none(), TaskOutput::with_event))
 }
 
 /// Records the distribution as failed with the cause, and what compensation left behind (its

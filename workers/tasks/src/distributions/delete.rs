@@ -8,6 +8,7 @@ use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, Di
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
+use super::edge::retire;
 use super::{applied, deleted, record_failed_change, revoke_all, use_policies};
 use crate::cx::Cx;
 use crate::error::TaskResult;
@@ -22,21 +23,24 @@ pub async fn disable(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOu
     Ok(TaskOutput::none())
 }
 
-/// Deletes the distribution, its grants, its origin and policy references and its record.
+/// Deletes the distribution, its edge function, its grants, its origin and policy references
+/// and its record.
 pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOutput> {
-    let mut cloudfront_id = None;
+    let (mut cloudfront_id, mut retired) = (None, None);
     if let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? {
         record.check_claim(cx.execution().as_str())?;
         if let Some(id) = record.cloudfront_id() {
             deleted(cx.ports.cdn.delete_distribution(id).await?, id)?;
             cloudfront_id = Some(id.clone());
         }
+        retired = retire(cx, &record, &input.request).await?;
         revoke_all(cx, &record.spec.origins, &record.id).await?;
         use_policies(cx, &record.id, &[], &record.spec.policies()).await?;
         cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
     }
     let event = DistributionDeleted { distribution_id: input.distribution_id.clone(), cloudfront_id };
-    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
+    let output = TaskOutput::none().with_event(cx.event(&input.request, &event));
+    Ok(retired.into_iter().fold(output, TaskOutput::with_event))
 }
 
 /// Records the failure; the status follows what CloudFront has, so a second delete can finish.

@@ -4,6 +4,7 @@
 mod access;
 pub mod create;
 pub mod delete;
+pub mod edge;
 pub mod invalidate;
 pub mod poll;
 pub mod reconcile;

@@ -33,7 +33,8 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     if let Some(cloudfront) = &record.cloudfront {
         grant(cx, &added, &record.id, &cloudfront.arn).await?;
     }
-    let change = CdnChange::Settings(Box::new(desired(cx, &spec).await?.replacing(&record.spec)));
+    let config = desired(cx, &spec).await?.routed(record.edge_function.as_ref()).replacing(&record.spec);
+    let change = CdnChange::Settings(Box::new(config));
     applied(cx.ports.cdn.update_distribution(&id, &change).await?, &id)?;
     let execution = cx.execution().as_str();
     cx.records()

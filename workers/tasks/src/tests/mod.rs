@@ -3,6 +3,7 @@
 
 mod certificates;
 mod distributions;
+mod edge;
 mod origins;
 mod policies;
 mod reconcile;

@@ -1,0 +1,124 @@
+//! A routed distribution's edge function: cfm's viewer-country policy made once, the function
+//! generated from the spec and the origins' records and published LIVE before the distribution
+//! is created with it, and retired (deleted) once the distribution is gone.
+
+use cfm_domain::claim::Claim;
+use cfm_domain::distribution::{DistributionRecord, DistributionSpec};
+use cfm_domain::edge::{
+    EdgeBinding, EdgeFunctionRecord, EdgeFunctionStatus, EdgeOrigin, generate, viewer_country_policy,
+    viewer_country_policy_id,
+};
+use cfm_domain::policy::{PolicyRecord, PolicyStatus};
+use cfm_domain::record::Claimed;
+use cfm_events::OutgoingEvent;
+use cfm_events::RequestContext;
+use cfm_events::distribution::CreateDistributionInput;
+use cfm_events::edge::{EdgeFunctionPublished, EdgeFunctionRetired};
+use cfm_ports::cdn::FunctionDeletion;
+use cfm_runtime::TaskOutput;
+
+use super::access::origins_of;
+use crate::cx::Cx;
+use crate::error::{TaskError, TaskResult};
+use crate::policies::make_policy;
+
+/// The first routing of a distribution (changing it makes the next).
+const FIRST_GENERATION: u32 = 1;
+
+/// Makes cfm's viewer-country origin-request policy if it is not there yet: one for every
+/// routed distribution, reserved by each like any policy.
+pub(crate) async fn ensure_viewer_country_policy(cx: &Cx<'_>, spec: &DistributionSpec) -> TaskResult<()> {
+    if spec.routing.is_none() {
+        return Ok(());
+    }
+    let id = viewer_country_policy_id();
+    if cx.records().get::<PolicyRecord>(id.as_str()).await?.is_some_and(|r| r.status == PolicyStatus::Active) {
+        return Ok(());
+    }
+    // Made in CloudFront first (found by name and comment if a delivery made it before), then
+    // recorded ready; a record another workflow wrote meanwhile is as good.
+    let claim = Claim::new(cx.execution(), "create-distribution", cx.now());
+    let mut record = PolicyRecord::creating(id, &viewer_country_policy(), claim, "cfm", cx.now());
+    record.cloudfront_id = Some(make_policy(cx, &record).await?);
+    record.finish(cx.execution().as_str(), PolicyStatus::Active)?;
+    cx.records().create(&record).await?.ok();
+    Ok(())
+}
+
+/// Generates the routing function, publishes it LIVE and records it on the distribution, so
+/// `CreateDistribution` associates it with the default behaviour. A redelivery publishes the
+/// same code again, which changes nothing.
+pub async fn publish(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
+    let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
+    let Some(routing) = &input.spec.routing else { return Ok(TaskOutput::none()) };
+    let origins = origins_of(cx, &input.spec)
+        .await?
+        .iter()
+        .map(|o| EdgeOrigin::of(o, routing.mode))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(TaskError::Refused)?;
+    let code = generate(routing, &origins).map_err(|e| TaskError::Refused(e.to_string()))?;
+    let records = cx.records();
+    let id = EdgeFunctionRecord::id_for(&record.id, FIRST_GENERATION);
+    let edge = match records.get::<EdgeFunctionRecord>(id.as_str()).await? {
+        Some(edge) => edge,
+        None => {
+            let claim = Claim::new(cx.execution(), "create-distribution", cx.now());
+            let edge = EdgeFunctionRecord::publishing(&record.id, FIRST_GENERATION, routing, &code, claim, cx.now());
+            records
+                .create(&edge)
+                .await?
+                .map_err(|_| TaskError::Conflict(format!("edge function {id} belongs to another execution")))?;
+            edge
+        }
+    };
+    let arn = cx.ports.cdn.publish_function(&edge.name, &edge.comment(), &edge.code).await?;
+    let execution = cx.execution().as_str();
+    records
+        .update::<EdgeFunctionRecord, TaskError>(id.as_str(), cx.now(), |e| {
+            if e.finish(execution, EdgeFunctionStatus::Active)? {
+                e.arn = Some(arn.clone());
+            }
+            Ok(())
+        })
+        .await?;
+    records
+        .update::<DistributionRecord, TaskError>(record.id.as_str(), cx.now(), |r| {
+            r.check_claim(execution)?;
+            r.edge_function = Some(EdgeBinding { id: id.clone(), arn: arn.clone() });
+            Ok(())
+        })
+        .await?;
+    let published = EdgeFunctionPublished {
+        edge_function_id: id,
+        distribution_id: record.id.clone(),
+        name: edge.name.clone(),
+        mode: edge.mode,
+        arn,
+        size_bytes: edge.size_bytes,
+    };
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &published)))
+}
+
+/// Deletes the distribution's edge function once CloudFront no longer runs it (the
+/// distribution is deleted), and marks its record retired. "In use" is "not yet".
+pub(crate) async fn retire(
+    cx: &Cx<'_>,
+    record: &DistributionRecord,
+    request: &RequestContext,
+) -> TaskResult<Option<OutgoingEvent>> {
+    let Some(binding) = &record.edge_function else { return Ok(None) };
+    let Some(edge) = cx.records().get::<EdgeFunctionRecord>(binding.id.as_str()).await? else { return Ok(None) };
+    if cx.ports.cdn.delete_function(&edge.name).await? == FunctionDeletion::InUse {
+        return Err(TaskError::NotYet(format!("edge function {} is still associated; will retry", edge.name)));
+    }
+    cx.records()
+        .update::<EdgeFunctionRecord, TaskError>(edge.id.as_str(), cx.now(), |e| {
+            e.status = EdgeFunctionStatus::Retired;
+            Ok(())
+        })
+        .await?;
+    let retired =
+        EdgeFunctionRetired { edge_function_id: edge.id.clone(), distribution_id: record.id.clone(), name: edge.name };
+    Ok(Some(cx.event(request, &retired)))
+}

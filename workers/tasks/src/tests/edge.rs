@@ -1,0 +1,53 @@
+//! A routed distribution's edge function over fakes: published once however often delivered,
+//! associated at creation with cfm's viewer-country policy reserved, retired after deletion.
+
+use cfm_domain::distribution::DistributionRecord;
+use cfm_domain::edge::{EdgeFunctionRecord, EdgeFunctionStatus, viewer_country_policy_id};
+use cfm_domain::policy::{PolicyRecord, PolicyStatus};
+use cfm_domain::values::DistributionId;
+use serde_json::json;
+
+use super::{World, execution, request};
+
+#[tokio::test]
+async fn a_routed_distribution_publishes_once_runs_its_function_and_retires_it_when_deleted() {
+    let world = World::new();
+    let (asia, europe) = (world.active_origin("asia-b").await, world.active_origin("europe-b").await);
+    let body = json!({"name": "routed", "origins": [asia, europe], "defaultOriginId": europe,
+        "routing": {"map": {"continent:AS": asia}, "defaultOriginId": europe}});
+    let run = execution("create-distribution", "routed");
+    let input = world.creating_from(&run, body).await;
+    let id: DistributionId = serde_json::from_value(input["distributionId"].clone()).unwrap();
+    world.ok("ValidateDistribution", &run, &input).await;
+    let first = world.ok("PublishEdgeFunction", &run, &input).await;
+    let again = world.ok("PublishEdgeFunction", &run, &input).await;
+    assert_eq!(first.events[0].detail, again.events[0].detail, "the same announcement");
+    for task in ["CreateDistribution", "GrantOriginAccess", "RecordDistribution"] {
+        world.ok(task, &run, &input).await;
+    }
+    world.memory.cdn.deploy_all();
+    world.ok("MarkDeployed", &run, &input).await;
+
+    let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
+    let binding = record.edge_function.clone().expect("bound");
+    let edge: EdgeFunctionRecord = world.record(binding.id.as_str()).await.unwrap();
+    assert_eq!(edge.status, EdgeFunctionStatus::Active);
+    let live = world.memory.cdn.distributions().into_values().next().unwrap().config;
+    assert_eq!(live.default_behavior.function_arn.as_deref(), Some(binding.arn.as_str()));
+    let viewer: PolicyRecord = world.record(viewer_country_policy_id().as_str()).await.unwrap();
+    assert_eq!((viewer.status, viewer.distributions.as_slice()), (PolicyStatus::Active, std::slice::from_ref(&id)));
+    assert_eq!(live.default_behavior.origin_request_policy_id, viewer.cloudfront_id, "the function sees the country");
+
+    let delete = execution("delete-distribution", "routed");
+    world.claim_distribution(&id, &delete, "delete-distribution").await;
+    let delete_input = json!({"distributionId": id, "request": request()});
+    world.ok("DisableDistribution", &delete, &delete_input).await;
+    world.memory.cdn.deploy_all();
+    let out = world.ok("DeleteDistribution", &delete, &delete_input).await;
+    assert!(out.events.iter().any(|e| e.detail_type == "EdgeFunctionRetired"), "{out:?}");
+    let edge: EdgeFunctionRecord = world.record(binding.id.as_str()).await.unwrap();
+    assert_eq!(edge.status, EdgeFunctionStatus::Retired);
+    assert!(world.memory.ports().cdn.live_function(&edge.name).await.unwrap().is_none(), "deleted");
+    let viewer: PolicyRecord = world.record(viewer_country_policy_id().as_str()).await.unwrap();
+    assert!(viewer.distributions.is_empty(), "released");
+}

@@ -162,12 +162,6 @@ pub(crate) async fn update(
     Body(body): Body,
 ) -> Result<Response, ApiError> {
     let patch = parse(&body, DistributionRequest::parse_patch)?;
-    if patch.routing.is_some() {
-        return Err(ApiError::invalid(
-            "routing",
-            "a distribution's routing is set when it is created; changing or removing it is not supported yet",
-        ));
-    }
     let id = id.get()?;
     let mutation = Mutation::new(&caller, "update-distribution", id.as_str(), |request| UpdateDistributionInput {
         distribution_id: id.clone(),

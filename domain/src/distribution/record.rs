@@ -99,6 +99,12 @@ pub struct DistributionRecord {
     /// The edge function its routing runs, once published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edge_function: Option<EdgeBinding>,
+    /// The function a routing change in flight published, until CloudFront takes the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_edge_function: Option<EdgeBinding>,
+    /// The function a routing change replaced, until the change is deployed everywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retiring_edge_function: Option<EdgeBinding>,
     /// Bookkeeping.
     #[serde(flatten)]
     pub meta: RecordMeta,
@@ -127,6 +133,8 @@ impl DistributionRecord {
             template,
             retiring: Vec::new(),
             edge_function: None,
+            pending_edge_function: None,
+            retiring_edge_function: None,
             meta: RecordMeta::new(&execution_name, actor, now).claimed(claim),
         }
     }

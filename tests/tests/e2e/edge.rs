@@ -91,7 +91,7 @@ async fn bad_routings_are_refused_with_their_fields() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_routed_distribution_runs_its_previewed_function_and_retires_it_when_deleted() {
+async fn a_routed_distribution_runs_its_previewed_function_changes_it_and_retires_each() {
     let t = TestStack::default().await;
     let (seoul, virginia, ireland) =
         (t.origin("ap-northeast-2").await, t.origin("us-east-1").await, t.origin("eu-west-1").await);
@@ -138,17 +138,29 @@ async fn a_routed_distribution_runs_its_previewed_function_and_retires_it_when_d
     let published = t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionPublished", 1).await.unwrap();
     assert_eq!(published[0]["data"]["arn"], arn);
 
-    // Routing is set at creation; changing it is refused, nothing started.
-    let change = t.api.send(Method::PUT, &format!("/distributions/{id}"), Some(&json!({"routing": null})), None).await;
-    assert_eq!(change.unwrap().status.as_u16(), 400);
+    // A routing change: the next function runs once deployed, and the last one is retired.
+    let two = json!({"routing": {"preset": "apac-americas", "regions": {"apac": seoul, "americas": virginia},
+        "defaultOriginId": virginia}});
+    let (_, view) = t.run(Method::PUT, &format!("/distributions/{id}"), Some(&two)).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    let record = t.api.get(&format!("/distributions/{id}")).await.unwrap();
+    let next_id = record["edgeFunction"]["id"].as_str().unwrap().to_owned();
+    assert_ne!(next_id, function_id);
+    let next = t.api.get(&format!("/edge-functions/{next_id}")).await.unwrap();
+    assert_eq!((next["generation"].as_u64(), next["status"].as_str()), (Some(2), Some("ACTIVE")));
+    let got = cf.get_distribution_config().id(record["cloudfrontId"].as_str().unwrap()).send().await.unwrap();
+    let default = got.distribution_config().unwrap().default_cache_behavior().unwrap();
+    assert_eq!(default.function_associations().unwrap().items()[0].function_arn(), next["arn"].as_str().unwrap());
+    assert_eq!(cdn.live_function(name).await.unwrap(), None, "the last function is deleted");
+    assert_eq!(t.api.get(&format!("/edge-functions/{function_id}")).await.unwrap()["status"], "RETIRED");
+    t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionRetired", 1).await.unwrap();
 
     // Delete: the function goes once the distribution no longer runs it; the policy is free.
     let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
-    assert_eq!(cdn.live_function(name).await.unwrap(), None, "deleted from CloudFront");
-    let retired = t.api.get(&format!("/edge-functions/{function_id}")).await.unwrap();
-    assert_eq!(retired["status"], "RETIRED");
-    t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionRetired", 1).await.unwrap();
+    assert_eq!(cdn.live_function(next["name"].as_str().unwrap()).await.unwrap(), None, "deleted from CloudFront");
+    assert_eq!(t.api.get(&format!("/edge-functions/{next_id}")).await.unwrap()["status"], "RETIRED");
+    t.events_of(&format!("/edge-functions/{next_id}"), "EdgeFunctionRetired", 1).await.unwrap();
     let viewer = t.api.get(&format!("/origin-request-policies/{}", viewer["id"].as_str().unwrap())).await.unwrap();
     assert_eq!(viewer["distributions"], json!([]));
 }

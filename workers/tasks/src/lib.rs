@@ -67,6 +67,7 @@ registry! {
     "CompensateDistribution" => distributions::create::compensate,
     "FinishDistributionCompensation" => distributions::create::finish_compensation,
     "RecordDistributionCreateFailed" => distributions::create::record_failure,
+    "PublishNextEdgeFunction" => distributions::edge::publish_next,
     "ApplyDistributionUpdate" => distributions::update::apply,
     "FinalizeDistributionUpdate" => distributions::update::finalize,
     "RecordDistributionUpdateFailed" => distributions::update::record_failure,

@@ -4,15 +4,17 @@
 
 use cfm_domain::claim::Claim;
 use cfm_domain::distribution::{DistributionRecord, DistributionSpec};
+use cfm_domain::edge::Routing;
 use cfm_domain::edge::{
     EdgeBinding, EdgeFunctionRecord, EdgeFunctionStatus, EdgeOrigin, generate, viewer_country_policy,
     viewer_country_policy_id,
 };
 use cfm_domain::policy::{PolicyRecord, PolicyStatus};
 use cfm_domain::record::Claimed;
+use cfm_domain::values::DistributionId;
 use cfm_events::OutgoingEvent;
 use cfm_events::RequestContext;
-use cfm_events::distribution::CreateDistributionInput;
+use cfm_events::distribution::{CreateDistributionInput, UpdateDistributionInput};
 use cfm_events::edge::{EdgeFunctionPublished, EdgeFunctionRetired};
 use cfm_ports::cdn::FunctionDeletion;
 use cfm_runtime::TaskOutput;
@@ -45,13 +47,19 @@ pub(crate) async fn ensure_viewer_country_policy(cx: &Cx<'_>, spec: &Distributio
     Ok(())
 }
 
-/// Generates the routing function, publishes it LIVE and records it on the distribution, so
-/// `CreateDistribution` associates it with the default behaviour. A redelivery publishes the
-/// same code again, which changes nothing.
-pub async fn publish(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
-    let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
-    let Some(routing) = &input.spec.routing else { return Ok(TaskOutput::none()) };
-    let origins = origins_of(cx, &input.spec)
+/// Generation `generation` of `spec`'s routing for `distribution`: generated from the spec and
+/// the origins' records, recorded, published LIVE. A repeat publishes the same code again,
+/// which changes nothing.
+async fn publish_generation(
+    cx: &Cx<'_>,
+    distribution: &DistributionId,
+    spec: &DistributionSpec,
+    routing: &Routing,
+    generation: u32,
+    workflow: &str,
+    request: &RequestContext,
+) -> TaskResult<(EdgeBinding, OutgoingEvent)> {
+    let origins = origins_of(cx, spec)
         .await?
         .iter()
         .map(|o| EdgeOrigin::of(o, routing.mode))
@@ -59,12 +67,12 @@ pub async fn publish(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<
         .map_err(TaskError::Refused)?;
     let code = generate(routing, &origins).map_err(|e| TaskError::Refused(e.to_string()))?;
     let records = cx.records();
-    let id = EdgeFunctionRecord::id_for(&record.id, FIRST_GENERATION);
+    let id = EdgeFunctionRecord::id_for(distribution, generation);
     let edge = match records.get::<EdgeFunctionRecord>(id.as_str()).await? {
         Some(edge) => edge,
         None => {
-            let claim = Claim::new(cx.execution(), "create-distribution", cx.now());
-            let edge = EdgeFunctionRecord::publishing(&record.id, FIRST_GENERATION, routing, &code, claim, cx.now());
+            let claim = Claim::new(cx.execution(), workflow, cx.now());
+            let edge = EdgeFunctionRecord::publishing(distribution, generation, routing, &code, claim, cx.now());
             records
                 .create(&edge)
                 .await?
@@ -82,22 +90,68 @@ pub async fn publish(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<
             Ok(())
         })
         .await?;
-    records
+    let published = EdgeFunctionPublished {
+        edge_function_id: id.clone(),
+        distribution_id: distribution.clone(),
+        name: edge.name.clone(),
+        mode: edge.mode,
+        arn: arn.clone(),
+        size_bytes: edge.size_bytes,
+    };
+    Ok((EdgeBinding { id, arn }, cx.event(request, &published)))
+}
+
+/// Publishes the first generation of a new distribution's routing and records it on the
+/// distribution, so `CreateDistribution` associates it with the default behaviour.
+pub async fn publish(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
+    let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
+    let Some(routing) = &input.spec.routing else { return Ok(TaskOutput::none()) };
+    let (binding, event) = publish_generation(
+        cx,
+        &record.id,
+        &input.spec,
+        routing,
+        FIRST_GENERATION,
+        "create-distribution",
+        &input.request,
+    )
+    .await?;
+    let execution = cx.execution().as_str();
+    cx.records()
         .update::<DistributionRecord, TaskError>(record.id.as_str(), cx.now(), |r| {
             r.check_claim(execution)?;
-            r.edge_function = Some(EdgeBinding { id: id.clone(), arn: arn.clone() });
+            r.edge_function = Some(binding.clone());
             Ok(())
         })
         .await?;
-    let published = EdgeFunctionPublished {
-        edge_function_id: id,
-        distribution_id: record.id.clone(),
-        name: edge.name.clone(),
-        mode: edge.mode,
-        arn,
-        size_bytes: edge.size_bytes,
+    Ok(TaskOutput::none().with_event(event))
+}
+
+/// A routing change publishes the next generation before `ApplyDistributionUpdate` associates
+/// it (the distribution keeps running the current one until then). Nothing to publish when the
+/// change removes routing, or when the stored spec has it already (a late delivery).
+pub async fn publish_next(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<TaskOutput> {
+    let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
+    let spec = record.spec.changed(&input.patch).map_err(TaskError::Invalid)?;
+    let Some(routing) = spec.routing.as_ref().filter(|r| record.spec.routing.as_ref() != Some(*r)) else {
+        return Ok(TaskOutput::none());
     };
-    Ok(TaskOutput::none().with_event(cx.event(&input.request, &published)))
+    ensure_viewer_country_policy(cx, &spec).await?;
+    let current = match &record.edge_function {
+        Some(binding) => cx.records().get::<EdgeFunctionRecord>(binding.id.as_str()).await?.map_or(0, |e| e.generation),
+        None => 0,
+    };
+    let (binding, event) =
+        publish_generation(cx, &record.id, &spec, routing, current + 1, "update-distribution", &input.request).await?;
+    let execution = cx.execution().as_str();
+    cx.records()
+        .update::<DistributionRecord, TaskError>(record.id.as_str(), cx.now(), |r| {
+            r.check_claim(execution)?;
+            r.pending_edge_function = Some(binding.clone());
+            Ok(())
+        })
+        .await?;
+    Ok(TaskOutput::none().with_event(event))
 }
 
 /// Deletes the distribution's edge function once CloudFront no longer runs it (the
@@ -107,7 +161,20 @@ pub(crate) async fn retire(
     record: &DistributionRecord,
     request: &RequestContext,
 ) -> TaskResult<Option<OutgoingEvent>> {
-    let Some(binding) = &record.edge_function else { return Ok(None) };
+    match &record.edge_function {
+        Some(binding) => retire_function(cx, binding, &record.id, request).await,
+        None => Ok(None),
+    }
+}
+
+/// Deletes the function `binding` names, which `distribution` no longer runs, and marks its
+/// record retired. "In use" is "not yet".
+pub(crate) async fn retire_function(
+    cx: &Cx<'_>,
+    binding: &EdgeBinding,
+    distribution: &DistributionId,
+    request: &RequestContext,
+) -> TaskResult<Option<OutgoingEvent>> {
     let Some(edge) = cx.records().get::<EdgeFunctionRecord>(binding.id.as_str()).await? else { return Ok(None) };
     if cx.ports.cdn.delete_function(&edge.name).await? == FunctionDeletion::InUse {
         return Err(TaskError::NotYet(format!("edge function {} is still associated; will retry", edge.name)));
@@ -118,7 +185,10 @@ pub(crate) async fn retire(
             Ok(())
         })
         .await?;
-    let retired =
-        EdgeFunctionRetired { edge_function_id: edge.id.clone(), distribution_id: record.id.clone(), name: edge.name };
+    let retired = EdgeFunctionRetired {
+        edge_function_id: edge.id.clone(),
+        distribution_id: distribution.clone(),
+        name: edge.name,
+    };
     Ok(Some(cx.event(request, &retired)))
 }

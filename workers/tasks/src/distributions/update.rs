@@ -7,10 +7,12 @@ use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionSta
 use cfm_domain::record::Claimed;
 use cfm_domain::values::OriginId;
 use cfm_events::distribution::{DistributionUpdateFailed, DistributionUpdated, UpdateDistributionInput};
+use cfm_events::{OutgoingEvent, RequestContext};
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
 use super::access::{check_certificate, desired, grant, reserve, reserve_policies, revoke_all, use_policies};
+use super::edge::retire_function;
 use super::{applied, cloudfront_id, record_failed_change};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
@@ -33,7 +35,15 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     if let Some(cloudfront) = &record.cloudfront {
         grant(cx, &added, &record.id, &cloudfront.arn).await?;
     }
-    let config = desired(cx, &spec).await?.routed(record.edge_function.as_ref()).replacing(&record.spec);
+    // A routing change runs the function PublishNextEdgeFunction published; none if removed.
+    let edge = match (&spec.routing, spec.routing == record.spec.routing) {
+        (None, _) => None,
+        (Some(_), true) => record.edge_function.as_ref(),
+        (Some(_), false) => Some(record.pending_edge_function.as_ref().ok_or_else(|| {
+            TaskError::Internal(format!("distribution {}: the new routing's function is not published", record.id))
+        })?),
+    };
+    let config = desired(cx, &spec).await?.routed(edge).replacing(&record.spec);
     let change = CdnChange::Settings(Box::new(config));
     applied(cx.ports.cdn.update_distribution(&id, &change).await?, &id)?;
     let execution = cx.execution().as_str();
@@ -43,6 +53,11 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
             if r.spec != spec {
                 // A redelivery finds the spec stored and the retiring origins noted already.
                 r.retiring = not_in(&r.spec.origins, &spec.origins);
+                if r.spec.routing != spec.routing {
+                    // The old function runs on edges still on the old config until deployed.
+                    r.retiring_edge_function = r.edge_function.take();
+                    r.edge_function = r.pending_edge_function.take();
+                }
                 r.spec = spec.clone();
             }
             r.cloudfront_status = Some(DeployStatus::InProgress);
@@ -52,28 +67,36 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     Ok(TaskOutput::none())
 }
 
-/// Revokes and releases the origins the change removed, and releases the policies the spec
-/// stored now does not use; CloudFront no longer reads them.
-async fn retire(cx: &Cx<'_>, id: &cfm_domain::values::DistributionId) -> TaskResult<()> {
-    let Some(record) = cx.records().get::<DistributionRecord>(id.as_str()).await? else { return Ok(()) };
+/// Revokes and releases the origins the change removed, releases the policies the spec stored
+/// now does not use, and retires the edge functions it no longer runs: the one it replaced, or
+/// the one it published if CloudFront never took the change. Returns the events of that.
+async fn retire(
+    cx: &Cx<'_>,
+    id: &cfm_domain::values::DistributionId,
+    request: &RequestContext,
+) -> TaskResult<Vec<OutgoingEvent>> {
+    let Some(record) = cx.records().get::<DistributionRecord>(id.as_str()).await? else { return Ok(Vec::new()) };
     if !record.is_mine(cx.execution().as_str()) {
-        return Ok(());
+        return Ok(Vec::new());
     }
     use_policies(cx, id, &record.spec.policies(), &[]).await?;
-    if record.retiring.is_empty() {
-        return Ok(());
-    }
     revoke_all(cx, &record.retiring, id).await?;
+    let mut events = Vec::new();
+    for function in record.retiring_edge_function.iter().chain(&record.pending_edge_function) {
+        events.extend(retire_function(cx, function, id, request).await?);
+    }
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(id.as_str(), cx.now(), |r| {
             if r.is_mine(execution) {
                 r.retiring.clear();
+                r.retiring_edge_function = None;
+                r.pending_edge_function = None;
             }
             Ok(())
         })
         .await?;
-    Ok(())
+    Ok(events)
 }
 
 /// The origins in `these` that are not in `those`.
@@ -83,7 +106,7 @@ fn not_in(these: &[OriginId], those: &[OriginId]) -> Vec<OriginId> {
 
 /// Retires the removed origins, marks the change deployed, ends the claim and announces it.
 pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<TaskOutput> {
-    retire(cx, &input.distribution_id).await?;
+    let retired = retire(cx, &input.distribution_id, &input.request).await?;
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(input.distribution_id.as_str(), cx.now(), |r| {
@@ -97,7 +120,8 @@ pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult
         .await?;
     let updated =
         DistributionUpdated { distribution_id: input.distribution_id.clone(), changed: input.patch.set_fields() };
-    Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)))
+    let output = retired.into_iter().fold(TaskOutput::none(), TaskOutput::with_event);
+    Ok(output.with_event(cx.event(&input.request, &updated)))
 }
 
 /// Records the failure; the status follows what CloudFront has. If CloudFront took the change,
@@ -105,7 +129,7 @@ pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult
 /// record keeps the origins it had).
 pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateDistributionInput>) -> TaskResult<TaskOutput> {
     let (failure, input) = (failed.failure(), &failed.input);
-    retire(cx, &input.distribution_id).await?;
+    let retired = retire(cx, &input.distribution_id, &input.request).await?;
     let record = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await?;
     if let (Some(record), Some(wanted)) = (record.filter(|r| r.is_mine(cx.execution().as_str())), &input.patch.origins)
     {
@@ -113,5 +137,6 @@ pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateDistributionInput>
     }
     record_failed_change(cx, &input.distribution_id, &failure).await?;
     let event = DistributionUpdateFailed { distribution_id: input.distribution_id.clone(), failure };
-    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
+    let output = retired.into_iter().fold(TaskOutput::none(), TaskOutput::with_event);
+    Ok(output.with_event(cx.event(&input.request, &event)))
 }

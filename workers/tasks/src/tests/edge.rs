@@ -51,3 +51,63 @@ async fn a_routed_distribution_publishes_once_runs_its_function_and_retires_it_w
     let viewer: PolicyRecord = world.record(viewer_country_policy_id().as_str()).await.unwrap();
     assert!(viewer.distributions.is_empty(), "released");
 }
+
+#[tokio::test]
+async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deployed() {
+    let world = World::new();
+    let (asia, europe) = (world.active_origin("asia-c").await, world.active_origin("europe-c").await);
+    let body = json!({"name": "routed", "origins": [asia, europe], "defaultOriginId": europe,
+        "routing": {"map": {"continent:AS": asia}, "defaultOriginId": europe}});
+    let run = execution("create-distribution", "routed-change");
+    let input = world.creating_from(&run, body).await;
+    world.ok("ValidateDistribution", &run, &input).await;
+    world.ok("PublishEdgeFunction", &run, &input).await;
+    let id = world.deploy(&run, &input).await;
+    let first = world.record::<DistributionRecord>(id.as_str()).await.unwrap().edge_function.unwrap();
+
+    let update = |name: &str, routing: serde_json::Value| {
+        let patch =
+            serde_json::from_value::<cfm_domain::distribution::DistributionRequest>(json!({"routing": routing}));
+        (
+            execution("update-distribution", name),
+            json!({"distributionId": id, "patch": patch.unwrap().parse_patch().unwrap(), "request": request()}),
+        )
+    };
+    let (change, change_input) = update("remap", json!({"map": {"continent:EU": asia}, "defaultOriginId": europe}));
+    world.claim_distribution(&id, &change, "update-distribution").await;
+    for task in
+        ["PublishNextEdgeFunction", "PublishNextEdgeFunction", "ApplyDistributionUpdate", "ApplyDistributionUpdate"]
+    {
+        world.ok(task, &change, &change_input).await;
+    }
+    let late = world.ok("PublishNextEdgeFunction", &change, &change_input).await;
+    assert!(late.events.is_empty(), "a late delivery publishes nothing more");
+    let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
+    let second = record.edge_function.clone().unwrap();
+    assert_ne!(second.id, first.id);
+    let live = world.memory.cdn.distributions().into_values().next().unwrap().config;
+    assert_eq!(live.default_behavior.function_arn.as_deref(), Some(second.arn.as_str()));
+    let old: EdgeFunctionRecord = world.record(first.id.as_str()).await.unwrap();
+    assert_eq!(old.status, EdgeFunctionStatus::Active, "edges on the old config still run it");
+    world.memory.cdn.deploy_all();
+    world.ok("FinalizeDistributionUpdate", &change, &change_input).await;
+    let old: EdgeFunctionRecord = world.record(first.id.as_str()).await.unwrap();
+    assert_eq!((old.status, old.generation), (EdgeFunctionStatus::Retired, 1));
+    let new: EdgeFunctionRecord = world.record(second.id.as_str()).await.unwrap();
+    assert_eq!((new.status, new.generation), (EdgeFunctionStatus::Active, 2));
+
+    let (remove, remove_input) = update("unroute", serde_json::Value::Null);
+    world.claim_distribution(&id, &remove, "update-distribution").await;
+    for task in ["PublishNextEdgeFunction", "ApplyDistributionUpdate"] {
+        world.ok(task, &remove, &remove_input).await;
+    }
+    let live = world.memory.cdn.distributions().into_values().next().unwrap().config;
+    assert_eq!(live.default_behavior.function_arn, None, "no routing, no function");
+    assert_eq!(live.default_behavior.origin_request_policy_id, None, "nor its policy");
+    world.memory.cdn.deploy_all();
+    world.ok("FinalizeDistributionUpdate", &remove, &remove_input).await;
+    let new: EdgeFunctionRecord = world.record(second.id.as_str()).await.unwrap();
+    assert_eq!(new.status, EdgeFunctionStatus::Retired);
+    let viewer: PolicyRecord = world.record(viewer_country_policy_id().as_str()).await.unwrap();
+    assert!(viewer.distributions.is_empty(), "released with the routing");
+}

@@ -33,7 +33,7 @@ impl AllowedOrigins {
 
     /// Parses a comma-separated list; an empty one allows no browser origin.
     pub fn parse(list: &str) -> Result<Self, BadOrigin> {
-        let entries = list.split(',').map(str::trim).filter(|e| !e.is_empty());
+        let entries = list.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty());
         entries
             .map(|entry| {
                 let (scheme, rest) = entry.split_once("://").ok_or_else(|| BadOrigin(entry.to_owned()))?;
@@ -53,10 +53,11 @@ impl AllowedOrigins {
             .map(Self)
     }
 
-    /// Whether a request's `Origin` is allowed.
+    /// Whether a request's `Origin` is allowed (schemes and hosts compare case-insensitively).
     pub fn allows(&self, origin: &str) -> bool {
+        let origin = origin.to_ascii_lowercase();
         self.0.iter().any(|allowed| match allowed {
-            Allowed::Exact(exact) => origin == exact,
+            Allowed::Exact(exact) => origin == *exact,
             Allowed::AnyPort(host) => origin.strip_prefix(host.as_str()).is_some_and(|rest| {
                 rest.is_empty()
                     || rest.strip_prefix(':').is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty())
@@ -72,7 +73,12 @@ impl AllowedOrigins {
                 origin.to_str().is_ok_and(|o| origins.allows(o))
             }))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static("idempotency-key"),
+                HeaderName::from_static("x-correlation-id"),
+            ])
             .expose_headers([header::LOCATION, HeaderName::from_static("idempotent-replayed")])
             .max_age(std::time::Duration::from_secs(PREFLIGHT_MAX_AGE_SECONDS))
     }
@@ -98,6 +104,7 @@ mod tests {
         let listed = AllowedOrigins::parse("https://console.example.com, http://dev.example.com:*").unwrap();
         assert!(listed.allows("https://console.example.com") && listed.allows("http://dev.example.com:3000"));
         assert!(!listed.allows("https://console.example.com.evil.com"));
+        assert!(AllowedOrigins::parse("https://Console.example.com").unwrap().allows("https://console.EXAMPLE.com"));
         assert!(AllowedOrigins::parse("").unwrap().0.is_empty(), "none");
         for bad in ["console.example.com", "ftp://x", "https://*.example.com", "https://x/path"] {
             assert!(AllowedOrigins::parse(bad).is_err(), "{bad}");

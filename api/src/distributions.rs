@@ -50,7 +50,7 @@ pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Resu
         let edge: Vec<EdgeOrigin> = origins.iter().filter_map(|o| EdgeOrigin::of(o, routing.mode).ok()).collect();
         // Missing origins are reported above; the code must fit CloudFront's limit.
         if let Err(err @ CodeError::TooLarge { .. }) = generate(routing, &edge) {
-            problems.add("routing.map", err.to_string());
+            problems.add("routing", err.to_string());
         }
     }
     let is_s3 = |id: &_| origins.iter().any(|o| &o.id == id && o.kind.bucket().is_some());

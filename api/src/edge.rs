@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use cfm_domain::edge::{CodeError, EdgeFunctionRecord, EdgeOrigin, PreviewRequest, RoutingMode, generate};
+use cfm_domain::edge::{EdgeFunctionRecord, EdgeOrigin, PreviewRequest, RoutingMode, generate};
 use cfm_domain::origin::OriginRecord;
 use cfm_domain::problems::Problems;
 use cfm_domain::values::{Checked, DistributionId, EdgeFunctionId};
@@ -50,10 +50,7 @@ pub(crate) async fn preview(
         }
     }
     problems.into_result(())?;
-    let code = generate(&preview.routing, &origins).map_err(|err| match err {
-        CodeError::TooLarge { .. } => ApiError::invalid("routing.map", err.to_string()),
-        CodeError::UnknownOrigin(_) => ApiError::invalid("routing", err.to_string()),
-    })?;
+    let code = generate(&preview.routing, &origins).map_err(|err| ApiError::invalid("routing", err.to_string()))?;
     let mut answer = serde_json::to_value(&code).map_err(|e| ApiError::invalid("routing", e.to_string()))?;
     answer["access"] = json!(access(mode));
     Ok(Json(answer).into_response())
@@ -82,12 +79,18 @@ pub(crate) async fn list(
     filtered_page(&state, "edgeFunctions", &query.page, keep, view).await
 }
 
-/// `GET /edge-functions/{id}`: the function with its code, routing, ARN and status.
+/// `GET /edge-functions/{id}`: the function with its code, routing, ARN and status, and whether
+/// CloudFront runs that code LIVE (`live`).
 pub(crate) async fn get(
     State(state): State<AppState>,
     _principal: Principal,
     id: Id<EdgeFunctionId>,
 ) -> Result<Response, ApiError> {
     let id = id.get()?;
-    Ok(Json(view(&require::<EdgeFunctionRecord>(&state, id.as_str()).await?)).into_response())
+    let record = require::<EdgeFunctionRecord>(&state, id.as_str()).await?;
+    let live = state.ports.cdn.live_function(&record.name).await?;
+    let mut answer = view(&record);
+    // Whether CloudFront runs this code LIVE now.
+    answer["live"] = json!(live.as_deref() == Some(record.code.as_str()));
+    Ok(Json(answer).into_response())
 }

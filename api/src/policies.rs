@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use cfm_domain::edge::viewer_country_policy_id;
 use cfm_domain::policy::{PolicyId, PolicyKind, PolicyRecord, PolicyRequest, PolicySpec};
 use cfm_events::policy::{DeletePolicyInput, PolicyInput};
 
@@ -49,6 +50,17 @@ fn id_of<K: Kind>(id: Id<PolicyId>) -> Result<PolicyId, ApiError> {
 /// The record of this kind with `id`, or a 404.
 async fn require_kind<K: Kind>(state: &AppState, id: Id<PolicyId>) -> Result<PolicyRecord, ApiError> {
     require::<PolicyRecord>(state, id_of::<K>(id)?.as_str()).await
+}
+
+/// cfm's own policies (routing's `cfm-viewer-country`) are cfm's to change: a 409.
+fn refuse_reserved(record: &PolicyRecord) -> Result<(), ApiError> {
+    if record.id == viewer_country_policy_id() {
+        return Err(ApiError::Conflict(format!(
+            "{} is cfm's own, for routing at the edge; it cannot be changed or deleted",
+            record.spec.name
+        )));
+    }
+    Ok(())
 }
 
 /// `GET /cache-policies/{id}/history`, `GET /origin-request-policies/{id}/history`: kept after
@@ -124,6 +136,7 @@ pub(crate) async fn update<K: Kind>(
 ) -> Result<Response, ApiError> {
     let spec = parse(&body, |r: &PolicyRequest| r.parse(K::KIND))?;
     let record = require_kind::<K>(&state, id).await?;
+    refuse_reserved(&record)?;
     let mutation = Mutation::new(&caller, "update-policy", record.id.as_str(), |request| PolicyInput {
         policy_id: record.id.clone(),
         spec: spec.clone(),
@@ -141,6 +154,7 @@ pub(crate) async fn delete<K: Kind>(
     id: Id<PolicyId>,
 ) -> Result<Response, ApiError> {
     let record = require_kind::<K>(&state, id).await?;
+    refuse_reserved(&record)?;
     let mutation = Mutation::new(&caller, "delete-policy", record.id.as_str(), |request| DeletePolicyInput {
         policy_id: record.id.clone(),
         request,

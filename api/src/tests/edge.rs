@@ -32,7 +32,7 @@ async fn a_preview_shows_the_code_its_size_and_where_each_country_goes() {
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let preview = answer.body;
     assert_eq!((preview["table"]["KR"].as_str(), preview["table"]["DE"].as_str()), (Some(APAC), Some(AMERICAS)));
-    assert_eq!(preview["table"].as_object().unwrap().len(), 249);
+    assert_eq!(preview["table"].as_object().unwrap().len(), 250);
     assert_eq!(preview["mode"], "cloudfront-function");
     assert!(preview["sizeBytes"].as_u64() < preview["limitBytes"].as_u64());
     assert!(preview["code"].as_str().unwrap().contains(APAC));

@@ -99,3 +99,20 @@ async fn a_distribution_names_policies_that_exist_and_never_sends_host_to_s3() {
     assert_eq!(answer.fields(), ["cachePolicy", "behaviors[0].originRequestPolicy"]);
     assert_eq!(api.started(), 0);
 }
+
+#[tokio::test]
+async fn cfms_own_routing_policy_is_not_the_users_to_change() {
+    let api = Api::new();
+    let id = cfm_domain::edge::viewer_country_policy_id();
+    let own = fixtures::policy(id.as_str(), "ORP9", json!({"name": "cfm-viewer-country"}));
+    assert!(matches!(api.memory.ports().records().create(&own).await, Ok(Ok(true))));
+    let path = format!("/origin-request-policies/{id}");
+    let update = api.admin(Method::PUT, &path, Some(json!({"name": "cfm-viewer-country"}))).await;
+    assert_eq!(update.status, StatusCode::CONFLICT, "{}", update.body);
+    assert_eq!(api.admin(Method::DELETE, &path, None).await.status, StatusCode::CONFLICT);
+    assert_eq!(api.started(), 0);
+    // No idempotency key makes a user's policy take its id.
+    let keyed =
+        api.keyed(Method::POST, "/origin-request-policies", "cfm-viewer-country", json!({"name": "mine"})).await;
+    assert_ne!(keyed.body["resourceId"].as_str(), Some(id.as_str()));
+}

@@ -99,6 +99,10 @@ pub struct DistributionRecord {
     /// The edge function its routing runs, once published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edge_function: Option<EdgeBinding>,
+    /// How many routing generations it has had: every edge function it ever ran is one of
+    /// `1..=edge_generations`, whether or not a binding still names it.
+    #[serde(default)]
+    pub edge_generations: u32,
     /// The function a routing change in flight published, until CloudFront takes the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_edge_function: Option<EdgeBinding>,
@@ -133,6 +137,7 @@ impl DistributionRecord {
             template,
             retiring: Vec::new(),
             edge_function: None,
+            edge_generations: 0,
             pending_edge_function: None,
             retiring_edge_function: None,
             meta: RecordMeta::new(&execution_name, actor, now).claimed(claim),

@@ -152,7 +152,7 @@ impl DistributionRequest {
 
     /// The fields that parse; each that does not is reported to `p` and left unset.
     fn draft(&self, p: &mut Problems) -> DistributionDraft {
-        DistributionDraft {
+        let draft = DistributionDraft {
             name: self.name.as_ref().and_then(|n| DisplayName::parse_into(p, "name", n)),
             origins: self.parse_origins(p),
             default_target: parse_target(
@@ -191,7 +191,13 @@ impl DistributionRequest {
             enabled: self.enabled,
             tags: self.tags.as_ref().map(|t| parse_tags(p, t)),
             routing: self.routing.as_ref().map(|r| r.as_ref().and_then(|r| r.parse("routing", p))),
-        }
+        };
+        p.check(
+            matches!(self.routing, Some(Some(_))) && self.origin_request_policy.is_some(),
+            "originRequestPolicy",
+            "routing gives the default behaviour cfm's cfm-viewer-country policy, which passes CloudFront-Viewer-Country to the function: leave originRequestPolicy out",
+        );
+        draft
     }
 
     /// `originId` (one origin) or `origins`, not both.

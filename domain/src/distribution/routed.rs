@@ -1,6 +1,7 @@
 //! What routing at the edge asks of a spec: every origin it names is one of the spec's, the
 //! default behaviour targets an origin (the function picks one per viewer), and that behaviour
-//! gets cfm's origin-request policy that passes `CloudFront-Viewer-Country` to the function.
+//! gets cfm's origin-request policy that passes `CloudFront-Viewer-Country` to the function, in
+//! place of any it had.
 
 use super::draft::DistributionDraft;
 use super::routing::{OriginRequestPolicyRef, Target};
@@ -18,10 +19,9 @@ pub(crate) fn routed(
 ) -> (Option<Routing>, Option<OriginRequestPolicyRef>) {
     let routing = draft.routing.clone().flatten();
     let viewer = PolicyRef::Own(viewer_country_policy_id());
-    let given = draft.origin_request_policy.clone();
     let Some(routing) = routing else {
         // Routing removed: so is the policy it brought.
-        return (None, given.filter(|g| g != &viewer));
+        return (None, draft.origin_request_policy.clone().filter(|g| g != &viewer));
     };
     routing.check("routing", origins, p);
     p.check(
@@ -34,10 +34,7 @@ pub(crate) fn routed(
         "routing.mode",
         "lambda-edge routing can be previewed (POST /edge-functions/preview) but not deployed yet: use cloudfront-function",
     );
-    p.check(
-        given.as_ref().is_some_and(|g| g != &viewer),
-        "originRequestPolicy",
-        "routing gives the default behaviour cfm's cfm-viewer-country policy, which passes CloudFront-Viewer-Country to the function: leave originRequestPolicy out",
-    );
+    // The policy it replaces, if any, was the stored spec's: a request setting both is refused
+    // when it is parsed (`DistributionRequest`).
     (Some(routing), Some(viewer))
 }

@@ -56,7 +56,7 @@ pub enum CodeError {
     UnknownOrigin(OriginId),
     /// The code would not fit.
     #[error(
-        "the generated function is {size} bytes, over CloudFront's limit of {limit}: route by continent or preset instead of listing countries one by one"
+        "the generated function is {size} bytes, over the limit of {limit}: its origins' index documents are too long"
     )]
     TooLarge {
         /// Its size.

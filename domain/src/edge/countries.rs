@@ -1,5 +1,5 @@
-//! ISO 3166-1 alpha-2: every country code CloudFront can send in `CloudFront-Viewer-Country`,
-//! with its continent (the grouping of the common country-to-continent data file: the
+//! ISO 3166-1 alpha-2 (249 codes) and Kosovo's `XK`, which CloudFront's geolocation sends too:
+//! every country code of `CloudFront-Viewer-Country`, with its continent (the grouping of the common country-to-continent data file: the
 //! Caucasus, Cyprus and Turkey in Asia, Russia in Europe, the US minor islands in Oceania).
 
 use crate::vocabulary;
@@ -24,7 +24,7 @@ vocabulary!(
     }
 );
 
-/// Each continent's countries, space-separated (249 codes in all).
+/// Each continent's countries, space-separated (250 codes in all).
 const BY_CONTINENT: &[(Continent, &str)] = &[
     (
         Continent::Africa,
@@ -40,7 +40,7 @@ const BY_CONTINENT: &[(Continent, &str)] = &[
     (
         Continent::Europe,
         "AD AL AT AX BA BE BG BY CH CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT JE LI LT LU LV MC \
-         MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA",
+         MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA XK",
     ),
     (
         Continent::NorthAmerica,
@@ -75,8 +75,8 @@ mod tests {
     #[test]
     fn every_iso_code_once_with_a_continent() {
         let codes: Vec<&str> = countries().map(|(c, _)| c).collect();
-        assert_eq!(codes.len(), 249, "ISO 3166-1 has 249 codes");
-        assert_eq!(codes.iter().collect::<BTreeSet<_>>().len(), 249, "each once");
+        assert_eq!(codes.len(), 250, "ISO 3166-1's 249 codes and XK");
+        assert_eq!(codes.iter().collect::<BTreeSet<_>>().len(), 250, "each once");
         assert!(codes.iter().all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
         assert_eq!(continent_of("KR"), Some(Continent::Asia));
         assert_eq!(continent_of("DE"), Some(Continent::Europe));

@@ -17,7 +17,7 @@ pub const VIEWER_COUNTRY_POLICY_NAME: &str = "cfm-viewer-country";
 
 /// The cfm id of that policy (the same in every stack).
 pub fn viewer_country_policy_id() -> PolicyId {
-    PolicyId::generate(PolicyKind::OriginRequest, Some(VIEWER_COUNTRY_POLICY_NAME))
+    PolicyId::reserved(PolicyKind::OriginRequest, VIEWER_COUNTRY_POLICY_NAME)
 }
 
 /// That policy's spec.
@@ -42,6 +42,8 @@ pub struct EdgeBinding {
     pub id: EdgeFunctionId,
     /// CloudFront's ARN of it (LIVE).
     pub arn: String,
+    /// Which routing of the distribution it runs.
+    pub generation: u32,
 }
 
 vocabulary!(
@@ -51,7 +53,7 @@ vocabulary!(
         Publishing => "PUBLISHING",
         /// Published LIVE and routing its distribution.
         Active => "ACTIVE",
-        /// Deleted: its distribution is gone (the record stays for its history).
+        /// Deleted: its distribution no longer runs it (the record stays for its history).
         Retired => "RETIRED",
     }
 );

@@ -14,7 +14,7 @@ use crate::values::{Checked, OriginId};
 use crate::vocabulary;
 use crate::vocabulary::Vocabulary;
 
-/// At most this many map entries (there are 249 countries and 7 continents).
+/// At most this many map entries (there are 250 country codes and 7 continents).
 const MAX_MAP: usize = 300;
 /// How a continent is written as a map key.
 const CONTINENT_PREFIX: &str = "continent:";

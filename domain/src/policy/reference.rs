@@ -47,6 +47,13 @@ impl PolicyId {
         comment.strip_prefix(&mark).is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
     }
 
+    /// The id of a policy cfm itself keeps, `name`: from a scope no request's idempotency key
+    /// reaches, so no user's policy can take it.
+    pub fn reserved(kind: PolicyKind, name: &str) -> Self {
+        let part = crate::values::id_part(&format!("cfm-reserved/{kind}"), Some(name));
+        Self(format!("{}{part}", kind.prefix()))
+    }
+
     /// The kind its prefix names.
     pub fn kind(&self) -> PolicyKind {
         Self::kind_of(&self.0).expect("a checked policy id has a known prefix")

@@ -293,7 +293,7 @@ export class CfmStack extends Stack {
         ? {
             allowOrigins: props.corsOrigins,
             allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
-            allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+            allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Correlation-Id'],
             maxAge: Duration.minutes(10),
           }
         : undefined,

@@ -26,7 +26,7 @@ pub async fn disable(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOu
 /// Deletes the distribution, its edge function, its grants, its origin and policy references
 /// and its record.
 pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOutput> {
-    let (mut cloudfront_id, mut retired) = (None, None);
+    let (mut cloudfront_id, mut retired) = (None, Vec::new());
     if let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? {
         record.check_claim(cx.execution().as_str())?;
         if let Some(id) = record.cloudfront_id() {

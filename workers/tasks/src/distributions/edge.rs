@@ -67,19 +67,13 @@ async fn publish_generation(
         .map_err(TaskError::Refused)?;
     let code = generate(routing, &origins).map_err(|e| TaskError::Refused(e.to_string()))?;
     let records = cx.records();
-    let id = EdgeFunctionRecord::id_for(distribution, generation);
-    let edge = match records.get::<EdgeFunctionRecord>(id.as_str()).await? {
-        Some(edge) => edge,
-        None => {
-            let claim = Claim::new(cx.execution(), workflow, cx.now());
-            let edge = EdgeFunctionRecord::publishing(distribution, generation, routing, &code, claim, cx.now());
-            records
-                .create(&edge)
-                .await?
-                .map_err(|_| TaskError::Conflict(format!("edge function {id} belongs to another execution")))?;
-            edge
-        }
-    };
+    let claim = Claim::new(cx.execution(), workflow, cx.now());
+    let edge = EdgeFunctionRecord::publishing(distribution, generation, routing, &code, claim, cx.now());
+    let id = edge.id.clone();
+    // A repeat by this execution (a redelivery, or a copy running at once) finds its own record.
+    if records.create(&edge).await?.is_err() {
+        return Err(TaskError::Conflict(format!("edge function {id} belongs to another execution")));
+    }
     let arn = cx.ports.cdn.publish_function(&edge.name, &edge.comment(), &edge.code).await?;
     let execution = cx.execution().as_str();
     records
@@ -98,7 +92,21 @@ async fn publish_generation(
         arn: arn.clone(),
         size_bytes: edge.size_bytes,
     };
-    Ok((EdgeBinding { id, arn }, cx.event(request, &published)))
+    Ok((EdgeBinding { id, arn, generation }, cx.event(request, &published)))
+}
+
+/// Notes that `distribution` has used `generation`, before its function is made, so every
+/// function it ever had is found when it is deleted (even one published but never recorded).
+async fn count_generation(cx: &Cx<'_>, distribution: &DistributionId, generation: u32) -> TaskResult<()> {
+    let execution = cx.execution().as_str();
+    cx.records()
+        .update::<DistributionRecord, TaskError>(distribution.as_str(), cx.now(), |r| {
+            r.check_claim(execution)?;
+            r.edge_generations = r.edge_generations.max(generation);
+            Ok(())
+        })
+        .await?;
+    Ok(())
 }
 
 /// Publishes the first generation of a new distribution's routing and records it on the
@@ -106,6 +114,7 @@ async fn publish_generation(
 pub async fn publish(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
     let Some(routing) = &input.spec.routing else { return Ok(TaskOutput::none()) };
+    count_generation(cx, &record.id, FIRST_GENERATION).await?;
     let (binding, event) = publish_generation(
         cx,
         &record.id,
@@ -137,12 +146,15 @@ pub async fn publish_next(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskRe
         return Ok(TaskOutput::none());
     };
     ensure_viewer_country_policy(cx, &spec).await?;
-    let current = match &record.edge_function {
-        Some(binding) => cx.records().get::<EdgeFunctionRecord>(binding.id.as_str()).await?.map_or(0, |e| e.generation),
-        None => 0,
+    // Never a generation used before (a failed change's, a removed routing's): the counter
+    // moves first, and a redelivery finds the one it took.
+    let generation = match &record.pending_edge_function {
+        Some(pending) => pending.generation,
+        None => record.edge_generations + 1,
     };
+    count_generation(cx, &record.id, generation).await?;
     let (binding, event) =
-        publish_generation(cx, &record.id, &spec, routing, current + 1, "update-distribution", &input.request).await?;
+        publish_generation(cx, &record.id, &spec, routing, generation, "update-distribution", &input.request).await?;
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(record.id.as_str(), cx.now(), |r| {
@@ -154,17 +166,23 @@ pub async fn publish_next(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskRe
     Ok(TaskOutput::none().with_event(event))
 }
 
-/// Deletes the distribution's edge function once CloudFront no longer runs it (the
-/// distribution is deleted), and marks its record retired. "In use" is "not yet".
+/// Deletes every edge function the distribution ever had once CloudFront no longer runs them
+/// (the distribution is deleted), and marks their records retired. "In use" is "not yet".
 pub(crate) async fn retire(
     cx: &Cx<'_>,
     record: &DistributionRecord,
     request: &RequestContext,
-) -> TaskResult<Option<OutgoingEvent>> {
-    match &record.edge_function {
-        Some(binding) => retire_function(cx, binding, &record.id, request).await,
-        None => Ok(None),
+) -> TaskResult<Vec<OutgoingEvent>> {
+    let mut events = Vec::new();
+    for generation in 1..=record.edge_generations {
+        let id = EdgeFunctionRecord::id_for(&record.id, generation);
+        if let Some(edge) = cx.records().get::<EdgeFunctionRecord>(id.as_str()).await?
+            && edge.status != EdgeFunctionStatus::Retired
+        {
+            events.extend(retire_edge(cx, &edge, request).await?);
+        }
     }
+    Ok(events)
 }
 
 /// Deletes the function `binding` names, which `distribution` no longer runs, and marks its
@@ -172,10 +190,19 @@ pub(crate) async fn retire(
 pub(crate) async fn retire_function(
     cx: &Cx<'_>,
     binding: &EdgeBinding,
-    distribution: &DistributionId,
     request: &RequestContext,
 ) -> TaskResult<Option<OutgoingEvent>> {
-    let Some(edge) = cx.records().get::<EdgeFunctionRecord>(binding.id.as_str()).await? else { return Ok(None) };
+    match cx.records().get::<EdgeFunctionRecord>(binding.id.as_str()).await? {
+        Some(edge) => retire_edge(cx, &edge, request).await,
+        None => Ok(None),
+    }
+}
+
+async fn retire_edge(
+    cx: &Cx<'_>,
+    edge: &EdgeFunctionRecord,
+    request: &RequestContext,
+) -> TaskResult<Option<OutgoingEvent>> {
     if cx.ports.cdn.delete_function(&edge.name).await? == FunctionDeletion::InUse {
         return Err(TaskError::NotYet(format!("edge function {} is still associated; will retry", edge.name)));
     }
@@ -187,8 +214,8 @@ pub(crate) async fn retire_function(
         .await?;
     let retired = EdgeFunctionRetired {
         edge_function_id: edge.id.clone(),
-        distribution_id: distribution.clone(),
-        name: edge.name,
+        distribution_id: edge.distribution_id.clone(),
+        name: edge.name.clone(),
     };
     Ok(Some(cx.event(request, &retired)))
 }

@@ -83,7 +83,7 @@ async fn retire(
     revoke_all(cx, &record.retiring, id).await?;
     let mut events = Vec::new();
     for function in record.retiring_edge_function.iter().chain(&record.pending_edge_function) {
-        events.extend(retire_function(cx, function, id, request).await?);
+        events.extend(retire_function(cx, function, request).await?);
     }
     let execution = cx.execution().as_str();
     cx.records()

@@ -111,3 +111,53 @@ async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deplo
     let viewer: PolicyRecord = world.record(viewer_country_policy_id().as_str()).await.unwrap();
     assert!(viewer.distributions.is_empty(), "released with the routing");
 }
+
+#[tokio::test]
+async fn a_generation_is_never_used_twice_and_deleting_finds_every_function() {
+    let world = World::new();
+    let (asia, europe) = (world.active_origin("asia-d").await, world.active_origin("europe-d").await);
+    let routing = |continent: &str| json!({"map": {format!("continent:{continent}"): asia}, "defaultOriginId": europe});
+    let body =
+        json!({"name": "routed", "origins": [asia, europe], "defaultOriginId": europe, "routing": routing("AS")});
+    let run = execution("create-distribution", "generations");
+    let input = world.creating_from(&run, body).await;
+    world.ok("ValidateDistribution", &run, &input).await;
+    world.ok("PublishEdgeFunction", &run, &input).await;
+    let id = world.deploy(&run, &input).await;
+    let update = |name: &str, routing: serde_json::Value| {
+        let patch =
+            serde_json::from_value::<cfm_domain::distribution::DistributionRequest>(json!({"routing": routing}));
+        let input = json!({"distributionId": id, "patch": patch.unwrap().parse_patch().unwrap(), "request": request()});
+        (execution("update-distribution", name), input)
+    };
+    // A change that fails before CloudFront takes it deletes the function it published...
+    let (failing, failing_input) = update("fails", routing("EU"));
+    world.claim_distribution(&id, &failing, "update-distribution").await;
+    world.ok("PublishNextEdgeFunction", &failing, &failing_input).await;
+    let failed = super::with(&failing_input, "failure", super::caught("cfm.Throttled", "gave up"));
+    world.ok("RecordDistributionUpdateFailed", &failing, &failed).await;
+    let second = EdgeFunctionRecord::id_for(&id, 2);
+    assert_eq!(world.record::<EdgeFunctionRecord>(second.as_str()).await.unwrap().status, EdgeFunctionStatus::Retired);
+    // ...and the next change takes a new generation, never that one again.
+    let (next, next_input) = update("next", routing("OC"));
+    world.claim_distribution(&id, &next, "update-distribution").await;
+    world.ok("PublishNextEdgeFunction", &next, &next_input).await;
+    let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
+    assert_eq!((record.edge_generations, record.pending_edge_function.map(|p| p.generation)), (3, Some(3)));
+    world.ok("ApplyDistributionUpdate", &next, &next_input).await;
+    world.memory.cdn.deploy_all();
+    world.ok("FinalizeDistributionUpdate", &next, &next_input).await;
+
+    let delete = execution("delete-distribution", "generations");
+    world.claim_distribution(&id, &delete, "delete-distribution").await;
+    let delete_input = json!({"distributionId": id, "request": request()});
+    world.ok("DisableDistribution", &delete, &delete_input).await;
+    world.memory.cdn.deploy_all();
+    world.ok("DeleteDistribution", &delete, &delete_input).await;
+    for generation in 1..=3 {
+        let edge: EdgeFunctionRecord =
+            world.record(EdgeFunctionRecord::id_for(&id, generation).as_str()).await.unwrap();
+        assert_eq!(edge.status, EdgeFunctionStatus::Retired, "generation {generation}");
+        assert!(world.memory.ports().cdn.live_function(&edge.name).await.unwrap().is_none());
+    }
+}

@@ -67,6 +67,11 @@ pub(crate) enum DistributionsCommand {
         /// An origin id (org-…); repeat for several (the first serves by default).
         #[arg(long = "origin")]
         origins: Vec<String>,
+        /// Route viewers by country with a preset: its regions take the origins in order
+        /// (apac-americas: apac, americas; global-3: apac, americas, europe). For a map, use
+        /// --spec-file with `routing`.
+        #[arg(long, value_parser = ["apac-americas", "global-3"])]
+        routing: Option<String>,
         #[command(flatten)]
         settings: DistributionSettings,
         #[command(flatten)]
@@ -144,9 +149,16 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: Distributio
         mutate(client, output, Method::PUT, &format!("/distributions/{id}"), Some(&body), &mutation).await
     };
     match command {
-        D::Create { name, origins, settings, mutation } => {
+        D::Create { name, origins, routing, settings, mutation } => {
             let mut spec = settings.spec()?;
             spec["name"] = json!(name);
+            if let Some(preset) = routing {
+                let names: &[&str] =
+                    if preset == "global-3" { &["apac", "americas", "europe"] } else { &["apac", "americas"] };
+                let regions: serde_json::Map<String, serde_json::Value> =
+                    names.iter().zip(&origins).map(|(r, o)| ((*r).to_owned(), json!(o))).collect();
+                spec["routing"] = json!({"preset": preset, "regions": regions, "defaultOriginId": origins.first()});
+            }
             match origins.as_slice() {
                 [] => {}
                 [one] => spec["originId"] = json!(one),

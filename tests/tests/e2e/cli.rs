@@ -76,6 +76,16 @@ async fn the_cli_drives_the_api() {
     let updated = t.ports().records().get::<cfm_domain::origin::OriginRecord>(id).await.unwrap().unwrap();
     let cfm_domain::origin::OriginKind::Custom(settings) = &updated.kind else { panic!("custom") };
     assert_eq!(settings.custom_headers.values().next().unwrap().expose(), "from-a-file");
+    // A routed distribution from a preset: the regions take the origins in order.
+    let s3 = list["origins"].as_array().unwrap().iter().find(|o| o["type"] == "s3").unwrap()["id"].as_str().unwrap();
+    let routed =
+        ["distributions", "create", "--name", "routed", "--origin", s3, "--origin", id, "--routing", "apac-americas"];
+    let out = cfm(&t, &[&routed[..], &["--wait"]].concat()).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cfm(&t, &["edge", "list", "--output", "json"]).await;
+    let functions: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(functions["edgeFunctions"][0]["status"], "ACTIVE", "{functions}");
+    assert_eq!(functions["edgeFunctions"][0]["routing"]["regions"]["apac"], s3);
     let out = cfm(&t, &["origins", "create-custom", "--name", "ip", "--domain", "10.0.0.1"]).await;
     assert!(String::from_utf8_lossy(&out.stderr).contains("domainName"), "names the field");
 

@@ -3,7 +3,8 @@
 //! reconcile runs this; each record is settled from what AWS shows, with an event.
 
 use cfm_domain::claim::Claim;
-use cfm_domain::distribution::{DistributionRecord, DistributionStatus, LiveDistribution};
+use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution};
+use cfm_domain::edge::EdgeBinding;
 use cfm_domain::error_name::ErrorName;
 use cfm_domain::failure::Failure;
 use cfm_domain::origin::{OriginRecord, OriginStatus};
@@ -17,8 +18,9 @@ use cfm_ports::buckets::{BucketOwner, BucketRef};
 use cfm_ports::workflows::ExecutionStatus;
 
 use crate::cx::Cx;
+use crate::distributions::edge::{retire, retire_function};
 use crate::distributions::{revoke_all, use_policies};
-use crate::error::TaskResult;
+use crate::error::{TaskError, TaskResult};
 
 /// How long a claim may exist before its execution is looked at: the API claims a record just
 /// before it starts the execution, so a younger claim may have no execution yet.
@@ -56,17 +58,22 @@ impl Settling<'_> {
         self.cx.event(self.system, data)
     }
 
-    /// Settles a distribution whose claiming execution ended; returns the event saying so.
-    pub(crate) async fn distribution(&self, record: &DistributionRecord) -> TaskResult<Option<OutgoingEvent>> {
+    /// Settles a distribution whose claiming execution ended; returns the events saying so
+    /// (with those of the edge functions it retired).
+    pub(crate) async fn distribution(&self, record: &DistributionRecord) -> TaskResult<Vec<OutgoingEvent>> {
         let cx = self.cx;
-        let Some(claim) = record.meta.claim.held_claim().cloned() else { return Ok(None) };
-        let Some(how) = ended(cx, &claim, self.stale_after).await? else { return Ok(None) };
+        let Some(claim) = record.meta.claim.held_claim().cloned() else { return Ok(Vec::new()) };
+        let Some(how) = ended(cx, &claim, self.stale_after).await? else { return Ok(Vec::new()) };
+        let mut events = Vec::new();
         let live = match record.cloudfront_id() {
             Some(id) => cx.ports.cdn.distribution(id).await?,
             None => None,
         };
         let current = if claim.workflow == "delete-distribution" && live.is_none() {
             // The deletion reached CloudFront: finish it.
+            // Its functions first: one still in use leaves the record for the next reconcile.
+            let Some(retired) = not_yet_is_later(retire(cx, record, self.system).await)? else { return Ok(Vec::new()) };
+            events.extend(retired);
             revoke_all(cx, &record.spec.origins, &record.id).await?;
             use_policies(cx, &record.id, &[], &record.spec.policies()).await?;
             cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
@@ -99,16 +106,52 @@ impl Settling<'_> {
             if claim.workflow == "update-distribution" {
                 // The stored spec is what CloudFront serves (or will be reported as drift from).
                 use_policies(cx, &record.id, &record.spec.policies(), &[]).await?;
+                events.extend(self.settle_functions(record, live.as_ref()).await?);
             }
             status.as_str().to_owned()
         };
-        Ok(Some(self.recovered(&DistributionRecovered {
+        events.push(self.recovered(&DistributionRecovered {
             distribution_id: record.id.clone(),
             execution_arn: claim.execution.clone(),
             execution_status: how,
             previous: record.status.as_str().to_owned(),
             current,
-        })))
+        }));
+        Ok(events)
+    }
+
+    /// An ended routing change's functions: the one it published, if CloudFront never took the
+    /// change, and the one it replaced, once CloudFront has deployed it, are deleted. One still
+    /// in use waits for the next reconcile.
+    async fn settle_functions(
+        &self,
+        record: &DistributionRecord,
+        live: Option<&LiveDistribution>,
+    ) -> TaskResult<Vec<OutgoingEvent>> {
+        let deployed = live.is_some_and(|l| l.status == DeployStatus::Deployed);
+        let done = record.pending_edge_function.iter().chain(record.retiring_edge_function.iter().filter(|_| deployed));
+        let mut events = Vec::new();
+        let mut settled = Vec::new();
+        for binding in done {
+            if let Some(event) = not_yet_is_later(retire_function(self.cx, binding, self.system).await)? {
+                events.extend(event);
+                settled.push(binding.id.clone());
+            }
+        }
+        self.cx
+            .records()
+            .update::<DistributionRecord, TaskError>(record.id.as_str(), self.cx.now(), |r| {
+                let gone = |b: &Option<EdgeBinding>| b.as_ref().is_some_and(|b| settled.contains(&b.id));
+                if gone(&r.pending_edge_function) {
+                    r.pending_edge_function = None;
+                }
+                if gone(&r.retiring_edge_function) {
+                    r.retiring_edge_function = None;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(events)
     }
 
     /// Settles every origin whose claiming execution ended; returns the events saying so.
@@ -189,5 +232,14 @@ impl Settling<'_> {
             }));
         }
         Ok(events)
+    }
+}
+
+/// A step that answered "not yet" is left for the next reconcile: `None`.
+fn not_yet_is_later<T>(result: TaskResult<T>) -> TaskResult<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(TaskError::NotYet(_)) => Ok(None),
+        Err(err) => Err(err),
     }
 }

@@ -35,7 +35,7 @@ pub async fn reconcile(cx: &Cx<'_>, input: ReconcileInput) -> TaskResult<TaskOut
     let mut checked = 0;
     for record in cx.records().all::<DistributionRecord>().await? {
         if record.is_busy() {
-            if let Some(recovered) = settling.distribution(&record).await? {
+            for recovered in settling.distribution(&record).await? {
                 output = output.with_event(recovered);
             }
             continue;

@@ -161,3 +161,31 @@ async fn a_generation_is_never_used_twice_and_deleting_finds_every_function() {
         assert!(world.memory.ports().cdn.live_function(&edge.name).await.unwrap().is_none());
     }
 }
+
+#[tokio::test]
+async fn reconcile_retires_the_function_an_ended_routing_change_published() {
+    let world = World::new();
+    let (asia, europe) = (world.active_origin("asia-e").await, world.active_origin("europe-e").await);
+    let body = json!({"name": "routed", "origins": [asia, europe], "defaultOriginId": europe,
+        "routing": {"map": {"continent:AS": asia}, "defaultOriginId": europe}});
+    let run = execution("create-distribution", "reconciled");
+    let input = world.creating_from(&run, body).await;
+    world.ok("ValidateDistribution", &run, &input).await;
+    world.ok("PublishEdgeFunction", &run, &input).await;
+    let id = world.deploy(&run, &input).await;
+    let patch = json!({"routing": {"map": {"continent:EU": asia}, "defaultOriginId": europe}});
+    let patch = serde_json::from_value::<cfm_domain::distribution::DistributionRequest>(patch).unwrap();
+    let change = execution("update-distribution", "aborted");
+    let change_input = json!({"distributionId": id, "patch": patch.parse_patch().unwrap(), "request": request()});
+    world.claim_distribution(&id, &change, "update-distribution").await;
+    world.ok("PublishNextEdgeFunction", &change, &change_input).await;
+    // The execution is aborted here: CloudFront never took the change.
+    let out = world.ok("ReconcileDistributions", &execution("reconcile", "r1"), &json!({"staleAfterSeconds": 0})).await;
+    assert!(out.events.iter().any(|e| e.detail_type == "EdgeFunctionRetired"), "{out:?}");
+    let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
+    assert!(record.pending_edge_function.is_none() && record.edge_function.is_some());
+    let published: EdgeFunctionRecord = world.record(EdgeFunctionRecord::id_for(&id, 2).as_str()).await.unwrap();
+    assert_eq!(published.status, EdgeFunctionStatus::Retired);
+    let running: EdgeFunctionRecord = world.record(EdgeFunctionRecord::id_for(&id, 1).as_str()).await.unwrap();
+    assert_eq!(running.status, EdgeFunctionStatus::Active, "the one CloudFront runs stays");
+}

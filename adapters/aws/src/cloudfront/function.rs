@@ -10,8 +10,7 @@ use aws_sdk_cloudfront::types::{
 use cfm_ports::cdn::FunctionDeletion;
 use cfm_ports::{ErrorKind, PortResult, ServiceError};
 
-use super::policy::etag_of;
-use super::{CAS_ATTEMPTS, CloudFrontCdn};
+use super::{CAS_ATTEMPTS, CloudFrontCdn, etag_of};
 use crate::classify::{aws, build_error, classify, error_code, unexpected};
 
 /// The prefix of the functions cfm names.

@@ -22,6 +22,13 @@ use crate::config::AwsContext;
 /// Re-read-and-apply attempts when CloudFront answers 412 PreconditionFailed.
 const CAS_ATTEMPTS: usize = 5;
 
+/// An answer's ETag, which the next If-Match needs.
+fn etag_of(etag: Option<&str>) -> PortResult<String> {
+    etag.filter(|e| !e.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| crate::classify::unexpected("an answer without an ETag"))
+}
+
 /// CloudFront (us-east-1).
 #[derive(Debug, Clone)]
 pub struct CloudFrontCdn {

@@ -12,7 +12,7 @@ use cfm_domain::policy::{PolicyName, PolicyRecord, PolicySettings, Selection};
 use cfm_ports::cdn::{FoundPolicy, PolicyDeletion};
 use cfm_ports::{ErrorKind, PortResult, ServiceError};
 
-use super::{CAS_ATTEMPTS, CloudFrontCdn};
+use super::{CAS_ATTEMPTS, CloudFrontCdn, etag_of};
 use crate::classify::{aws, build_error, classify, error_code, unexpected};
 
 /// One of a policy's lists in the SDK's shape: its `$config` builder with the behaviour (whose
@@ -33,11 +33,6 @@ macro_rules! selection {
             .build()
             .map_err(build_error)?
     }};
-}
-
-/// An answer's ETag, which the next If-Match needs.
-pub(super) fn etag_of(etag: Option<&str>) -> PortResult<String> {
-    etag.filter(|e| !e.is_empty()).map(str::to_owned).ok_or_else(|| unexpected("an answer without an ETag"))
 }
 
 fn ttl(seconds: u64) -> PortResult<i64> {

@@ -1,13 +1,34 @@
 //! A routed distribution's edge function over fakes: published once however often delivered,
 //! associated at creation with cfm's viewer-country policy reserved, retired after deletion.
 
-use cfm_domain::distribution::DistributionRecord;
+use cfm_domain::distribution::{DistributionRecord, DistributionRequest};
 use cfm_domain::edge::{EdgeFunctionRecord, EdgeFunctionStatus, viewer_country_policy_id};
 use cfm_domain::policy::{PolicyRecord, PolicyStatus};
-use cfm_domain::values::DistributionId;
+use cfm_domain::values::{DistributionId, ExecutionArn, OriginId};
 use serde_json::json;
 
 use super::{World, execution, request};
+
+/// A deployed distribution over two new buckets (`<name>-asia`, `<name>-europe`) routing Asia
+/// to the first, made by running `create-distribution`.
+async fn routed(world: &World, name: &str) -> (DistributionId, OriginId, OriginId) {
+    let (asia, europe) =
+        (world.active_origin(&format!("{name}-asia")).await, world.active_origin(&format!("{name}-europe")).await);
+    let body = json!({"name": name, "origins": [asia, europe], "defaultOriginId": europe,
+        "routing": {"map": {"continent:AS": asia}, "defaultOriginId": europe}});
+    let run = execution("create-distribution", name);
+    let input = world.creating_from(&run, body).await;
+    world.ok("ValidateDistribution", &run, &input).await;
+    world.ok("PublishEdgeFunction", &run, &input).await;
+    (world.deploy(&run, &input).await, asia, europe)
+}
+
+/// `update-distribution` execution `name` giving `id` this `routing`, with its input.
+fn routing_change(id: &DistributionId, name: &str, routing: serde_json::Value) -> (ExecutionArn, serde_json::Value) {
+    let patch = serde_json::from_value::<DistributionRequest>(json!({"routing": routing})).unwrap();
+    let input = json!({"distributionId": id, "patch": patch.parse_patch().unwrap(), "request": request()});
+    (execution("update-distribution", name), input)
+}
 
 #[tokio::test]
 async fn a_routed_distribution_publishes_once_runs_its_function_and_retires_it_when_deleted() {
@@ -55,25 +76,11 @@ async fn a_routed_distribution_publishes_once_runs_its_function_and_retires_it_w
 #[tokio::test]
 async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deployed() {
     let world = World::new();
-    let (asia, europe) = (world.active_origin("asia-c").await, world.active_origin("europe-c").await);
-    let body = json!({"name": "routed", "origins": [asia, europe], "defaultOriginId": europe,
-        "routing": {"map": {"continent:AS": asia}, "defaultOriginId": europe}});
-    let run = execution("create-distribution", "routed-change");
-    let input = world.creating_from(&run, body).await;
-    world.ok("ValidateDistribution", &run, &input).await;
-    world.ok("PublishEdgeFunction", &run, &input).await;
-    let id = world.deploy(&run, &input).await;
+    let (id, asia, europe) = routed(&world, "change").await;
     let first = world.record::<DistributionRecord>(id.as_str()).await.unwrap().edge_function.unwrap();
 
-    let update = |name: &str, routing: serde_json::Value| {
-        let patch =
-            serde_json::from_value::<cfm_domain::distribution::DistributionRequest>(json!({"routing": routing}));
-        (
-            execution("update-distribution", name),
-            json!({"distributionId": id, "patch": patch.unwrap().parse_patch().unwrap(), "request": request()}),
-        )
-    };
-    let (change, change_input) = update("remap", json!({"map": {"continent:EU": asia}, "defaultOriginId": europe}));
+    let remap = json!({"map": {"continent:EU": asia}, "defaultOriginId": europe});
+    let (change, change_input) = routing_change(&id, "remap", remap);
     world.claim_distribution(&id, &change, "update-distribution").await;
     for task in
         ["PublishNextEdgeFunction", "PublishNextEdgeFunction", "ApplyDistributionUpdate", "ApplyDistributionUpdate"]
@@ -96,7 +103,7 @@ async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deplo
     let new: EdgeFunctionRecord = world.record(second.id.as_str()).await.unwrap();
     assert_eq!((new.status, new.generation), (EdgeFunctionStatus::Active, 2));
 
-    let (remove, remove_input) = update("unroute", serde_json::Value::Null);
+    let (remove, remove_input) = routing_change(&id, "unroute", serde_json::Value::Null);
     world.claim_distribution(&id, &remove, "update-distribution").await;
     for task in ["PublishNextEdgeFunction", "ApplyDistributionUpdate"] {
         world.ok(task, &remove, &remove_input).await;
@@ -115,23 +122,10 @@ async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deplo
 #[tokio::test]
 async fn a_generation_is_never_used_twice_and_deleting_finds_every_function() {
     let world = World::new();
-    let (asia, europe) = (world.active_origin("asia-d").await, world.active_origin("europe-d").await);
+    let (id, asia, europe) = routed(&world, "generations").await;
     let routing = |continent: &str| json!({"map": {format!("continent:{continent}"): asia}, "defaultOriginId": europe});
-    let body =
-        json!({"name": "routed", "origins": [asia, europe], "defaultOriginId": europe, "routing": routing("AS")});
-    let run = execution("create-distribution", "generations");
-    let input = world.creating_from(&run, body).await;
-    world.ok("ValidateDistribution", &run, &input).await;
-    world.ok("PublishEdgeFunction", &run, &input).await;
-    let id = world.deploy(&run, &input).await;
-    let update = |name: &str, routing: serde_json::Value| {
-        let patch =
-            serde_json::from_value::<cfm_domain::distribution::DistributionRequest>(json!({"routing": routing}));
-        let input = json!({"distributionId": id, "patch": patch.unwrap().parse_patch().unwrap(), "request": request()});
-        (execution("update-distribution", name), input)
-    };
     // A change that fails before CloudFront takes it deletes the function it published...
-    let (failing, failing_input) = update("fails", routing("EU"));
+    let (failing, failing_input) = routing_change(&id, "fails", routing("EU"));
     world.claim_distribution(&id, &failing, "update-distribution").await;
     world.ok("PublishNextEdgeFunction", &failing, &failing_input).await;
     let failed = super::with(&failing_input, "failure", super::caught("cfm.Throttled", "gave up"));
@@ -139,7 +133,7 @@ async fn a_generation_is_never_used_twice_and_deleting_finds_every_function() {
     let second = EdgeFunctionRecord::id_for(&id, 2);
     assert_eq!(world.record::<EdgeFunctionRecord>(second.as_str()).await.unwrap().status, EdgeFunctionStatus::Retired);
     // ...and the next change takes a new generation, never that one again.
-    let (next, next_input) = update("next", routing("OC"));
+    let (next, next_input) = routing_change(&id, "next", routing("OC"));
     world.claim_distribution(&id, &next, "update-distribution").await;
     world.ok("PublishNextEdgeFunction", &next, &next_input).await;
     let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
@@ -165,18 +159,9 @@ async fn a_generation_is_never_used_twice_and_deleting_finds_every_function() {
 #[tokio::test]
 async fn reconcile_retires_the_function_an_ended_routing_change_published() {
     let world = World::new();
-    let (asia, europe) = (world.active_origin("asia-e").await, world.active_origin("europe-e").await);
-    let body = json!({"name": "routed", "origins": [asia, europe], "defaultOriginId": europe,
-        "routing": {"map": {"continent:AS": asia}, "defaultOriginId": europe}});
-    let run = execution("create-distribution", "reconciled");
-    let input = world.creating_from(&run, body).await;
-    world.ok("ValidateDistribution", &run, &input).await;
-    world.ok("PublishEdgeFunction", &run, &input).await;
-    let id = world.deploy(&run, &input).await;
-    let patch = json!({"routing": {"map": {"continent:EU": asia}, "defaultOriginId": europe}});
-    let patch = serde_json::from_value::<cfm_domain::distribution::DistributionRequest>(patch).unwrap();
-    let change = execution("update-distribution", "aborted");
-    let change_input = json!({"distributionId": id, "patch": patch.parse_patch().unwrap(), "request": request()});
+    let (id, asia, europe) = routed(&world, "reconciled").await;
+    let remap = json!({"map": {"continent:EU": asia}, "defaultOriginId": europe});
+    let (change, change_input) = routing_change(&id, "aborted", remap);
     world.claim_distribution(&id, &change, "update-distribution").await;
     world.ok("PublishNextEdgeFunction", &change, &change_input).await;
     // The execution is aborted here: CloudFront never took the change.

@@ -71,6 +71,9 @@ fn main() {
         ),
         case("hostile index documents", &hostile, json!({"map": {"continent:SA": AMERICAS}, "defaultOriginId": APAC})),
     ];
+    if let Some(dir) = std::path::Path::new(&path).parent() {
+        std::fs::create_dir_all(dir).expect("creating the cases' directory");
+    }
     std::fs::write(&path, serde_json::to_string_pretty(&cases).expect("JSON")).expect("writing the cases");
     println!("wrote {} edge-function cases to {path}", cases.len());
 }

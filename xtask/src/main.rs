@@ -96,7 +96,8 @@ fn test() -> anyhow::Result<()> {
         ]),
     )?;
 
-    let cases = root().join("target/edge-cases.json");
+    // Under `.cfm`, not `target/`: CI points CARGO_TARGET_DIR elsewhere, so `target/` may not exist.
+    let cases = root().join(".cfm/edge-cases.json");
     let cases_arg = cases.to_string_lossy().into_owned();
     run(
         "edge function cases",

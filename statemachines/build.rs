@@ -4,7 +4,8 @@
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+    // At run time: cargo sets it for every run, so a build shared between checkouts reads its own.
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("run by cargo"));
     let topology_path = root.join("topology.json");
     println!("cargo::rerun-if-changed={}", topology_path.display());
     let text = std::fs::read_to_string(&topology_path).expect("read topology.json");

@@ -44,6 +44,7 @@ error_names! {
     BucketNotEmpty => "cfm.BucketNotEmpty", retryable: false, "The bucket holds objects and emptying was not requested.";
     OriginInUse => "cfm.OriginInUse", retryable: false, "A distribution still uses the origin.";
     PolicyInUse => "cfm.PolicyInUse", retryable: false, "A distribution's behaviour still uses the policy.";
+    FunctionInUse => "cfm.FunctionInUse", retryable: false, "The edge function stayed in use (associated, or its Lambda@Edge replicas not yet gone) past the retire budget.";
     NotOwned => "cfm.NotOwned", retryable: false, "The resource was not made by cfm for this record, so cfm will not change or delete it.";
     WorkflowFailed => "cfm.WorkflowFailed", retryable: false, "A workflow this one started failed; its own record says why.";
     DeploymentTimedOut => "cfm.DeploymentTimedOut", retryable: false, "CloudFront did not reach Deployed within the polling budget.";

@@ -1,6 +1,7 @@
 //! Edge functions: the events of their life.
 
 use cfm_domain::edge::RoutingMode;
+use cfm_domain::failure::Failure;
 use cfm_domain::values::{DistributionId, EdgeFunctionId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -38,3 +39,49 @@ pub struct EdgeFunctionRetired {
     pub name: String,
 }
 event_detail!(EdgeFunctionRetired, "EdgeFunctionRetired", "edgeFunction", edge_function_id);
+
+/// An attempt to delete an edge function found it still in use (still associated, or its
+/// Lambda@Edge replicas not yet gone): `retire-edge-function` tries again later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeFunctionRetireDeferred {
+    /// The edge function id.
+    pub edge_function_id: EdgeFunctionId,
+    /// The distribution it routed.
+    pub distribution_id: DistributionId,
+    /// Its name in CloudFront.
+    pub name: String,
+    /// Which attempt this was (1 for the first).
+    pub attempt: u32,
+    /// Seconds until the next attempt.
+    pub next_attempt_in_seconds: u64,
+}
+event_detail!(EdgeFunctionRetireDeferred, "EdgeFunctionRetireDeferred", "edgeFunction", edge_function_id);
+
+/// An edge function could not be retired: it stayed in use past the retire budget, or its
+/// retirement ended unfinished. It is left in CloudFront, recorded `RETIRE_FAILED`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeFunctionRetireFailed {
+    /// The edge function id.
+    pub edge_function_id: EdgeFunctionId,
+    /// The distribution it routed.
+    pub distribution_id: DistributionId,
+    /// Its name in CloudFront.
+    pub name: String,
+    /// Attempts made that found it in use.
+    pub attempts: u32,
+    /// Why.
+    pub failure: Failure,
+}
+event_detail!(EdgeFunctionRetireFailed, "EdgeFunctionRetireFailed", "edgeFunction", edge_function_id);
+
+/// Input of `retire-edge-function`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetireEdgeFunctionInput {
+    /// The edge function.
+    pub edge_function_id: EdgeFunctionId,
+    /// Who asked (for the request that let go of it).
+    pub request: crate::RequestContext,
+}

@@ -13,7 +13,7 @@ use crate::distribution::{
     DistributionDriftDetected, DistributionRecovered, DistributionStatusChanged, DistributionUpdateFailed,
     DistributionUpdated, InvalidationCompleted, InvalidationFailed,
 };
-use crate::edge::{EdgeFunctionPublished, EdgeFunctionRetired};
+use crate::edge::{EdgeFunctionPublished, EdgeFunctionRetireDeferred, EdgeFunctionRetireFailed, EdgeFunctionRetired};
 use crate::envelope::{EventDetail, EventEnvelope};
 use crate::origin::{
     OriginCreateFailed, OriginCreated, OriginDeleteFailed, OriginDeleted, OriginRecovered, OriginUpdateFailed,
@@ -63,6 +63,8 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<PolicyRecovered>(),
         schema_of::<EdgeFunctionPublished>(),
         schema_of::<EdgeFunctionRetired>(),
+        schema_of::<EdgeFunctionRetireDeferred>(),
+        schema_of::<EdgeFunctionRetireFailed>(),
         schema_of::<TemplateCreated>(),
         schema_of::<TemplateUpdated>(),
         schema_of::<TemplateDeleted>(),

@@ -8,13 +8,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeDeserializationInterceptorContextMut, BeforeTransmitInterceptorContextMut,
+};
 use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
 use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
 /// Which calls fail.
 #[derive(Debug, Clone, Copy)]
@@ -33,8 +35,18 @@ pub struct FailOperation {
     content_type: &'static str,
     body: String,
     times: usize,
+    /// Whether the call is turned into a read first, so the local cloud keeps the resource.
+    harmless: bool,
     seen: Mutex<HashMap<String, usize>>,
     hits: Arc<AtomicUsize>,
+}
+
+/// Marks a call a harmless fault turned into a read: its answer is to be replaced.
+#[derive(Debug, Clone)]
+struct TurnedIntoRead;
+
+impl Storable for TurnedIntoRead {
+    type Storer = StoreReplace<Self>;
 }
 
 impl FailOperation {
@@ -55,6 +67,13 @@ impl FailOperation {
     /// CloudFront (REST-XML) error `code` with HTTP `status` on `operation`, `times` times.
     pub fn cloudfront(operation: &'static str, status: u16, code: &str, times: usize) -> Self {
         Self::new(Target::Operation(operation), status, "text/xml", cloudfront_error(code), times)
+    }
+
+    /// CloudFront error `code` on `operation`, `times` times, where the request never changes
+    /// anything: it is sent as a GET of the same path (a read), and its answer replaced. So a
+    /// refused delete leaves the resource in the local cloud, as AWS would.
+    pub fn cloudfront_refusing(operation: &'static str, status: u16, code: &str, times: usize) -> Self {
+        Self { harmless: true, ..Self::cloudfront(operation, status, code, times) }
     }
 
     /// `Throttling: Rate exceeded` on every CloudFront operation, `times` times each.
@@ -81,7 +100,16 @@ impl FailOperation {
     }
 
     fn new(target: Target, status: u16, content_type: &'static str, body: String, times: usize) -> Self {
-        Self { target, status, content_type, body, times, seen: Mutex::default(), hits: Arc::default() }
+        Self {
+            target,
+            status,
+            content_type,
+            body,
+            times,
+            harmless: false,
+            seen: Mutex::default(),
+            hits: Arc::default(),
+        }
     }
 
     /// How many responses were replaced so far (read it before `shared`).
@@ -95,9 +123,43 @@ impl FailOperation {
     }
 }
 
+impl FailOperation {
+    /// Whether this call is one to fail (counting it if so).
+    fn takes(&self, cfg: &ConfigBag) -> bool {
+        let Some(metadata) = cfg.load::<Metadata>() else { return false };
+        let matches = match self.target {
+            Target::Operation(op) => metadata.name() == op,
+            Target::Service(service) => metadata.service() == service,
+        };
+        if !matches {
+            return false;
+        }
+        let mut seen = self.seen.lock().expect("fault counter");
+        let count = seen.entry(metadata.name().to_owned()).or_default();
+        if *count >= self.times {
+            return false;
+        }
+        *count += 1;
+        true
+    }
+}
+
 impl Intercept for FailOperation {
     fn name(&self) -> &'static str {
         "FailOperation"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if self.harmless && self.takes(cfg) {
+            context.request_mut().set_method("GET")?;
+            cfg.interceptor_state().store_put(TurnedIntoRead);
+        }
+        Ok(())
     }
 
     fn modify_before_deserialization(
@@ -106,21 +168,15 @@ impl Intercept for FailOperation {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let Some(metadata) = cfg.load::<Metadata>() else { return Ok(()) };
-        let matches = match self.target {
-            Target::Operation(op) => metadata.name() == op,
-            Target::Service(service) => metadata.service() == service,
+        let fails = if self.harmless {
+            let turned = cfg.load::<TurnedIntoRead>().is_some();
+            cfg.interceptor_state().unset::<TurnedIntoRead>();
+            turned
+        } else {
+            self.takes(cfg)
         };
-        if !matches {
+        if !fails {
             return Ok(());
-        }
-        {
-            let mut seen = self.seen.lock().expect("fault counter");
-            let count = seen.entry(metadata.name().to_owned()).or_default();
-            if *count >= self.times {
-                return Ok(());
-            }
-            *count += 1;
         }
         self.hits.fetch_add(1, Ordering::SeqCst);
         let mut response = HttpResponse::new(StatusCode::try_from(self.status)?, SdkBody::from(self.body.clone()));

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::code::EdgeCode;
 use super::routing::{Routing, RoutingMode};
-use crate::claim::Claim;
+use crate::claim::{Busy, Claim};
 use crate::policy::{PolicyId, PolicyKind, PolicyRequest, PolicySpec};
-use crate::record::{RecordMeta, stored_record};
+use crate::record::{Claimed, RecordMeta, stored_record};
 use crate::values::{DistributionId, EdgeFunctionId, Timestamp};
 use crate::vocabulary;
 
@@ -53,8 +53,13 @@ vocabulary!(
         Publishing => "PUBLISHING",
         /// Published LIVE and routing its distribution.
         Active => "ACTIVE",
+        /// Its distribution let go of it; `retire-edge-function` deletes it once CloudFront does.
+        Retiring => "RETIRING",
         /// Deleted: its distribution no longer runs it (the record stays for its history).
         Retired => "RETIRED",
+        /// Still in use when retiring gave up (or its retirement ended unfinished): delete it
+        /// by hand, or let a later retirement try again.
+        RetireFailed => "RETIRE_FAILED",
     }
 );
 
@@ -83,6 +88,9 @@ pub struct EdgeFunctionRecord {
     pub arn: Option<String>,
     /// Lifecycle status.
     pub status: EdgeFunctionStatus,
+    /// Attempts to delete it that found it still in use.
+    #[serde(default)]
+    pub retire_attempts: u32,
     /// Bookkeeping.
     #[serde(flatten)]
     pub meta: RecordMeta,
@@ -117,8 +125,22 @@ impl EdgeFunctionRecord {
             size_bytes: code.size_bytes,
             arn: None,
             status: EdgeFunctionStatus::Publishing,
+            retire_attempts: 0,
             meta: RecordMeta::new(claim.execution.name(), "cfm", now).claimed(claim),
         }
+    }
+
+    /// Hands it to the retirement `claim` names, from whatever state it is in but retired (a
+    /// publish that ended unfinished leaves its claim with the execution letting go of it,
+    /// `releasing`). `Ok(false)`: nothing to retire. Refused while another execution holds it.
+    pub fn retire_by(&mut self, claim: Claim, releasing: &str) -> Result<bool, Busy> {
+        if self.status == EdgeFunctionStatus::Retired {
+            return Ok(false);
+        }
+        self.meta.claim.release(releasing);
+        let allowed = [EdgeFunctionStatus::Publishing, EdgeFunctionStatus::Active, EdgeFunctionStatus::RetireFailed];
+        self.claim_for(claim, &allowed, EdgeFunctionStatus::Retiring)?;
+        Ok(true)
     }
 
     /// The comment CloudFront shows on it.

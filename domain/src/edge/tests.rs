@@ -97,3 +97,26 @@ fn the_generated_function_is_data_in_a_fixed_shape_and_fits() {
     assert_eq!(lambda.table, code.table);
     assert!(matches!(generate(&routing, &origins()[..1]), Err(CodeError::UnknownOrigin(_))));
 }
+
+#[test]
+fn a_function_goes_to_one_retirement_from_any_state_but_retired() {
+    use crate::claim::Claim;
+    use crate::record::Claimed;
+    use crate::values::{DistributionId, ExecutionArn, Timestamp};
+
+    let machine = "arn:aws:states:us-east-1:123456789012:stateMachine:cfm-x";
+    let claim = |name: &str| Claim::new(&ExecutionArn::of(machine, name), "w", Timestamp::at(chrono::Utc::now()));
+    let routing = routing(json!({"map": {"DE": ids()[1]}, "defaultOriginId": ids()[0]})).unwrap();
+    let code = generate(&routing, &origins()).unwrap();
+    let distribution = DistributionId::parse("dist-0000000000000001").unwrap();
+    let publish = claim("publish");
+    let mut edge = EdgeFunctionRecord::publishing(&distribution, 1, &routing, &code, publish.clone(), publish.since);
+
+    // A publish that never finished: the execution letting go of it hands it over.
+    assert_eq!(edge.retire_by(claim("retire-1"), publish.execution.as_str()), Ok(true));
+    assert_eq!(edge.status, EdgeFunctionStatus::Retiring);
+    assert_eq!(edge.retire_by(claim("retire-1"), "other"), Ok(true), "a repeat is the same hand-over");
+    assert!(edge.retire_by(claim("retire-2"), "other").is_err(), "one retirement at a time");
+    assert_eq!(edge.finish(claim("retire-1").execution.as_str(), EdgeFunctionStatus::Retired), Ok(true));
+    assert_eq!(edge.retire_by(claim("retire-3"), "other"), Ok(false), "nothing left to retire");
+}

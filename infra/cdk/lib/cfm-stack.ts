@@ -211,6 +211,8 @@ export class CfmStack extends Stack {
         for (const machine of Object.values(machines)) {
           machine.grantExecution(fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
         }
+        // Distribution workflows hand the edge functions they let go of to retire-edge-function.
+        machines['retire-edge-function'].grantStartExecution(fn);
       }
       workers.push(fn);
     }

@@ -133,6 +133,9 @@ test('each worker family may call only its own services', () => {
   }
   // reconcile asks how a claiming execution ended before it settles a record
   assert.ok(distributions.includes('states:DescribeExecution'), `distributions worker: ${distributions}`);
+  // and hands the edge functions a distribution lets go of to retire-edge-function
+  assert.ok(distributions.includes('states:StartExecution'), `distributions worker: ${distributions}`);
+  assert.ok(!origins.includes('states:StartExecution'), `origins worker: ${origins}`);
   assert.ok(!history.some((a) => a.startsWith('s3:') || a.startsWith('cloudfront:') || a.startsWith('states:')), `history worker: ${history}`);
 });
 

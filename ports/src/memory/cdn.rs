@@ -33,6 +33,8 @@ struct CdnState {
     policies: BTreeMap<String, FakePolicy>,
     /// CloudFront Functions by name, with their live code.
     functions: BTreeMap<String, String>,
+    /// Deletions still to refuse as "in use", by function name (replicas that linger).
+    lingering: BTreeMap<String, usize>,
     next: u32,
 }
 
@@ -100,6 +102,12 @@ impl MemoryCdn {
         for d in guard(&self.state).distributions.values_mut() {
             d.status = DeployStatus::Deployed;
         }
+    }
+
+    /// Makes the next `times` deletions of function `name` answer "in use", as a Lambda@Edge
+    /// function's replicas do for hours after its last association is gone.
+    pub fn linger(&self, name: &str, times: usize) {
+        guard(&self.state).lingering.insert(name.to_owned(), times);
     }
 
     /// Changes a distribution as if someone did it in the console.
@@ -306,6 +314,10 @@ impl Cdn for MemoryCdn {
         let mut state = guard(&self.state);
         let arn = format!("arn:aws:cloudfront::123456789012:function/{name}");
         if state.any_behavior(|b| b.function_arn.as_deref() == Some(arn.as_str())) {
+            return Ok(FunctionDeletion::InUse);
+        }
+        if let Some(left) = state.lingering.get_mut(name).filter(|left| **left > 0) {
+            *left -= 1;
             return Ok(FunctionDeletion::InUse);
         }
         state.functions.remove(name);

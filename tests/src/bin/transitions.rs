@@ -48,7 +48,7 @@ async fn transitions(t: &TestStack, execution_id: &str) -> (usize, usize) {
 /// Polls a 15-minute deployment needs with a 30 s base (the AWS setting), using the workers'
 /// own backoff.
 fn polls_for_15_minutes() -> usize {
-    let (mut poll, mut waited, mut polls) = (Poll { base: 30, seconds: 30, attempt: 0, done: false }, 0, 0);
+    let (mut poll, mut waited, mut polls) = (Poll::starting(30), 0, 0);
     while waited < 15 * 60 {
         waited += poll.seconds;
         poll = poll.next(false).expect("within the polling budget");

@@ -150,16 +150,17 @@ async fn a_routed_distribution_runs_its_previewed_function_changes_it_and_retire
     let got = cf.get_distribution_config().id(record["cloudfrontId"].as_str().unwrap()).send().await.unwrap();
     let default = got.distribution_config().unwrap().default_cache_behavior().unwrap();
     assert_eq!(default.function_associations().unwrap().items()[0].function_arn(), next["arn"].as_str().unwrap());
+    // retire-edge-function deletes the last one, on its own.
+    t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionRetired", 1).await.unwrap();
     assert_eq!(cdn.live_function(name).await.unwrap(), None, "the last function is deleted");
     assert_eq!(t.api.get(&format!("/edge-functions/{function_id}")).await.unwrap()["status"], "RETIRED");
-    t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionRetired", 1).await.unwrap();
 
     // Delete: the function goes once the distribution no longer runs it; the policy is free.
     let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    t.events_of(&format!("/edge-functions/{next_id}"), "EdgeFunctionRetired", 1).await.unwrap();
     assert_eq!(cdn.live_function(next["name"].as_str().unwrap()).await.unwrap(), None, "deleted from CloudFront");
     assert_eq!(t.api.get(&format!("/edge-functions/{next_id}")).await.unwrap()["status"], "RETIRED");
-    t.events_of(&format!("/edge-functions/{next_id}"), "EdgeFunctionRetired", 1).await.unwrap();
     let viewer = t.api.get(&format!("/origin-request-policies/{}", viewer["id"].as_str().unwrap())).await.unwrap();
     assert_eq!(viewer["distributions"], json!([]));
 }

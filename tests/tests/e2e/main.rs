@@ -20,5 +20,6 @@ mod multi_origin;
 mod origins;
 mod ownership;
 mod policies;
+mod retire;
 mod settled;
 mod templates;

@@ -93,11 +93,21 @@ impl Cx<'_> {
     /// An event this task causes on behalf of `request`. Its id comes from the execution, so a
     /// redelivered task publishes the same one.
     pub fn event<T: EventDetail>(&self, request: &RequestContext, data: &T) -> OutgoingEvent {
-        let origin = EventOrigin {
+        OutgoingEvent::new(&self.origin(request), data, self.now())
+    }
+
+    /// An event of this execution that it may announce more than once about the same resource
+    /// (one per attempt, say): `nth` tells them apart, and a redelivery repeats its id.
+    pub fn nth_event<T: EventDetail>(&self, request: &RequestContext, data: &T, nth: u32) -> OutgoingEvent {
+        let fact = [self.execution().as_str(), data.resource_id(), &nth.to_string()];
+        OutgoingEvent::for_fact(&fact, &self.origin(request), data, self.now())
+    }
+
+    fn origin<'r>(&'r self, request: &'r RequestContext) -> EventOrigin<'r> {
+        EventOrigin {
             execution_arn: Some(self.execution().as_str()),
             correlation_id: &request.correlation_id,
             actor: &request.actor,
-        };
-        OutgoingEvent::new(&origin, data, self.now())
+        }
     }
 }

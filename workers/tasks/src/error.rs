@@ -38,6 +38,9 @@ pub enum TaskError {
     /// A distribution's behaviour still uses the policy.
     #[error("{0}")]
     PolicyInUse(String),
+    /// The edge function stayed in use past the retire budget.
+    #[error("{0}")]
+    FunctionInUse(String),
     /// cfm did not make it, so it will not change or delete it.
     #[error("{0}")]
     NotOwned(String),
@@ -73,6 +76,7 @@ impl TaskError {
             Self::BucketNotEmpty(_) => ErrorName::BucketNotEmpty,
             Self::OriginInUse(_) => ErrorName::OriginInUse,
             Self::PolicyInUse(_) => ErrorName::PolicyInUse,
+            Self::FunctionInUse(_) => ErrorName::FunctionInUse,
             Self::NotOwned(_) => ErrorName::NotOwned,
             Self::NotYet(_) => ErrorName::Transient,
             Self::WorkflowFailed(_) => ErrorName::WorkflowFailed,

@@ -8,6 +8,7 @@ pub mod distributions;
 mod error;
 pub mod history;
 mod input;
+mod machines;
 pub mod origins;
 pub mod policies;
 mod recover;
@@ -74,6 +75,8 @@ registry! {
     "DisableDistribution" => distributions::delete::disable,
     "DeleteDistribution" => distributions::delete::delete,
     "RecordDistributionDeleteFailed" => distributions::delete::record_failure,
+    "RetireEdgeFunction" => distributions::retire::retire,
+    "RecordEdgeFunctionRetireFailed" => distributions::retire::record_failure,
     "CreateInvalidation" => distributions::invalidate::create,
     "CheckInvalidation" => distributions::invalidate::check,
     "FinalizeInvalidation" => distributions::invalidate::finalize,

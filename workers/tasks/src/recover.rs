@@ -4,7 +4,7 @@
 
 use cfm_domain::claim::Claim;
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution};
-use cfm_domain::edge::EdgeBinding;
+use cfm_domain::edge::{EdgeBinding, EdgeFunctionRecord, EdgeFunctionStatus};
 use cfm_domain::error_name::ErrorName;
 use cfm_domain::failure::Failure;
 use cfm_domain::origin::{OriginRecord, OriginStatus};
@@ -18,9 +18,11 @@ use cfm_ports::buckets::{BucketOwner, BucketRef};
 use cfm_ports::workflows::ExecutionStatus;
 
 use crate::cx::Cx;
-use crate::distributions::edge::{retire, retire_function};
+use crate::distributions::edge::every_function;
+use crate::distributions::retire::{Retirement, retire_failed};
 use crate::distributions::{revoke_all, use_policies};
 use crate::error::{TaskError, TaskResult};
+use crate::machines::RetireMachine;
 
 /// How long a claim may exist before its execution is looked at: the API claims a record just
 /// before it starts the execution, so a younger claim may have no execution yet.
@@ -51,29 +53,33 @@ pub(crate) struct Settling<'a> {
     pub(crate) system: &'a RequestContext,
     /// Claims younger than this are left alone.
     pub(crate) stale_after: i64,
+    /// The state machine that retires edge functions.
+    pub(crate) machines: &'a RetireMachine,
 }
 
 impl Settling<'_> {
+    /// Edge functions the ended execution of `claim` let go of, retired by the reconciler.
+    fn retirement<'b>(&'b self, claim: &'b Claim) -> Retirement<'b> {
+        Retirement { machine: self.machines, request: self.system, releasing: &claim.execution }
+    }
+
     fn recovered<T: cfm_events::EventDetail>(&self, data: &T) -> OutgoingEvent {
         self.cx.event(self.system, data)
     }
 
-    /// Settles a distribution whose claiming execution ended; returns the events saying so
-    /// (with those of the edge functions it retired).
+    /// Settles a distribution whose claiming execution ended (handing the edge functions it let
+    /// go of to `retire-edge-function`); returns the events saying so.
     pub(crate) async fn distribution(&self, record: &DistributionRecord) -> TaskResult<Vec<OutgoingEvent>> {
         let cx = self.cx;
         let Some(claim) = record.meta.claim.held_claim().cloned() else { return Ok(Vec::new()) };
         let Some(how) = ended(cx, &claim, self.stale_after).await? else { return Ok(Vec::new()) };
-        let mut events = Vec::new();
         let live = match record.cloudfront_id() {
             Some(id) => cx.ports.cdn.distribution(id).await?,
             None => None,
         };
         let current = if claim.workflow == "delete-distribution" && live.is_none() {
             // The deletion reached CloudFront: finish it.
-            // Its functions first: one still in use leaves the record for the next reconcile.
-            let Some(retired) = not_yet_is_later(retire(cx, record, self.system).await)? else { return Ok(Vec::new()) };
-            events.extend(retired);
+            self.retirement(&claim).start(cx, &every_function(record)).await?;
             revoke_all(cx, &record.spec.origins, &record.id).await?;
             use_policies(cx, &record.id, &[], &record.spec.policies()).await?;
             cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
@@ -106,38 +112,36 @@ impl Settling<'_> {
             if claim.workflow == "update-distribution" {
                 // The stored spec is what CloudFront serves (or will be reported as drift from).
                 use_policies(cx, &record.id, &record.spec.policies(), &[]).await?;
-                events.extend(self.settle_functions(record, live.as_ref()).await?);
+                self.settle_functions(record, &claim, live.as_ref()).await?;
             }
             status.as_str().to_owned()
         };
-        events.push(self.recovered(&DistributionRecovered {
+        Ok(vec![self.recovered(&DistributionRecovered {
             distribution_id: record.id.clone(),
             execution_arn: claim.execution.clone(),
             execution_status: how,
             previous: record.status.as_str().to_owned(),
             current,
-        }));
-        Ok(events)
+        })])
     }
 
-    /// An ended routing change's functions: the one it published, if CloudFront never took the
-    /// change, and the one it replaced, once CloudFront has deployed it, are deleted. One still
-    /// in use waits for the next reconcile.
+    /// An ended routing change's functions go to `retire-edge-function`: the one it published,
+    /// if CloudFront never took the change, and the one it replaced, once CloudFront has
+    /// deployed it.
     async fn settle_functions(
         &self,
         record: &DistributionRecord,
+        claim: &Claim,
         live: Option<&LiveDistribution>,
-    ) -> TaskResult<Vec<OutgoingEvent>> {
+    ) -> TaskResult<()> {
         let deployed = live.is_some_and(|l| l.status == DeployStatus::Deployed);
-        let done = record.pending_edge_function.iter().chain(record.retiring_edge_function.iter().filter(|_| deployed));
-        let mut events = Vec::new();
-        let mut settled = Vec::new();
-        for binding in done {
-            if let Some(event) = not_yet_is_later(retire_function(self.cx, binding, self.system).await)? {
-                events.extend(event);
-                settled.push(binding.id.clone());
-            }
-        }
+        let settled: Vec<_> = record
+            .pending_edge_function
+            .iter()
+            .chain(record.retiring_edge_function.iter().filter(|_| deployed))
+            .map(|b| b.id.clone())
+            .collect();
+        self.retirement(claim).start(self.cx, &settled).await?;
         self.cx
             .records()
             .update::<DistributionRecord, TaskError>(record.id.as_str(), self.cx.now(), |r| {
@@ -151,6 +155,29 @@ impl Settling<'_> {
                 Ok(())
             })
             .await?;
+        Ok(())
+    }
+
+    /// Settles every edge function whose retirement ended unfinished: it stays in CloudFront,
+    /// recorded `RETIRE_FAILED`.
+    pub(crate) async fn edge_functions(&self) -> TaskResult<Vec<OutgoingEvent>> {
+        let cx = self.cx;
+        let mut events = Vec::new();
+        for record in cx.records().all::<EdgeFunctionRecord>().await? {
+            let Some(claim) = record.meta.claim.held_claim().filter(|c| c.workflow == "retire-edge-function").cloned()
+            else {
+                continue;
+            };
+            let Some(how) = ended(cx, &claim, self.stale_after).await? else { continue };
+            let failure = note(&claim, &how, "the function may still exist: delete the distribution's routing again");
+            let status = EdgeFunctionStatus::RetireFailed;
+            if cx
+                .settle_failed_as::<EdgeFunctionRecord>(record.id(), claim.execution.as_str(), status, &failure, |_| ())
+                .await?
+            {
+                events.push(self.recovered(&retire_failed(&record, failure)));
+            }
+        }
         Ok(events)
     }
 
@@ -232,14 +259,5 @@ impl Settling<'_> {
             }));
         }
         Ok(events)
-    }
-}
-
-/// A step that answered "not yet" is left for the next reconcile: `None`.
-fn not_yet_is_later<T>(result: TaskResult<T>) -> TaskResult<Option<T>> {
-    match result {
-        Ok(value) => Ok(Some(value)),
-        Err(TaskError::NotYet(_)) => Ok(None),
-        Err(err) => Err(err),
     }
 }

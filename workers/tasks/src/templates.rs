@@ -18,25 +18,14 @@ use crate::cx::Cx;
 use crate::distributions::poll::Poll;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
+use crate::machines::{CreateMachine, WithMachines};
 
-/// The state machines the ASL passes at `$.machines`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Machines {
-    create_distribution: String,
-}
-
-/// `apply-template`'s input with the state machines.
-#[derive(Deserialize)]
-pub struct WithMachines {
-    #[serde(flatten)]
-    input: ApplyTemplateInput,
-    machines: Machines,
-}
+/// `apply-template`'s input with the state machine it runs.
+pub type ApplyInput = WithMachines<ApplyTemplateInput, CreateMachine>;
 
 /// The `create-distribution` execution an apply runs, named after the apply's execution so a
 /// redelivery finds it.
-fn child(cx: &Cx<'_>, input: &ApplyTemplateInput, machines: &Machines) -> (String, ExecutionArn) {
+fn child(cx: &Cx<'_>, input: &ApplyTemplateInput, machines: &CreateMachine) -> (String, ExecutionArn) {
     let name = execution_name("create-distribution", input.distribution_id.as_str(), Some(cx.execution().as_str()));
     let arn = ExecutionArn::of(&machines.create_distribution, &name);
     (name, arn)
@@ -44,7 +33,7 @@ fn child(cx: &Cx<'_>, input: &ApplyTemplateInput, machines: &Machines) -> (Strin
 
 /// Merges the version with the overrides, records the distribution and starts its
 /// `create-distribution` execution.
-pub async fn start(cx: &Cx<'_>, WithMachines { input, machines }: WithMachines) -> TaskResult<TaskOutput> {
+pub async fn start(cx: &Cx<'_>, WithMachines { input, machines }: ApplyInput) -> TaskResult<TaskOutput> {
     let template: TemplateRecord = cx.require(input.template_id.as_str()).await?;
     if template.deleted {
         return Err(TaskError::Conflict(format!("template {} is deleted", template.id)));
@@ -132,7 +121,7 @@ pub async fn finalize(cx: &Cx<'_>, input: ApplyTemplateInput) -> TaskResult<Task
 /// Records the failure. If `create-distribution` never started, nothing else will settle the
 /// distribution record this workflow made: it is marked failed and its claim ended. (Once
 /// started, that execution owns the record and records its own outcome.)
-pub async fn record_failure(cx: &Cx<'_>, failed: Failed<WithMachines>) -> TaskResult<TaskOutput> {
+pub async fn record_failure(cx: &Cx<'_>, failed: Failed<ApplyInput>) -> TaskResult<TaskOutput> {
     let (failure, WithMachines { input, machines }) = (failed.failure(), &failed.input);
     let (_, arn) = child(cx, input, machines);
     if cx.ports.workflows.execution(&arn).await?.is_none() {

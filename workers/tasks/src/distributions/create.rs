@@ -18,11 +18,13 @@ use cfm_runtime::TaskOutput;
 use super::access::{
     check_certificate, desired, grant as grant_access, reserve, reserve_policies, revoke_all, use_policies,
 };
-use super::edge::{ensure_viewer_country_policy, retire};
+use super::edge::{ensure_viewer_country_policy, every_function};
+use super::retire::start_retirements;
 use super::{applied, cloudfront_id, deleted};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
+use crate::machines::{RetireMachine, WithMachines};
 
 /// Checks that this execution creates the record, that every origin is ready and the
 /// certificate usable, and reserves the origins so none can be deleted under the new
@@ -128,9 +130,12 @@ pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistribu
     Ok(TaskOutput::none())
 }
 
-/// Last step of compensation: delete the (now disabled, deployed) distribution, then the edge
-/// function it ran, and forget both.
-pub async fn finish_compensation(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
+/// Last step of compensation: delete the (now disabled, deployed) distribution, hand the edge
+/// function it ran to `retire-edge-function`, and forget both.
+pub async fn finish_compensation(
+    cx: &Cx<'_>,
+    WithMachines { input, machines }: WithMachines<CreateDistributionInput, RetireMachine>,
+) -> TaskResult<TaskOutput> {
     let id = input.distribution_id.as_str();
     let execution = cx.execution().as_str();
     let Some(record) = cx.records().get::<DistributionRecord>(id).await? else { return Ok(TaskOutput::none()) };
@@ -140,7 +145,7 @@ pub async fn finish_compensation(cx: &Cx<'_>, input: CreateDistributionInput) ->
     if let Some(cloudfront) = record.cloudfront_id() {
         deleted(cx.ports.cdn.delete_distribution(cloudfront).await?, cloudfront)?;
     }
-    let retired = retire(cx, &record, &input.request).await?;
+    start_retirements(cx, &machines, &every_function(&record), &input.request).await?;
     cx.records()
         .update::<DistributionRecord, TaskError>(id, cx.now(), |r| {
             if r.is_mine(execution) {
@@ -151,7 +156,7 @@ pub async fn finish_compensation(cx: &Cx<'_>, input: CreateDistributionInput) ->
             Ok(())
         })
         .await?;
-    Ok(retired.into_iter().fold(TaskOutput::none(), TaskOutput::with_event))
+    Ok(TaskOutput::none())
 }
 
 /// Records the distribution as failed with the cause, and what compensation left behind (its

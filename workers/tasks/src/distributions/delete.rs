@@ -8,11 +8,13 @@ use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, Di
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::edge::retire;
+use super::edge::every_function;
+use super::retire::start_retirements;
 use super::{applied, deleted, record_failed_change, revoke_all, use_policies};
 use crate::cx::Cx;
 use crate::error::TaskResult;
 use crate::input::Failed;
+use crate::machines::{RetireMachine, WithMachines};
 
 /// Disables the distribution (a no-op if already disabled).
 pub async fn disable(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOutput> {
@@ -23,24 +25,26 @@ pub async fn disable(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOu
     Ok(TaskOutput::none())
 }
 
-/// Deletes the distribution, its edge function, its grants, its origin and policy references
-/// and its record.
-pub async fn delete(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOutput> {
-    let (mut cloudfront_id, mut retired) = (None, Vec::new());
+/// Deletes the distribution, its grants, its origin and policy references and its record, and
+/// hands every edge function it had to `retire-edge-function`.
+pub async fn delete(
+    cx: &Cx<'_>,
+    WithMachines { input, machines }: WithMachines<DistributionInput, RetireMachine>,
+) -> TaskResult<TaskOutput> {
+    let mut cloudfront_id = None;
     if let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? {
         record.check_claim(cx.execution().as_str())?;
         if let Some(id) = record.cloudfront_id() {
             deleted(cx.ports.cdn.delete_distribution(id).await?, id)?;
             cloudfront_id = Some(id.clone());
         }
-        retired = retire(cx, &record, &input.request).await?;
+        start_retirements(cx, &machines, &every_function(&record), &input.request).await?;
         revoke_all(cx, &record.spec.origins, &record.id).await?;
         use_policies(cx, &record.id, &[], &record.spec.policies()).await?;
         cx.records().delete::<DistributionRecord>(record.id.as_str()).await?;
     }
     let event = DistributionDeleted { distribution_id: input.distribution_id.clone(), cloudfront_id };
-    let output = TaskOutput::none().with_event(cx.event(&input.request, &event));
-    Ok(retired.into_iter().fold(output, TaskOutput::with_event))
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }
 
 /// Records the failure; the status follows what CloudFront has, so a second delete can finish.

@@ -1,6 +1,6 @@
 //! A routed distribution's edge function: cfm's viewer-country policy made once, the function
 //! generated from the spec and the origins' records and published LIVE before the distribution
-//! is created with it, and retired (deleted) once the distribution is gone.
+//! is created with it (retiring it is `retire.rs`).
 
 use cfm_domain::claim::Claim;
 use cfm_domain::distribution::{DistributionRecord, DistributionSpec};
@@ -11,12 +11,11 @@ use cfm_domain::edge::{
 };
 use cfm_domain::policy::{PolicyRecord, PolicyStatus};
 use cfm_domain::record::Claimed;
-use cfm_domain::values::DistributionId;
+use cfm_domain::values::{DistributionId, EdgeFunctionId};
 use cfm_events::OutgoingEvent;
 use cfm_events::RequestContext;
 use cfm_events::distribution::{CreateDistributionInput, UpdateDistributionInput};
-use cfm_events::edge::{EdgeFunctionPublished, EdgeFunctionRetired};
-use cfm_ports::cdn::FunctionDeletion;
+use cfm_events::edge::EdgeFunctionPublished;
 use cfm_runtime::TaskOutput;
 
 use super::access::origins_of;
@@ -166,56 +165,7 @@ pub async fn publish_next(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskRe
     Ok(TaskOutput::none().with_event(event))
 }
 
-/// Deletes every edge function the distribution ever had once CloudFront no longer runs them
-/// (the distribution is deleted), and marks their records retired. "In use" is "not yet".
-pub(crate) async fn retire(
-    cx: &Cx<'_>,
-    record: &DistributionRecord,
-    request: &RequestContext,
-) -> TaskResult<Vec<OutgoingEvent>> {
-    let mut events = Vec::new();
-    for generation in 1..=record.edge_generations {
-        let id = EdgeFunctionRecord::id_for(&record.id, generation);
-        if let Some(edge) = cx.records().get::<EdgeFunctionRecord>(id.as_str()).await?
-            && edge.status != EdgeFunctionStatus::Retired
-        {
-            events.extend(retire_edge(cx, &edge, request).await?);
-        }
-    }
-    Ok(events)
-}
-
-/// Deletes the function `binding` names, which `distribution` no longer runs, and marks its
-/// record retired. "In use" is "not yet".
-pub(crate) async fn retire_function(
-    cx: &Cx<'_>,
-    binding: &EdgeBinding,
-    request: &RequestContext,
-) -> TaskResult<Option<OutgoingEvent>> {
-    match cx.records().get::<EdgeFunctionRecord>(binding.id.as_str()).await? {
-        Some(edge) => retire_edge(cx, &edge, request).await,
-        None => Ok(None),
-    }
-}
-
-async fn retire_edge(
-    cx: &Cx<'_>,
-    edge: &EdgeFunctionRecord,
-    request: &RequestContext,
-) -> TaskResult<Option<OutgoingEvent>> {
-    if cx.ports.cdn.delete_function(&edge.name).await? == FunctionDeletion::InUse {
-        return Err(TaskError::NotYet(format!("edge function {} is still associated; will retry", edge.name)));
-    }
-    cx.records()
-        .update::<EdgeFunctionRecord, TaskError>(edge.id.as_str(), cx.now(), |e| {
-            e.status = EdgeFunctionStatus::Retired;
-            Ok(())
-        })
-        .await?;
-    let retired = EdgeFunctionRetired {
-        edge_function_id: edge.id.clone(),
-        distribution_id: edge.distribution_id.clone(),
-        name: edge.name.clone(),
-    };
-    Ok(Some(cx.event(request, &retired)))
+/// Every edge function `record` ever had: one per generation of its routing.
+pub(crate) fn every_function(record: &DistributionRecord) -> Vec<EdgeFunctionId> {
+    (1..=record.edge_generations).map(|generation| EdgeFunctionRecord::id_for(&record.id, generation)).collect()
 }

@@ -8,6 +8,7 @@ pub mod edge;
 pub mod invalidate;
 pub mod poll;
 pub mod reconcile;
+pub mod retire;
 pub mod update;
 
 use cfm_domain::distribution::{DistributionRecord, DistributionStatus};

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 
-/// Polls before a wait gives up. With a 30 s base that is about 4.5 hours.
+/// Polls before a wait gives up, unless the loop sets its own limit. With a 30 s base that
+/// is about 4.5 hours.
 pub const MAX_POLLS: u32 = 60;
 /// The interval stops growing at this multiple of the base.
 const CAP_FACTOR: u64 = 10;
@@ -25,18 +26,30 @@ pub struct Poll {
     pub attempt: u32,
     /// Whether the wait is over.
     pub done: bool,
+    /// Polls before giving up.
+    #[serde(default = "max_polls")]
+    pub limit: u32,
+}
+
+fn max_polls() -> u32 {
+    MAX_POLLS
 }
 
 impl Poll {
+    /// The first poll of a loop with `base` seconds.
+    pub fn starting(base: u64) -> Self {
+        Poll { base, seconds: base, attempt: 0, done: false, limit: MAX_POLLS }
+    }
+
     /// The state after one more check.
     pub fn next(self, done: bool) -> TaskResult<Poll> {
         let attempt = self.attempt + 1;
-        if !done && attempt >= MAX_POLLS {
+        if !done && attempt >= self.limit {
             return Err(TaskError::DeploymentTimedOut(format!("still not done after {attempt} polls")));
         }
         let base = self.base.max(1);
         let seconds = base.saturating_mul(1 << attempt.min(16)).min(base * CAP_FACTOR);
-        Ok(Poll { base, seconds, attempt, done })
+        Ok(Poll { base, seconds, attempt, done, ..self })
     }
 
     /// As task output.
@@ -70,7 +83,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_to_a_cap_and_gives_up() {
-        let mut poll = Poll { base: 30, seconds: 30, attempt: 0, done: false };
+        let mut poll = Poll::starting(30);
         let mut waits = vec![poll.seconds];
         for _ in 0..6 {
             poll = poll.next(false).unwrap();
@@ -84,7 +97,7 @@ mod tests {
 
     #[test]
     fn a_fifteen_minute_deployment_costs_at_most_fifteen_polls() {
-        let (mut poll, mut waited, mut polls) = (Poll { base: 30, seconds: 30, attempt: 0, done: false }, 0, 0);
+        let (mut poll, mut waited, mut polls) = (Poll::starting(30), 0, 0);
         while waited < 15 * 60 {
             waited += poll.seconds;
             poll = poll.next(false).unwrap();

@@ -1,6 +1,6 @@
 //! `reconcile` (scheduled): compare every distribution record with CloudFront, sync the
 //! deployment status, report changes made outside cfm, and settle records (distributions,
-//! origins and policies) left busy by executions that are no longer running.
+//! origins, policies and edge functions) left busy by executions that are no longer running.
 
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution, drifted};
 use cfm_domain::record::Claimed;
@@ -14,6 +14,7 @@ use tracing::warn;
 use super::access::desired;
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
+use crate::machines::{RetireMachine, WithMachines};
 use crate::recover::{DEFAULT_STALE_AFTER_SECONDS, Settling};
 
 /// `reconcile`'s input.
@@ -27,10 +28,13 @@ pub struct ReconcileInput {
 
 /// Checks every distribution not busy with a workflow, and settles the busy ones whose
 /// workflow ended without settling them.
-pub async fn reconcile(cx: &Cx<'_>, input: ReconcileInput) -> TaskResult<TaskOutput> {
+pub async fn reconcile(
+    cx: &Cx<'_>,
+    WithMachines { input, machines }: WithMachines<ReconcileInput, RetireMachine>,
+) -> TaskResult<TaskOutput> {
     let system = RequestContext::system("cfm-reconciler", cx.execution().as_str());
-    let settling =
-        Settling { cx, system: &system, stale_after: input.stale_after_seconds.unwrap_or(DEFAULT_STALE_AFTER_SECONDS) };
+    let stale_after = input.stale_after_seconds.unwrap_or(DEFAULT_STALE_AFTER_SECONDS);
+    let settling = Settling { cx, system: &system, stale_after, machines: &machines };
     let mut output = TaskOutput::none();
     let mut checked = 0;
     for record in cx.records().all::<DistributionRecord>().await? {
@@ -50,7 +54,8 @@ pub async fn reconcile(cx: &Cx<'_>, input: ReconcileInput) -> TaskResult<TaskOut
             output = output.with_event(event);
         }
     }
-    for recovered in settling.origins().await?.into_iter().chain(settling.policies().await?) {
+    let others = [settling.origins().await?, settling.policies().await?, settling.edge_functions().await?];
+    for recovered in others.into_iter().flatten() {
         output = output.with_event(recovered);
     }
     output.output = json!({ "checked": checked, "events": output.events.len() });

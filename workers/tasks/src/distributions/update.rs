@@ -6,17 +6,21 @@
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};
 use cfm_domain::record::Claimed;
 use cfm_domain::values::OriginId;
+use cfm_events::RequestContext;
 use cfm_events::distribution::{DistributionUpdateFailed, DistributionUpdated, UpdateDistributionInput};
-use cfm_events::{OutgoingEvent, RequestContext};
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
 use super::access::{check_certificate, desired, grant, reserve, reserve_policies, revoke_all, use_policies};
-use super::edge::retire_function;
+use super::retire::start_retirements;
 use super::{applied, cloudfront_id, record_failed_change};
 use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
+use crate::machines::{RetireMachine, WithMachines};
+
+/// `update-distribution`'s input with the state machine that retires edge functions.
+pub type UpdateInput = WithMachines<UpdateDistributionInput, RetireMachine>;
 
 /// Applies the merged spec to CloudFront and stores it on the record. Origins it adds are
 /// reserved and granted first (CloudFront reads them as soon as it takes the change); origins
@@ -68,23 +72,23 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
 }
 
 /// Revokes and releases the origins the change removed, releases the policies the spec stored
-/// now does not use, and retires the edge functions it no longer runs: the one it replaced, or
-/// the one it published if CloudFront never took the change. Returns the events of that.
+/// now does not use, and hands the edge functions it no longer runs to `retire-edge-function`:
+/// the one it replaced, or the one it published if CloudFront never took the change.
 async fn retire(
     cx: &Cx<'_>,
     id: &cfm_domain::values::DistributionId,
+    machines: &RetireMachine,
     request: &RequestContext,
-) -> TaskResult<Vec<OutgoingEvent>> {
-    let Some(record) = cx.records().get::<DistributionRecord>(id.as_str()).await? else { return Ok(Vec::new()) };
+) -> TaskResult<()> {
+    let Some(record) = cx.records().get::<DistributionRecord>(id.as_str()).await? else { return Ok(()) };
     if !record.is_mine(cx.execution().as_str()) {
-        return Ok(Vec::new());
+        return Ok(());
     }
     use_policies(cx, id, &record.spec.policies(), &[]).await?;
     revoke_all(cx, &record.retiring, id).await?;
-    let mut events = Vec::new();
-    for function in record.retiring_edge_function.iter().chain(&record.pending_edge_function) {
-        events.extend(retire_function(cx, function, request).await?);
-    }
+    let functions: Vec<_> =
+        record.retiring_edge_function.iter().chain(&record.pending_edge_function).map(|f| f.id.clone()).collect();
+    start_retirements(cx, machines, &functions, request).await?;
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(id.as_str(), cx.now(), |r| {
@@ -96,7 +100,7 @@ async fn retire(
             Ok(())
         })
         .await?;
-    Ok(events)
+    Ok(())
 }
 
 /// The origins in `these` that are not in `those`.
@@ -105,8 +109,8 @@ fn not_in(these: &[OriginId], those: &[OriginId]) -> Vec<OriginId> {
 }
 
 /// Retires the removed origins, marks the change deployed, ends the claim and announces it.
-pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<TaskOutput> {
-    let retired = retire(cx, &input.distribution_id, &input.request).await?;
+pub async fn finalize(cx: &Cx<'_>, WithMachines { input, machines }: UpdateInput) -> TaskResult<TaskOutput> {
+    retire(cx, &input.distribution_id, &machines, &input.request).await?;
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(input.distribution_id.as_str(), cx.now(), |r| {
@@ -120,16 +124,15 @@ pub async fn finalize(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult
         .await?;
     let updated =
         DistributionUpdated { distribution_id: input.distribution_id.clone(), changed: input.patch.set_fields() };
-    let output = retired.into_iter().fold(TaskOutput::none(), TaskOutput::with_event);
-    Ok(output.with_event(cx.event(&input.request, &updated)))
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)))
 }
 
 /// Records the failure; the status follows what CloudFront has. If CloudFront took the change,
 /// the origins it removed are retired; if not, the origins it meant to add are released (the
 /// record keeps the origins it had).
-pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateDistributionInput>) -> TaskResult<TaskOutput> {
-    let (failure, input) = (failed.failure(), &failed.input);
-    let retired = retire(cx, &input.distribution_id, &input.request).await?;
+pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateInput>) -> TaskResult<TaskOutput> {
+    let (failure, WithMachines { input, machines }) = (failed.failure(), &failed.input);
+    retire(cx, &input.distribution_id, machines, &input.request).await?;
     let record = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await?;
     if let (Some(record), Some(wanted)) = (record.filter(|r| r.is_mine(cx.execution().as_str())), &input.patch.origins)
     {
@@ -137,6 +140,5 @@ pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateDistributionInput>
     }
     record_failed_change(cx, &input.distribution_id, &failure).await?;
     let event = DistributionUpdateFailed { distribution_id: input.distribution_id.clone(), failure };
-    let output = retired.into_iter().fold(TaskOutput::none(), TaskOutput::with_event);
-    Ok(output.with_event(cx.event(&input.request, &event)))
+    Ok(TaskOutput::none().with_event(cx.event(&input.request, &event)))
 }

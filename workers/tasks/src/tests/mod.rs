@@ -42,6 +42,11 @@ pub(crate) fn execution(workflow: &str, name: &str) -> ExecutionArn {
     ExecutionArn::of(&format!("arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:cfm-{workflow}"), name)
 }
 
+/// The `retire-edge-function` state machine the distribution workflows name.
+pub(crate) fn retire_machine() -> String {
+    format!("arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:cfm-retire-edge-function")
+}
+
 /// Who asks, in every input.
 pub(crate) fn request() -> Value {
     json!({ "actor": "alice", "correlationId": "corr-1" })
@@ -68,7 +73,49 @@ impl World {
         input: &Value,
     ) -> Result<TaskOutput, TaskFailure> {
         let ctx = TaskContext { task: task.to_owned(), execution: execution.clone() };
-        self.tasks.run(&ctx, input.clone()).await
+        // Like the distribution workflows' first state, which names the machines they start.
+        let mut input = input.clone();
+        if let Some(fields) = input.as_object_mut() {
+            fields.entry("machines").or_insert_with(|| json!({"retireEdgeFunction": retire_machine()}));
+        }
+        self.tasks.run(&ctx, input).await
+    }
+
+    /// Runs every `retire-edge-function` execution started so far to its end, as its Wait loop
+    /// and Catch would (without waiting); returns the output of each task run.
+    pub(crate) async fn run_retirements(&self) -> Vec<TaskOutput> {
+        let mut outputs = Vec::new();
+        let machine = retire_machine();
+        let workflows = &self.memory.workflows;
+        let running =
+            workflows.started().into_iter().filter(|e| e.status == cfm_ports::workflows::ExecutionStatus::Running);
+        for execution in
+            running.filter(|e| e.execution_arn.as_str().starts_with(&machine.replace(":stateMachine:", ":execution:")))
+        {
+            let mut poll = json!({"base": 1, "seconds": 1, "attempt": 0, "done": false, "limit": 6});
+            loop {
+                let input = with(&execution.input, "poll", poll.clone());
+                match self.run("RetireEdgeFunction", &execution.execution_arn, &input).await {
+                    Ok(out) => {
+                        poll = out.output.clone();
+                        outputs.push(out);
+                        if poll["done"] == true {
+                            workflows.end(&execution.execution_arn, cfm_ports::workflows::ExecutionStatus::Succeeded);
+                            break;
+                        }
+                    }
+                    Err(failure) => {
+                        let caught = caught(failure.name.as_str(), &failure.detail.message);
+                        let failed = with(&input, "failure", caught);
+                        outputs
+                            .push(self.ok("RecordEdgeFunctionRetireFailed", &execution.execution_arn, &failed).await);
+                        workflows.end(&execution.execution_arn, cfm_ports::workflows::ExecutionStatus::Failed);
+                        break;
+                    }
+                }
+            }
+        }
+        outputs
     }
 
     /// Runs `task`, which must succeed.

@@ -33,6 +33,11 @@ impl Machines {
         Ok(ExecutionArn::of(self.arn(workflow)?, name))
     }
 
+    /// Every workflow with its state machine ARN, by name.
+    pub(crate) fn workflows(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(w, arn)| (w.as_str(), arn.as_str()))
+    }
+
     /// Whether `execution` belongs to one of these machines.
     pub fn runs(&self, execution: &ExecutionArn) -> bool {
         self.0.values().any(|machine| execution.belongs_to(machine))

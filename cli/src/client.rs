@@ -11,6 +11,41 @@ use crate::settings::Connection;
 /// How often `wait` polls an execution.
 const POLL_EVERY: Duration = Duration::from_millis(300);
 
+/// What following an execution tells.
+#[derive(Debug, Clone, Copy)]
+pub enum Followed<'a> {
+    /// A step is over (`GET /executions/{id}/steps` shape).
+    Step(&'a Value),
+    /// It still runs (`GET /executions/{id}` shape).
+    Running(&'a Value),
+}
+
+/// One line for a step: how it went, its name and type, how long it took, its retries and
+/// error.
+pub fn step_line(step: &Value) -> String {
+    let mark = match step["outcome"].as_str() {
+        Some("succeeded") => "✓",
+        Some("caught") => "↷",
+        Some("failed") => "✗",
+        _ => "…",
+    };
+    let mut line =
+        format!("{mark} {} ({}", step["name"].as_str().unwrap_or("?"), step["stateType"].as_str().unwrap_or("?"));
+    if let Some(ms) = step["durationMs"].as_i64() {
+        line.push_str(&format!(", {:.1} s", ms as f64 / 1000.0));
+    }
+    match step["retries"].as_u64() {
+        Some(1) => line.push_str(", 1 retry"),
+        Some(n) if n > 1 => line.push_str(&format!(", {n} retries")),
+        _ => {}
+    }
+    line.push(')');
+    if let Some(error) = step["error"].as_str() {
+        line.push_str(&format!(" {error}: {}", step["cause"].as_str().unwrap_or_default()));
+    }
+    line
+}
+
 /// An API answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -96,21 +131,24 @@ impl ApiClient {
         self.send(Method::GET, path, None, None).await?.ok()
     }
 
-    /// Polls an execution until it ends, calling `on_state` each time it enters a new state.
-    /// Returns the final view.
-    pub async fn wait(&self, execution_id: &str, mut on_state: impl FnMut(&str)) -> anyhow::Result<Value> {
-        let mut last = String::new();
+    /// Follows an execution until it ends. `on` hears of every step from its history once the
+    /// step is over (the last ones when the execution is), none skipped, in order, and of the
+    /// execution's view at each poll while it runs. Returns the final view.
+    pub async fn wait(&self, execution_id: &str, mut on: impl FnMut(Followed<'_>)) -> anyhow::Result<Value> {
+        let mut shown = 0;
         loop {
             let view = self.get(&format!("/executions/{execution_id}")).await?;
-            if let Some(state) = view["currentState"].as_str()
-                && state != last
-            {
-                on_state(state);
-                last = state.to_owned();
+            let running = view["status"] == "RUNNING";
+            let steps = self.get(&format!("/executions/{execution_id}/steps")).await?;
+            let steps = steps["steps"].as_array().cloned().unwrap_or_default();
+            while let Some(step) = steps.get(shown).filter(|s| !running || s["outcome"] != "running") {
+                on(Followed::Step(step));
+                shown += 1;
             }
-            if view["status"] != "RUNNING" {
+            if !running {
                 return Ok(view);
             }
+            on(Followed::Running(&view));
             tokio::time::sleep(POLL_EVERY).await;
         }
     }

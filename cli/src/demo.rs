@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::client::ApiClient;
+use crate::client::{ApiClient, Followed, step_line};
 use crate::settings::{Connection, home};
 use cfm_localcloud::{LocalCloud, StackOptions};
 
@@ -282,7 +282,13 @@ async fn template_and_certificate(client: &ApiClient, origin: &str) -> anyhow::R
 async fn follow(client: &ApiClient, accepted: &Value) -> anyhow::Result<()> {
     let execution = accepted["executionId"].as_str().context("no execution id")?;
     let started = Instant::now();
-    let view = client.wait(execution, |state| println!("  → {state}")).await?;
+    let view = client
+        .wait(execution, |followed| {
+            if let Followed::Step(step) = followed {
+                println!("    {}", step_line(step));
+            }
+        })
+        .await?;
     println!(
         "  {} {} in {:.1}s",
         execution,

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod error;
 pub mod events;
 pub mod memory;
+pub mod steps;
 pub mod store;
 pub mod tasks;
 pub mod workflows;

@@ -6,6 +6,7 @@ use cfm_domain::vocabulary;
 use serde_json::Value;
 
 use crate::error::PortResult;
+use crate::steps::HistoryEntry;
 
 vocabulary!(
     /// How an execution stands.
@@ -64,6 +65,30 @@ pub struct Execution {
     pub stopped_at: Option<Timestamp>,
 }
 
+/// An execution in a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionSummary {
+    /// Its ARN.
+    pub execution_arn: ExecutionArn,
+    /// Its name.
+    pub name: String,
+    /// How it stands.
+    pub status: ExecutionStatus,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// When it stopped.
+    pub stopped_at: Option<Timestamp>,
+}
+
+/// One page of a machine's executions, newest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExecutionPage {
+    /// The executions.
+    pub executions: Vec<ExecutionSummary>,
+    /// Where the next page starts, if there is one.
+    pub next_token: Option<String>,
+}
+
 /// Step Functions.
 #[async_trait]
 pub trait Workflows: Send + Sync {
@@ -71,4 +96,13 @@ pub trait Workflows: Send + Sync {
     async fn start(&self, machine: &str, name: &str, input: &Value) -> PortResult<Start>;
     /// The execution, or `None` if there is no such one.
     async fn execution(&self, execution: &ExecutionArn) -> PortResult<Option<Execution>>;
+    /// A page of `machine`'s executions (with `status`, if given), newest first, from `token`.
+    async fn list(
+        &self,
+        machine: &str,
+        status: Option<ExecutionStatus>,
+        token: Option<&str>,
+    ) -> PortResult<ExecutionPage>;
+    /// The execution's whole history, as far as its steps need it (empty if there is none).
+    async fn history(&self, execution: &ExecutionArn) -> PortResult<Vec<HistoryEntry>>;
 }

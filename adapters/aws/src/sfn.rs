@@ -7,8 +7,9 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use cfm_domain::values::{ExecutionArn, Timestamp};
 use cfm_domain::vocabulary::Vocabulary;
 use cfm_ports::PortResult;
+use cfm_ports::steps::{EntryKind, HistoryEntry};
 use cfm_ports::tasks::{Callback, TaskCallbacks};
-use cfm_ports::workflows::{Execution, ExecutionStatus, Start, Workflows};
+use cfm_ports::workflows::{Execution, ExecutionPage, ExecutionStatus, ExecutionSummary, Start, Workflows};
 use serde_json::Value;
 
 use crate::classify::{aws, error_code, unexpected};
@@ -46,6 +47,42 @@ fn current_state(events: &[HistoryEvent]) -> Option<String> {
         .filter_map(|e| e.state_entered_event_details().map(|d| (e.id(), d.name())))
         .max_by_key(|(id, _)| *id)
         .map(|(_, name)| name.to_owned())
+}
+
+/// Executions per listing page (the most Step Functions answers with).
+const LIST_PAGE: i32 = 100;
+
+/// A history event as a step entry; `None` for events steps do not need.
+fn entry(event: &HistoryEvent) -> Option<HistoryEntry> {
+    let failed = |error: Option<&str>, cause: Option<&str>| EntryKind::Failed {
+        error: error.map(str::to_owned),
+        cause: cause.map(str::to_owned),
+    };
+    let kind = if let Some(d) = event.state_entered_event_details() {
+        let state_type = event.r#type().as_str().trim_end_matches("StateEntered").to_owned();
+        EntryKind::Entered { state: d.name().to_owned(), state_type, input: parse_json(d.input()) }
+    } else if let Some(d) = event.state_exited_event_details() {
+        EntryKind::Exited { state: d.name().to_owned(), output: parse_json(d.output()) }
+    } else if event.task_scheduled_event_details().is_some() {
+        EntryKind::Attempt
+    } else if let Some(d) = event.task_failed_event_details() {
+        failed(d.error(), d.cause())
+    } else if let Some(d) = event.task_timed_out_event_details() {
+        failed(d.error(), d.cause())
+    } else if let Some(d) = event.execution_failed_event_details() {
+        failed(d.error(), d.cause())
+    } else if let Some(d) = event.execution_timed_out_event_details() {
+        failed(d.error(), d.cause())
+    } else if let Some(d) = event.execution_aborted_event_details() {
+        failed(d.error(), d.cause())
+    } else {
+        return None;
+    };
+    Some(HistoryEntry { id: event.id(), at: timestamp(event.timestamp()), kind })
+}
+
+fn status_of(text: &str) -> PortResult<ExecutionStatus> {
+    ExecutionStatus::parse(text).ok_or_else(|| unexpected(&format!("execution status {text}")))
 }
 
 /// Step Functions.
@@ -114,11 +151,10 @@ impl Workflows for StepFunctions {
             .send()
             .await
             .map_err(aws("GetExecutionHistory"))?;
-        let status = out.status().as_str();
         Ok(Some(Execution {
             execution_arn: execution.clone(),
             name: out.name().unwrap_or_default().to_owned(),
-            status: ExecutionStatus::parse(status).ok_or_else(|| unexpected(&format!("execution status {status}")))?,
+            status: status_of(out.status().as_str())?,
             current_state: current_state(history.events()),
             input: parse_json(out.input()).unwrap_or(Value::Null),
             output: parse_json(out.output()),
@@ -127,6 +163,56 @@ impl Workflows for StepFunctions {
             started_at: timestamp(out.start_date()),
             stopped_at: out.stop_date().map(timestamp),
         }))
+    }
+
+    async fn list(
+        &self,
+        machine: &str,
+        status: Option<ExecutionStatus>,
+        token: Option<&str>,
+    ) -> PortResult<ExecutionPage> {
+        let out = self
+            .client
+            .list_executions()
+            .state_machine_arn(machine)
+            .max_results(LIST_PAGE)
+            .set_status_filter(status.map(|s| aws_sdk_sfn::types::ExecutionStatus::from(s.as_str())))
+            .set_next_token(token.map(str::to_owned))
+            .send()
+            .await
+            .map_err(aws("ListExecutions"))?;
+        let executions = out
+            .executions()
+            .iter()
+            .map(|e| {
+                Ok(ExecutionSummary {
+                    execution_arn: e.execution_arn().parse_arn()?,
+                    name: e.name().to_owned(),
+                    status: status_of(e.status().as_str())?,
+                    started_at: timestamp(e.start_date()),
+                    stopped_at: e.stop_date().map(timestamp),
+                })
+            })
+            .collect::<PortResult<Vec<_>>>()?;
+        Ok(ExecutionPage { executions, next_token: out.next_token().map(str::to_owned) })
+    }
+
+    async fn history(&self, execution: &ExecutionArn) -> PortResult<Vec<HistoryEntry>> {
+        let mut entries = Vec::new();
+        let mut token = None;
+        loop {
+            let call = self.client.get_execution_history().execution_arn(execution.as_str()).max_results(1000);
+            let out = match call.set_next_token(token).send().await {
+                Ok(out) => out,
+                Err(err) if matches!(error_code(&err), Some("ExecutionDoesNotExist")) => return Ok(Vec::new()),
+                Err(err) => return Err(aws("GetExecutionHistory")(err)),
+            };
+            entries.extend(out.events().iter().filter_map(entry));
+            token = out.next_token().map(str::to_owned);
+            if token.is_none() {
+                return Ok(entries);
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod distributions;
 mod edge;
+mod executions;
 mod origins;
 mod policies;
 mod reads;

@@ -4,6 +4,7 @@
 mod certificates;
 mod distributions;
 mod edge;
+mod executions;
 mod local;
 mod origins;
 mod policies;
@@ -17,6 +18,7 @@ use serde_json::Value;
 use certificates::CertificatesCommand;
 use distributions::DistributionsCommand;
 use edge::EdgeCommand;
+use executions::{ExecutionsCommand, follow};
 use local::LocalCommand;
 use origins::OriginsCommand;
 use policies::PoliciesCommand;
@@ -149,20 +151,6 @@ pub(crate) fn segment(text: &str) -> String {
         .collect()
 }
 
-#[derive(Debug, Subcommand)]
-enum ExecutionsCommand {
-    /// Show an execution.
-    Get {
-        /// Execution id (from a 202 answer) or ARN.
-        id: String,
-    },
-    /// Follow an execution until it ends.
-    Watch {
-        /// Execution id or ARN.
-        id: String,
-    },
-}
-
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let connect = || Connection::resolve(cli.api_url.clone(), cli.token.clone()).map(ApiClient::new);
@@ -178,13 +166,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Edge { command } => edge::run(&connect()?, cli.output, command).await,
         Command::Templates { command } => templates::run(&connect()?, cli.output, command).await,
         Command::Certificates { command } => certificates::run(&connect()?, cli.output, command).await,
-        Command::Executions { command } => {
-            let client = connect()?;
-            match command {
-                ExecutionsCommand::Get { id } => print(cli.output, &client.get(&format!("/executions/{id}")).await?),
-                ExecutionsCommand::Watch { id } => follow(&client, cli.output, &id).await,
-            }
-        }
+        Command::Executions { command } => executions::run(&connect()?, cli.output, command).await,
     }
 }
 
@@ -205,29 +187,6 @@ pub(crate) async fn mutate(
         println!("started {execution} for {}", accepted["resourceId"].as_str().unwrap_or_default());
     }
     follow(client, output, &execution).await
-}
-
-async fn follow(client: &ApiClient, output: Output, execution: &str) -> anyhow::Result<()> {
-    let view = client
-        .wait(execution, |state| {
-            if output == Output::Text {
-                println!("  → {state}");
-            }
-        })
-        .await?;
-    match output {
-        Output::Json => print(output, &view)?,
-        Output::Text => println!("{}: {}", execution, view["status"].as_str().unwrap_or_default()),
-    }
-    if view["status"] != "SUCCEEDED" {
-        anyhow::bail!(
-            "{} failed: {} {}",
-            execution,
-            view["error"].as_str().unwrap_or_default(),
-            view["cause"].as_str().unwrap_or_default()
-        );
-    }
-    Ok(())
 }
 
 pub(crate) fn print(output: Output, value: &Value) -> anyhow::Result<()> {

@@ -13,7 +13,7 @@ use cfm_domain::values::Timestamp;
 
 pub use buckets::{FakeBucket, MemoryBuckets};
 pub use cdn::{FakeDistribution, MemoryCdn};
-pub use services::{MemoryCertificates, MemoryEvents, MemoryWorkflows};
+pub use services::{LIST_PAGE, MemoryCertificates, MemoryEvents, MemoryWorkflows};
 pub use store::MemoryStore;
 
 use crate::Ports;

@@ -14,7 +14,8 @@ use super::{Faults, guard};
 use crate::certificates::Certificates;
 use crate::error::PortResult;
 use crate::events::EventBus;
-use crate::workflows::{Execution, ExecutionStatus, Start, Workflows};
+use crate::steps::HistoryEntry;
+use crate::workflows::{Execution, ExecutionPage, ExecutionStatus, ExecutionSummary, Start, Workflows};
 
 /// ACM.
 #[derive(Debug, Default)]
@@ -68,9 +69,13 @@ impl Certificates for MemoryCertificates {
 #[derive(Debug, Default)]
 pub struct MemoryWorkflows {
     executions: Mutex<BTreeMap<String, Execution>>,
-    /// Failures to inject, by operation (`start`, `execution`).
+    histories: Mutex<BTreeMap<String, Vec<HistoryEntry>>>,
+    /// Failures to inject, by operation (`start`, `execution`, `list`, `history`).
     pub faults: Faults,
 }
+
+/// Executions per listing page: small, so that lists are read across pages.
+pub const LIST_PAGE: usize = 3;
 
 impl MemoryWorkflows {
     /// Ends an execution with `status`.
@@ -83,6 +88,11 @@ impl MemoryWorkflows {
     /// Every execution started.
     pub fn started(&self) -> Vec<Execution> {
         guard(&self.executions).values().cloned().collect()
+    }
+
+    /// Gives an execution its history.
+    pub fn set_history(&self, execution: &ExecutionArn, entries: Vec<HistoryEntry>) {
+        guard(&self.histories).insert(execution.as_str().to_owned(), entries);
     }
 }
 
@@ -121,6 +131,36 @@ impl Workflows for MemoryWorkflows {
     async fn execution(&self, execution: &ExecutionArn) -> PortResult<Option<Execution>> {
         self.faults.check("execution")?;
         Ok(guard(&self.executions).get(execution.as_str()).cloned())
+    }
+
+    async fn list(
+        &self,
+        machine: &str,
+        status: Option<ExecutionStatus>,
+        token: Option<&str>,
+    ) -> PortResult<ExecutionPage> {
+        self.faults.check("list")?;
+        let mut executions: Vec<ExecutionSummary> = guard(&self.executions)
+            .values()
+            .filter(|e| e.execution_arn.belongs_to(machine) && status.is_none_or(|s| e.status == s))
+            .map(|e| ExecutionSummary {
+                execution_arn: e.execution_arn.clone(),
+                name: e.name.clone(),
+                status: e.status,
+                started_at: e.started_at,
+                stopped_at: e.stopped_at,
+            })
+            .collect();
+        executions.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| a.name.cmp(&b.name)));
+        let from: usize = token.and_then(|t| t.parse().ok()).unwrap_or(0);
+        let next_token = (executions.len() > from + LIST_PAGE).then(|| (from + LIST_PAGE).to_string());
+        let executions = executions.into_iter().skip(from).take(LIST_PAGE).collect();
+        Ok(ExecutionPage { executions, next_token })
+    }
+
+    async fn history(&self, execution: &ExecutionArn) -> PortResult<Vec<HistoryEntry>> {
+        self.faults.check("history")?;
+        Ok(guard(&self.histories).get(execution.as_str()).cloned().unwrap_or_default())
     }
 }
 

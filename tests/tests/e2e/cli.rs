@@ -34,8 +34,10 @@ async fn the_cli_drives_the_api() {
         cfm(&t, &["origins", "create", "--name", "cli", "--bucket", &bucket, "--region", "eu-west-1", "--wait"]).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    // Which states show depends on timing; the state the execution ended in always does.
-    assert!(stdout.contains("→ OriginReady"), "--wait shows the states: {stdout}");
+    // Every step from the history, the quick ones too.
+    for state in ["ValidateOrigin (Task", "ConfigureBucket (Task", "CreateOac (Task", "OriginReady (Succeed"] {
+        assert!(stdout.contains(&format!("✓ {state}")), "--wait shows {state}: {stdout}");
+    }
     assert!(stdout.contains("SUCCEEDED"), "{stdout}");
 
     let out = cfm(&t, &["origins", "list", "--output", "json"]).await;

@@ -11,6 +11,7 @@ mod distribution_faults;
 mod distribution_input;
 mod distributions;
 mod edge;
+mod executions;
 mod failures;
 mod functions;
 mod hostile_input;

@@ -274,6 +274,8 @@ export class CfmStack extends Stack {
     for (const machine of Object.values(machines)) {
       machine.grantStartExecution(api);
       machine.grantExecution(api, 'states:DescribeExecution', 'states:GetExecutionHistory');
+      // GET /executions lists each machine's executions.
+      machine.grant(api, 'states:ListExecutions');
     }
     // Reads and up-front checks: bucket existence, origin OAC state, certificates, live status,
     // policy names.

@@ -136,6 +136,9 @@ test('each worker family may call only its own services', () => {
   // and hands the edge functions a distribution lets go of to retire-edge-function
   assert.ok(distributions.includes('states:StartExecution'), `distributions worker: ${distributions}`);
   assert.ok(!origins.includes('states:StartExecution'), `origins worker: ${origins}`);
+  // the API lists executions, machine by machine, and reads their histories
+  const api = statements('ApiFunction');
+  for (const action of ['states:ListExecutions', 'states:GetExecutionHistory']) assert.ok(api.includes(action), `api lacks ${action}: ${api}`);
   assert.ok(!history.some((a) => a.startsWith('s3:') || a.startsWith('cloudfront:') || a.startsWith('states:')), `history worker: ${history}`);
 });
 

@@ -113,7 +113,9 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let token = header.and_then(|h| h.strip_prefix("Bearer ")).ok_or(ApiError::Unauthorized)?;
-        state.verifier.verify(token.trim()).await.ok_or(ApiError::Unauthorized)
+        let principal = state.verifier.verify(token.trim()).await.ok_or(ApiError::Unauthorized)?;
+        crate::access::note_principal(&principal.sub);
+        Ok(principal)
     }
 }
 

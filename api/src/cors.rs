@@ -79,7 +79,11 @@ impl AllowedOrigins {
                 HeaderName::from_static("idempotency-key"),
                 HeaderName::from_static("x-correlation-id"),
             ])
-            .expose_headers([header::LOCATION, HeaderName::from_static("idempotent-replayed")])
+            .expose_headers([
+                header::LOCATION,
+                HeaderName::from_static("idempotent-replayed"),
+                crate::access::REQUEST_ID,
+            ])
             .max_age(std::time::Duration::from_secs(PREFLIGHT_MAX_AGE_SECONDS))
     }
 }

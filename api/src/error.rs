@@ -87,7 +87,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "UpstreamFailure"),
         };
-        let body = match &self {
+        let mut body = match &self {
             ApiError::Invalid(problems) => {
                 let message = match problems.total() - problems.list().len() {
                     0 => "the request is invalid".to_owned(),
@@ -104,6 +104,9 @@ impl IntoResponse for ApiError {
             }
             other => json!({"error": code, "message": other.to_string()}),
         };
+        if let Some(id) = crate::access::request_id() {
+            body["requestId"] = json!(id);
+        }
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response

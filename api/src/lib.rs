@@ -6,6 +6,7 @@
 //! execution. Reads come from the cfm table and the services. Every route needs
 //! `Authorization: Bearer <token>`.
 
+mod access;
 pub mod auth;
 mod certificates;
 pub mod cognito;
@@ -88,4 +89,6 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(request::MAX_BODY_BYTES))
         .with_state(state)
         .layer(cors)
+        // Outside CORS, so preflights are logged and carry a request id too.
+        .layer(axum::middleware::from_fn(access::access))
 }

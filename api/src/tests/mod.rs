@@ -1,6 +1,7 @@
 //! The HTTP contract, router to ports, over in-memory fakes: status codes, problems, headers,
 //! and that a refused request changes nothing.
 
+mod access;
 mod distributions;
 mod edge;
 mod executions;

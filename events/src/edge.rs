@@ -27,6 +27,24 @@ pub struct EdgeFunctionPublished {
 }
 event_detail!(EdgeFunctionPublished, "EdgeFunctionPublished", "edgeFunction", edge_function_id);
 
+/// An edge function runs everywhere: its distribution's default behaviour is associated with it
+/// and CloudFront has deployed that (a new routed distribution, or a routing change).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeFunctionAssociated {
+    /// The edge function id.
+    pub edge_function_id: EdgeFunctionId,
+    /// The distribution it routes.
+    pub distribution_id: DistributionId,
+    /// CloudFront's id of the distribution.
+    pub cloudfront_id: String,
+    /// CloudFront's ARN of the function.
+    pub arn: String,
+    /// Which routing of the distribution it runs.
+    pub generation: u32,
+}
+event_detail!(EdgeFunctionAssociated, "EdgeFunctionAssociated", "edgeFunction", edge_function_id);
+
 /// An edge function is deleted from CloudFront: its distribution no longer runs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -13,7 +13,10 @@ use crate::distribution::{
     DistributionDriftDetected, DistributionRecovered, DistributionStatusChanged, DistributionUpdateFailed,
     DistributionUpdated, InvalidationCompleted, InvalidationFailed,
 };
-use crate::edge::{EdgeFunctionPublished, EdgeFunctionRetireDeferred, EdgeFunctionRetireFailed, EdgeFunctionRetired};
+use crate::edge::{
+    EdgeFunctionAssociated, EdgeFunctionPublished, EdgeFunctionRetireDeferred, EdgeFunctionRetireFailed,
+    EdgeFunctionRetired,
+};
 use crate::envelope::{EventDetail, EventEnvelope};
 use crate::origin::{
     OriginCreateFailed, OriginCreated, OriginDeleteFailed, OriginDeleted, OriginRecovered, OriginUpdateFailed,
@@ -62,6 +65,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<PolicyDeleteFailed>(),
         schema_of::<PolicyRecovered>(),
         schema_of::<EdgeFunctionPublished>(),
+        schema_of::<EdgeFunctionAssociated>(),
         schema_of::<EdgeFunctionRetired>(),
         schema_of::<EdgeFunctionRetireDeferred>(),
         schema_of::<EdgeFunctionRetireFailed>(),

@@ -136,6 +136,8 @@ async fn a_routed_distribution_runs_its_previewed_function_changes_it_and_retire
     }
     let published = t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionPublished", 1).await.unwrap();
     assert_eq!(published[0]["data"]["arn"], arn);
+    let associated = t.events_of(&format!("/edge-functions/{function_id}"), "EdgeFunctionAssociated", 1).await.unwrap();
+    assert_eq!(associated[0]["data"]["cloudfrontId"], record["cloudfrontId"], "running everywhere");
 
     // A routing change: the next function runs once deployed, and the last one is retired.
     let two = json!({"routing": {"preset": "apac-americas", "regions": {"apac": seoul, "americas": virginia},

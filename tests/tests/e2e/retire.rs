@@ -80,9 +80,9 @@ async fn every_routing_task_delivered_twice_publishes_one_function_and_retires_i
     for function in functions {
         assert_eq!(function["status"], "RETIRED", "{function}");
         let path = format!("/edge-functions/{}", function["id"].as_str().unwrap());
-        let history = t.history_of(&path, 2).await.unwrap();
+        let history = t.history_of(&path, 3).await.unwrap();
         let types: Vec<_> = history.iter().map(|e| e["detailType"].as_str().unwrap()).collect();
-        assert_eq!(types, ["EdgeFunctionRetired", "EdgeFunctionPublished"], "each once");
+        assert_eq!(types, ["EdgeFunctionRetired", "EdgeFunctionAssociated", "EdgeFunctionPublished"], "each once");
         let name = function["name"].as_str().unwrap();
         assert_eq!(t.ports().cdn.live_function(name).await.unwrap(), None);
     }

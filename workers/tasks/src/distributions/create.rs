@@ -18,7 +18,7 @@ use cfm_runtime::TaskOutput;
 use super::access::{
     check_certificate, desired, grant as grant_access, reserve, reserve_policies, revoke_all, use_policies,
 };
-use super::edge::{ensure_viewer_country_policy, every_function};
+use super::edge::{associated, ensure_viewer_country_policy, every_function};
 use super::retire::start_retirements;
 use super::{applied, cloudfront_id, deleted};
 use crate::cx::Cx;
@@ -110,7 +110,8 @@ pub async fn mark_deployed(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<
         })
         .await?;
     let deployed = DistributionDeployed { distribution_id: record.id.clone(), cloudfront_id: cloudfront_id(&record)? };
-    Ok(TaskOutput::none().with_event(cx.event(&input.request, &deployed)))
+    let output = TaskOutput::none().with_event(cx.event(&input.request, &deployed));
+    Ok(associated(cx, &record, &input.request).into_iter().fold(output, TaskOutput::with_event))
 }
 
 /// First step of compensation: remove the bucket grants and the origin and policy reservations, and disable

@@ -15,7 +15,7 @@ use cfm_domain::values::{DistributionId, EdgeFunctionId};
 use cfm_events::OutgoingEvent;
 use cfm_events::RequestContext;
 use cfm_events::distribution::{CreateDistributionInput, UpdateDistributionInput};
-use cfm_events::edge::EdgeFunctionPublished;
+use cfm_events::edge::{EdgeFunctionAssociated, EdgeFunctionPublished};
 use cfm_runtime::TaskOutput;
 
 use super::access::origins_of;
@@ -163,6 +163,20 @@ pub async fn publish_next(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskRe
         })
         .await?;
     Ok(TaskOutput::none().with_event(event))
+}
+
+/// The announcement that `record`'s edge function runs everywhere, once CloudFront deployed
+/// the distribution with it; `None` when it has none.
+pub(crate) fn associated(cx: &Cx<'_>, record: &DistributionRecord, request: &RequestContext) -> Option<OutgoingEvent> {
+    let (binding, cloudfront) = (record.edge_function.as_ref()?, record.cloudfront_id()?);
+    let associated = EdgeFunctionAssociated {
+        edge_function_id: binding.id.clone(),
+        distribution_id: record.id.clone(),
+        cloudfront_id: cloudfront.to_string(),
+        arn: binding.arn.clone(),
+        generation: binding.generation,
+    };
+    Some(cx.event(request, &associated))
 }
 
 /// Every edge function `record` ever had: one per generation of its routing.

@@ -12,6 +12,7 @@ use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
 use super::access::{check_certificate, desired, grant, reserve, reserve_policies, revoke_all, use_policies};
+use super::edge::associated;
 use super::retire::start_retirements;
 use super::{applied, cloudfront_id, record_failed_change};
 use crate::cx::Cx;
@@ -112,7 +113,8 @@ fn not_in(these: &[OriginId], those: &[OriginId]) -> Vec<OriginId> {
 pub async fn finalize(cx: &Cx<'_>, WithMachines { input, machines }: UpdateInput) -> TaskResult<TaskOutput> {
     retire(cx, &input.distribution_id, &machines, &input.request).await?;
     let execution = cx.execution().as_str();
-    cx.records()
+    let record = cx
+        .records()
         .update::<DistributionRecord, TaskError>(input.distribution_id.as_str(), cx.now(), |r| {
             if r.finish(execution, DistributionStatus::Deployed)? {
                 r.cloudfront_status = Some(DeployStatus::Deployed);
@@ -124,7 +126,11 @@ pub async fn finalize(cx: &Cx<'_>, WithMachines { input, machines }: UpdateInput
         .await?;
     let updated =
         DistributionUpdated { distribution_id: input.distribution_id.clone(), changed: input.patch.set_fields() };
-    Ok(TaskOutput::none().with_event(cx.event(&input.request, &updated)))
+    let output = TaskOutput::none().with_event(cx.event(&input.request, &updated));
+    // A new routing's function runs everywhere now.
+    let rerouted = input.patch.routing.as_ref().is_some_and(Option::is_some);
+    let associated = associated(cx, &record, &input.request).filter(|_| rerouted);
+    Ok(associated.into_iter().fold(output, TaskOutput::with_event))
 }
 
 /// Records the failure; the status follows what CloudFront has. If CloudFront took the change,

@@ -71,10 +71,12 @@ async fn a_routed_distribution_publishes_once_runs_its_function_and_retires_it_w
         world.ok(task, &run, &input).await;
     }
     world.memory.cdn.deploy_all();
-    world.ok("MarkDeployed", &run, &input).await;
+    let deployed = world.ok("MarkDeployed", &run, &input).await;
 
     let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
     let binding = record.edge_function.clone().expect("bound");
+    assert_eq!(detail_types(std::slice::from_ref(&deployed)), ["DistributionDeployed", "EdgeFunctionAssociated"]);
+    assert_eq!(deployed.events[1].detail["data"]["arn"], binding.arn.as_str(), "runs everywhere now");
     let edge: EdgeFunctionRecord = world.record(binding.id.as_str()).await.unwrap();
     assert_eq!(edge.status, EdgeFunctionStatus::Active);
     let live = world.memory.cdn.distributions().into_values().next().unwrap().config;
@@ -126,7 +128,9 @@ async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deplo
     let old: EdgeFunctionRecord = world.record(first.id.as_str()).await.unwrap();
     assert_eq!(old.status, EdgeFunctionStatus::Active, "edges on the old config still run it");
     world.memory.cdn.deploy_all();
-    world.ok("FinalizeDistributionUpdate", &change, &change_input).await;
+    let finalized = world.ok("FinalizeDistributionUpdate", &change, &change_input).await;
+    assert_eq!(detail_types(std::slice::from_ref(&finalized)), ["DistributionUpdated", "EdgeFunctionAssociated"]);
+    assert_eq!(finalized.events[1].detail["data"]["generation"], 2);
     world.run_retirements().await;
     let old: EdgeFunctionRecord = world.record(first.id.as_str()).await.unwrap();
     assert_eq!((old.status, old.generation), (EdgeFunctionStatus::Retired, 1));
@@ -142,7 +146,8 @@ async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deplo
     assert_eq!(live.default_behavior.function_arn, None, "no routing, no function");
     assert_eq!(live.default_behavior.origin_request_policy_id, None, "nor its policy");
     world.memory.cdn.deploy_all();
-    world.ok("FinalizeDistributionUpdate", &remove, &remove_input).await;
+    let finalized = world.ok("FinalizeDistributionUpdate", &remove, &remove_input).await;
+    assert_eq!(detail_types(std::slice::from_ref(&finalized)), ["DistributionUpdated"], "nothing runs now");
     world.run_retirements().await;
     let new: EdgeFunctionRecord = world.record(second.id.as_str()).await.unwrap();
     assert_eq!(new.status, EdgeFunctionStatus::Retired);

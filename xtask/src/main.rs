@@ -8,8 +8,10 @@
 //!    tests installed)
 //! 5. the generated edge functions under `node:test` (`tests/edge`, on cases the
 //!    `cfm-domain` example `edge_cases` writes)
-//! 6. `asl-validator` over every state machine (npm package, installed on first use)
-//! 7. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
+//! 6. the API's OpenAPI document (the `cfm-api` example `openapi` writes it) against the
+//!    OpenAPI 3.1 schema (npm package, installed on first use)
+//! 7. `asl-validator` over every state machine (npm package, installed on first use)
+//! 8. the CDK app's tests (`npm test` in infra/cdk: assertions, asl-validator on the
 //!    synthesized definitions, cfn-lint on the template)
 
 use std::path::{Path, PathBuf};
@@ -106,6 +108,19 @@ fn test() -> anyhow::Result<()> {
     run(
         "edge functions under node:test (tests/edge)",
         Command::new("node").args(["--test", "tests/edge/"]).env("CFM_EDGE_CASES", &cases),
+    )?;
+
+    let openapi = root().join(".cfm/openapi.json");
+    let openapi_arg = openapi.to_string_lossy().into_owned();
+    run(
+        "the OpenAPI document",
+        &mut cargo(&["run", "-q", "-p", "cfm-api", "--example", "openapi", "--", &openapi_arg]),
+    )?;
+    let openapi_validator = root().join("tools/openapi-validator");
+    npm_ci(&openapi_validator)?;
+    run(
+        "OpenAPI 3.1 schema validation (@seriousme/openapi-schema-validator)",
+        Command::new("node").arg(openapi_validator.join("validate.mjs")).arg(&openapi),
     )?;
 
     let validator = root().join("tools/asl-validator");

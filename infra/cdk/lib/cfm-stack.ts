@@ -302,6 +302,10 @@ export class CfmStack extends Stack {
           }
         : undefined,
     });
+    // The OpenAPI document describes the API to integrators before they have a token.
+    // (A proxying API refuses addResource on its root; a Resource made beside it is allowed.)
+    const openApi = new apigw.Resource(this, 'OpenApiDocument', { parent: rest.root, pathPart: 'openapi.json' });
+    openApi.addMethod('GET', new apigw.LambdaIntegration(api), { authorizationType: apigw.AuthorizationType.NONE, authorizer: undefined });
 
     // --- alarms and dashboard ---------------------------------------------------------------
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${this.stackName}-cfm` });

@@ -10,6 +10,7 @@ mod access;
 pub mod auth;
 mod certificates;
 pub mod cognito;
+mod console;
 mod cors;
 mod distributions;
 mod edge;

@@ -10,10 +10,10 @@ use cfm_domain::template::{ApplyTemplateRequest, TemplateRecord, TemplateRequest
 use cfm_domain::values::{DistributionId, EdgeFunctionId, OriginId, TemplateId};
 use serde_json::{Value, json};
 
-use crate::openapi::{Op, Routes, read, start};
+use crate::openapi::{Op, Routes, file, read, start};
 use crate::policies::{Cache, OriginRequest as OriginRequestKind};
 use crate::state::AppState;
-use crate::{certificates, distributions, edge, executions, history, origins, policies, templates};
+use crate::{certificates, console, distributions, edge, executions, history, origins, policies, templates};
 
 const PAGE: &[(&str, &str)] = &[("limit", "page size, 1–100 (default 50)"), ("nextToken", "from the previous page")];
 const STATUS_PAGE: &[(&str, &str)] = &[
@@ -275,5 +275,13 @@ pub(crate) fn all() -> (Router<AppState>, Value) {
             executions::steps,
             read("executionSteps", "executions", "Every state it went through, from its history"),
         )
+        .get(
+            "/workflows/{name}",
+            console::workflow,
+            read("getWorkflow", "executions", "A workflow's state machine definition (ASL), as the console draws it"),
+        )
+        .get("/console", console::page, file("console", "The web console (sign in with #token=…)", "text/html"))
+        .get("/console/console.js", console::script, file("consoleScript", "The console's script", "text/javascript"))
+        .get("/console/console.css", console::style, file("consoleStyle", "The console's style", "text/css"))
         .finish()
 }

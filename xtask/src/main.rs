@@ -3,7 +3,8 @@
 //! 1. `cargo fmt --check`
 //! 2. `cargo clippy --workspace --all-targets -- -D warnings`
 //! 3. `cargo build --bins` and `cargo test --workspace` (unit tests, the ASL lint, and the
-//!    end-to-end tests, which start the local cloud themselves)
+//!    end-to-end tests, which start the local cloud themselves; the console's browser test
+//!    needs Chromium, installed with apt on first use, and `tests/console`'s npm packages)
 //! 4. the local-cloud extension's own tests (`localcloud/python`, in the moto venv the end-to-end
 //!    tests installed)
 //! 5. the generated edge functions under `node:test` (`tests/edge`, on cases the
@@ -81,9 +82,26 @@ fn ensure_cfn_lint() -> anyhow::Result<PathBuf> {
     Ok(bin)
 }
 
+/// Installs Debian's Chromium (for the console's browser test) if the machine has none.
+fn ensure_chromium() -> anyhow::Result<()> {
+    if Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    run("apt-get update", Command::new("apt-get").args(["update", "-qq"]))?;
+    run(
+        "apt-get install chromium",
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends", "chromium"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
 fn test() -> anyhow::Result<()> {
     run("cargo fmt --check", &mut cargo(&["fmt", "--all", "--check"]))?;
     run("cargo clippy -D warnings", &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The console's browser test needs Debian's Chromium and playwright-core.
+    ensure_chromium()?;
+    npm_ci(&root().join("tests/console"))?;
     // The CLI's end-to-end test runs the real `cfm` binary, which `cargo test` alone may not link.
     run("cargo build --bins", &mut cargo(&["build", "--workspace", "--bins"]))?;
     run("cargo test", &mut cargo(&["test", "--workspace"]))?;

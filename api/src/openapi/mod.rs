@@ -38,11 +38,18 @@ enum Answer {
     Started,
     /// 201 with what it made (200 when an Idempotency-Key retry finds it).
     Created(&'static str),
+    /// 200 with a file of this content type, served without a token.
+    File(&'static str),
 }
 
 /// An operation that reads: `GET`, any principal.
 pub(crate) fn read(id: &'static str, tag: &'static str, summary: &'static str) -> Op {
     Op { id, tag, summary, query: &[], body: None, answer: Answer::Read("the answer"), admin: false }
+}
+
+/// A file of the web console: served without a token.
+pub(crate) fn file(id: &'static str, summary: &'static str, content_type: &'static str) -> Op {
+    Op { id, tag: "console", summary, query: &[], body: None, answer: Answer::File(content_type), admin: false }
 }
 
 /// An operation that starts a workflow: admins only, `202` with the execution.
@@ -106,6 +113,12 @@ impl Op {
                     "200".into(),
                     json!({"description": what, "content": {"application/json": {"schema": {"type": "object"}}}}),
                 );
+            }
+            Answer::File(content_type) => {
+                let content = json!({content_type: {"schema": {"type": "string"}}});
+                responses.insert("200".into(), json!({"description": self.summary, "content": content}));
+                return json!({"operationId": self.id, "tags": [self.tag], "summary": self.summary,
+                    "security": [], "parameters": parameters, "responses": responses});
             }
             Answer::Created(what) => {
                 let content = json!({"application/json": {"schema": {"type": "object"}}});

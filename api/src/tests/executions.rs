@@ -132,3 +132,18 @@ async fn steps_come_from_the_history_in_order() {
     let missing = api.admin(Method::GET, "/executions/create-origin.org-1.x/steps", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn workflow_definitions_are_served_for_the_console() {
+    let api = Api::new();
+    let answer = api.reader(Method::GET, "/workflows/create-origin", None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.body["definition"]["StartAt"], "ValidateOrigin");
+    assert_eq!(api.admin(Method::GET, "/workflows/nope", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.anonymous(Method::GET, "/workflows/create-origin").await.status, StatusCode::UNAUTHORIZED);
+    let page = api.anonymous(Method::GET, "/console").await;
+    assert_eq!(
+        (page.status, page.headers["content-type"].to_str().unwrap()),
+        (StatusCode::OK, "text/html; charset=utf-8")
+    );
+}

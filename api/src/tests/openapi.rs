@@ -34,7 +34,7 @@ async fn every_documented_operation_reaches_a_handler() {
             for (status, response) in operation["responses"].as_object().unwrap() {
                 assert!(response["description"].is_string(), "{method} {path} {status}");
             }
-            let concrete = path.replace("{id}", "x").replace("{arn}", "x");
+            let concrete = path.replace("{id}", "x").replace("{arn}", "x").replace("{name}", "x");
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = operation.get("requestBody").map(|_| "{}".to_owned());
             let answer = api.send(method.clone(), &concrete, Some(&api.admin), &[], body).await;

@@ -22,6 +22,12 @@ pub(crate) async fn run(command: LocalCommand) -> anyhow::Result<()> {
     }
 }
 
+/// The console's address, signing its visitor in with `token` (kept in the fragment, which the
+/// browser never sends to the server).
+pub(crate) fn console_url(api_url: &str, token: &str) -> String {
+    format!("{}/console#token={token}", api_url.trim_end_matches('/'))
+}
+
 async fn up(port: Option<u16>) -> anyhow::Result<()> {
     let home = home();
     let options =
@@ -39,6 +45,7 @@ async fn up(port: Option<u16>) -> anyhow::Result<()> {
     };
     let path = file.write()?;
     println!("cfm is up: API {} (AWS endpoint {})", file.api_url, file.aws_endpoint);
+    println!("console: {}", console_url(&file.api_url, &file.token));
     println!("settings and token: {} — stop with Ctrl-C", path.display());
     // Tokens expire; a fresh one is written well before the one in the file does.
     let mut renew = tokio::time::interval(cfm_api::auth::LOCAL_TOKEN_TTL / 4);

@@ -302,10 +302,18 @@ export class CfmStack extends Stack {
           }
         : undefined,
     });
-    // The OpenAPI document describes the API to integrators before they have a token.
-    // (A proxying API refuses addResource on its root; a Resource made beside it is allowed.)
-    const openApi = new apigw.Resource(this, 'OpenApiDocument', { parent: rest.root, pathPart: 'openapi.json' });
-    openApi.addMethod('GET', new apigw.LambdaIntegration(api), { authorizationType: apigw.AuthorizationType.NONE, authorizer: undefined });
+    // Served without a token: the OpenAPI document (for integrators before they have one) and
+    // the console's files (its script calls the API with the user's token).
+    // (A proxying API refuses addResource on its root; Resources made beside it are allowed.)
+    const open = (parent: apigw.IResource, pathPart: string, id: string) => {
+      const resource = new apigw.Resource(this, id, { parent, pathPart });
+      resource.addMethod('GET', new apigw.LambdaIntegration(api), { authorizationType: apigw.AuthorizationType.NONE });
+      return resource;
+    };
+    open(rest.root, 'openapi.json', 'OpenApiDocument');
+    const consolePage = open(rest.root, 'console', 'ConsolePage');
+    open(consolePage, 'console.js', 'ConsoleScript');
+    open(consolePage, 'console.css', 'ConsoleStyle');
 
     // --- alarms and dashboard ---------------------------------------------------------------
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${this.stackName}-cfm` });

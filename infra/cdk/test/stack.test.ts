@@ -155,12 +155,13 @@ test('the API sits behind a Cognito authorizer and runs the Rust API Lambda', ()
   const { template } = synth();
   const methods = Object.values(resources('AWS::ApiGateway::Method'));
   const open = methods.filter((m) => m.Properties.AuthorizationType !== 'COGNITO_USER_POOLS');
-  // only the OpenAPI document is served without a token
-  assert.equal(open.length, 1, JSON.stringify(open));
-  assert.equal(open[0].Properties.HttpMethod, 'GET');
-  assert.equal(open[0].Properties.AuthorizationType, 'NONE');
-  const resource = Object.entries(resources('AWS::ApiGateway::Resource')).find(([id]) => id === open[0].Properties.ResourceId.Ref);
-  assert.equal(resource?.[1].Properties.PathPart, 'openapi.json');
+  // only the OpenAPI document and the console's files are served without a token
+  const parts = open.map((m) => {
+    assert.equal(m.Properties.HttpMethod, 'GET');
+    assert.equal(m.Properties.AuthorizationType, 'NONE');
+    return resources('AWS::ApiGateway::Resource')[m.Properties.ResourceId.Ref]?.Properties.PathPart;
+  });
+  assert.deepEqual(parts.sort(), ['console', 'console.css', 'console.js', 'openapi.json']);
   template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
   for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
     assert.equal(fn.Properties.Runtime, 'provided.al2023');
@@ -171,11 +172,11 @@ test('the API sits behind a Cognito authorizer and runs the Rust API Lambda', ()
   assert.deepEqual(groups, ['admin', 'read-only']);
 });
 
-/** Whether a method is the unauthenticated GET /openapi.json. */
-function isOpenApi(method: { Properties: Record<string, any> }): boolean {
+/** Whether a method is one of the unauthenticated GETs (the OpenAPI document, the console). */
+function isOpen(method: { Properties: Record<string, any> }): boolean {
   const ref = method.Properties.ResourceId?.Ref;
   const resource = ref && resources('AWS::ApiGateway::Resource')[ref];
-  return method.Properties.HttpMethod === 'GET' && resource?.Properties.PathPart === 'openapi.json';
+  return method.Properties.HttpMethod === 'GET' && ['openapi.json', 'console', 'console.js', 'console.css'].includes(resource?.Properties.PathPart);
 }
 
 test('with CORS origins, API Gateway answers preflights without the authorizer and the API knows them', () => {
@@ -185,7 +186,7 @@ test('with CORS origins, API Gateway answers preflights without the authorizer a
   assert.ok(options.length > 0, 'preflight methods exist');
   for (const method of options) assert.equal(method.Properties.AuthorizationType, 'NONE');
   for (const method of methods.filter((m) => m.Properties.HttpMethod !== 'OPTIONS')) {
-    assert.equal(method.Properties.AuthorizationType, isOpenApi(method) ? 'NONE' : 'COGNITO_USER_POOLS');
+    assert.equal(method.Properties.AuthorizationType, isOpen(method) ? 'NONE' : 'COGNITO_USER_POOLS');
   }
   const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: Record<string, any> }[];
   const api = functions.find((f) => f.Properties.Environment?.Variables?.CFM_CORS_ORIGINS !== undefined);

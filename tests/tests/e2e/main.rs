@@ -6,6 +6,7 @@ mod bad_input;
 mod certificates;
 mod cli;
 mod concurrency;
+mod console;
 mod delivery;
 mod distribution_faults;
 mod distribution_input;

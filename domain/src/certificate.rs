@@ -123,6 +123,10 @@ pub struct CertificateRequest {
     /// More names the certificate covers.
     #[serde(default)]
     pub subject_alternative_names: Vec<String>,
+    /// The Route 53 hosted zone for the validation records (default: the account's public zone
+    /// each domain falls in, if any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_zone_id: Option<String>,
 }
 
 /// A certificate to request.
@@ -134,6 +138,9 @@ pub struct CertificateOrder {
     /// More names.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subject_alternative_names: Vec<Hostname>,
+    /// The zone named for the validation records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_zone_id: Option<crate::dns::HostedZoneId>,
 }
 
 impl CertificateRequest {
@@ -148,10 +155,16 @@ impl CertificateRequest {
         };
         let names =
             parse_hostnames(&mut problems, "subjectAlternativeNames", &self.subject_alternative_names, MAX_NAMES - 1);
+        let zone = self.hosted_zone_id.as_deref().map(crate::dns::HostedZoneId::parse).transpose();
+        let zone = zone.unwrap_or_else(|message| {
+            problems.add("hostedZoneId", message);
+            None
+        });
         match domain {
             Some(domain_name) if problems.is_empty() => Ok(CertificateOrder {
                 subject_alternative_names: names.into_iter().filter(|n| *n != domain_name).collect(),
                 domain_name,
+                hosted_zone_id: zone,
             }),
             _ => Err(problems),
         }
@@ -198,7 +211,11 @@ mod tests {
         let fields =
             |r: CertificateRequest| r.parse().unwrap_err().list().iter().map(|p| p.field.clone()).collect::<Vec<_>>();
         assert_eq!(fields(CertificateRequest::default()), ["domainName"]);
-        let bad = CertificateRequest { domain_name: "Bad".into(), subject_alternative_names: vec!["x".into()] };
-        assert_eq!(fields(bad), ["domainName", "subjectAlternativeNames[0]"]);
+        let bad = CertificateRequest {
+            domain_name: "Bad".into(),
+            subject_alternative_names: vec!["x".into()],
+            hosted_zone_id: Some("example.com".into()),
+        };
+        assert_eq!(fields(bad), ["domainName", "subjectAlternativeNames[0]", "hostedZoneId"]);
     }
 }

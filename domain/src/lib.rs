@@ -10,6 +10,7 @@ pub mod bucket_policy;
 pub mod certificate;
 pub mod claim;
 pub mod distribution;
+pub mod dns;
 pub mod edge;
 pub mod error_name;
 pub mod failure;

@@ -33,6 +33,29 @@ pub struct CertificateValidationRequired {
 }
 event_detail!(CertificateValidationRequired, "CertificateValidationRequired", "certificate", certificate_arn);
 
+/// cfm wrote validation records into a Route 53 hosted zone of the account (UPSERT, so
+/// writing them again changes nothing); ACM checks them there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateValidationRecordsCreated {
+    /// The certificate.
+    pub certificate_arn: CertificateArn,
+    /// Its main domain.
+    pub domain_name: String,
+    /// The zone's id.
+    pub hosted_zone_id: String,
+    /// The zone's name.
+    pub hosted_zone_name: String,
+    /// The records written.
+    pub records: Vec<ValidationRecord>,
+}
+event_detail!(
+    CertificateValidationRecordsCreated,
+    "CertificateValidationRecordsCreated",
+    "certificate",
+    certificate_arn
+);
+
 /// ACM issued the certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

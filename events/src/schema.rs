@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::certificate::{
     CertificateExpired, CertificateExpiring, CertificateIssued, CertificateValidationFailed,
-    CertificateValidationRequired,
+    CertificateValidationRecordsCreated, CertificateValidationRequired,
 };
 use crate::distribution::{
     DistributionCreateFailed, DistributionCreated, DistributionDeleteFailed, DistributionDeleted, DistributionDeployed,
@@ -75,6 +75,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<TemplateApplied>(),
         schema_of::<TemplateApplyFailed>(),
         schema_of::<CertificateValidationRequired>(),
+        schema_of::<CertificateValidationRecordsCreated>(),
         schema_of::<CertificateIssued>(),
         schema_of::<CertificateValidationFailed>(),
         schema_of::<CertificateExpiring>(),

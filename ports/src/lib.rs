@@ -5,6 +5,7 @@ pub mod buckets;
 pub mod cdn;
 pub mod certificates;
 pub mod clock;
+pub mod dns;
 pub mod error;
 pub mod events;
 pub mod memory;
@@ -19,6 +20,7 @@ pub use buckets::Buckets;
 pub use cdn::Cdn;
 pub use certificates::Certificates;
 pub use clock::{Clock, SystemClock};
+pub use dns::Dns;
 pub use error::{ErrorKind, PortResult, ServiceError};
 pub use events::EventBus;
 pub use store::{Records, Store};
@@ -35,6 +37,8 @@ pub struct Ports {
     pub buckets: Arc<dyn Buckets>,
     /// ACM (us-east-1).
     pub certificates: Arc<dyn Certificates>,
+    /// Route 53.
+    pub dns: Arc<dyn Dns>,
     /// Step Functions executions.
     pub workflows: Arc<dyn Workflows>,
     /// The event bus.

@@ -117,6 +117,14 @@ impl AwsContext {
         ))
     }
 
+    /// The Route 53 client (a global service, signed in us-east-1).
+    pub fn route53(&self) -> aws_sdk_route53::Client {
+        aws_sdk_route53::Client::from_conf(configured!(
+            self,
+            aws_sdk_route53::config::Builder::from(&self.config).region(Region::new(GLOBAL_REGION))
+        ))
+    }
+
     /// The DynamoDB client.
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
         aws_sdk_dynamodb::Client::from_conf(configured!(self, aws_sdk_dynamodb::config::Builder::from(&self.config)))

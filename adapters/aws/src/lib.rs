@@ -7,6 +7,7 @@ mod classify;
 pub mod cloudfront;
 pub mod config;
 pub mod events;
+pub mod route53;
 pub mod s3;
 pub mod sfn;
 pub mod sqs;
@@ -25,6 +26,7 @@ pub fn ports(aws: &AwsContext, table: &str, bus: &str) -> Ports {
         cdn: Arc::new(cloudfront::CloudFrontCdn::new(aws)),
         buckets: Arc::new(s3::S3Buckets::new(aws)),
         certificates: Arc::new(acm::AcmCertificates::new(aws)),
+        dns: Arc::new(route53::Route53::new(aws)),
         workflows: Arc::new(sfn::StepFunctions::new(aws)),
         events: Arc::new(events::EventBridgeBus::new(aws, bus)),
         clock: Arc::new(SystemClock),

@@ -86,12 +86,12 @@ const POLICY_LIST_ACTIONS = ['cloudfront:ListCachePolicies', 'cloudfront:ListOri
 /** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
 export const UNSCOPABLE_ACTIONS = [
   'acm:ListCertificates', 'acm:RequestCertificate', 'cloudfront:ListDistributions', 'cloudfront:ListOriginAccessControls',
-  ...POLICY_LIST_ACTIONS,
+  'route53:ListHostedZones', ...POLICY_LIST_ACTIONS,
 ];
 const FAMILY_LIST_ACTIONS: Record<string, string[]> = {
   Origins: ['cloudfront:ListOriginAccessControls'],
   Distributions: ['cloudfront:ListDistributions', ...POLICY_LIST_ACTIONS],
-  Certificates: ['acm:ListCertificates', 'acm:RequestCertificate'],
+  Certificates: ['acm:ListCertificates', 'acm:RequestCertificate', 'route53:ListHostedZones'],
   Templates: [],
 };
 
@@ -384,5 +384,15 @@ export class CfmStack extends Stack {
     }
     if (FAMILY_LIST_ACTIONS[family].length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: FAMILY_LIST_ACTIONS[family], resources: ['*'] }));
     if (actions.acm) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
+    if (family === 'Certificates') {
+      // DNS validation: only UPSERTs of CNAME records, in the account's hosted zones.
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['route53:ChangeResourceRecordSets'],
+        resources: [`arn:${Aws.PARTITION}:route53:::hostedzone/*`],
+        conditions: {
+          'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'], 'route53:ChangeResourceRecordSetsActions': ['UPSERT'] },
+        },
+      }));
+    }
   }
 }

@@ -131,6 +131,15 @@ test('each worker family may call only its own services', () => {
     assert.ok(distributions.includes(action), `distributions worker lacks ${action}`);
     assert.ok(!origins.includes(action), `origins worker has ${action}`);
   }
+  // DNS validation: the Certificates worker alone writes records, only CNAME UPSERTs
+  const certificates = statements('CertificatesWorker');
+  assert.ok(certificates.includes('route53:ChangeResourceRecordSets') && certificates.includes('route53:ListHostedZones'), `${certificates}`);
+  assert.ok(!distributions.includes('route53:ChangeResourceRecordSets') && !origins.includes('route53:ChangeResourceRecordSets'));
+  const change = Object.entries(resources('AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith('CertificatesWorker'))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: any }[])
+    .find((s) => [s.Action].flat().includes('route53:ChangeResourceRecordSets'));
+  assert.deepEqual(change?.Condition['ForAllValues:StringEquals']['route53:ChangeResourceRecordSetsRecordTypes'], ['CNAME']);
   // reconcile asks how a claiming execution ended before it settles a record
   assert.ok(distributions.includes('states:DescribeExecution'), `distributions worker: ${distributions}`);
   // and hands the edge functions a distribution lets go of to retire-edge-function

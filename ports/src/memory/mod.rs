@@ -3,6 +3,7 @@
 
 mod buckets;
 mod cdn;
+mod dns;
 mod services;
 mod store;
 
@@ -13,6 +14,7 @@ use cfm_domain::values::Timestamp;
 
 pub use buckets::{FakeBucket, MemoryBuckets};
 pub use cdn::{FakeDistribution, MemoryCdn};
+pub use dns::MemoryDns;
 pub use services::{LIST_PAGE, MemoryCertificates, MemoryEvents, MemoryWorkflows};
 pub use store::MemoryStore;
 
@@ -77,6 +79,8 @@ pub struct Memory {
     pub buckets: Arc<MemoryBuckets>,
     /// ACM.
     pub certificates: Arc<MemoryCertificates>,
+    /// Route 53.
+    pub dns: Arc<MemoryDns>,
     /// Step Functions.
     pub workflows: Arc<MemoryWorkflows>,
     /// The bus.
@@ -94,6 +98,7 @@ impl Memory {
             cdn: Arc::default(),
             buckets: Arc::default(),
             certificates: Arc::default(),
+            dns: Arc::default(),
             workflows: Arc::default(),
             events: Arc::default(),
             clock: Arc::new(FixedClock::at(Timestamp::at(start))),
@@ -107,6 +112,7 @@ impl Memory {
             cdn: self.cdn.clone(),
             buckets: self.buckets.clone(),
             certificates: self.certificates.clone(),
+            dns: self.dns.clone(),
             workflows: self.workflows.clone(),
             events: self.events.clone(),
             clock: self.clock.clone(),

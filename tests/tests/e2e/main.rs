@@ -11,6 +11,7 @@ mod delivery;
 mod distribution_faults;
 mod distribution_input;
 mod distributions;
+mod dns;
 mod edge;
 mod executions;
 mod failures;

@@ -1,10 +1,13 @@
 //! `request-certificate` and the scheduled `certificate-expiry` monitor.
 
-use cfm_domain::certificate::{Certificate, CertificateStatus, due_threshold};
+use std::collections::BTreeMap;
+
+use cfm_domain::certificate::{Certificate, CertificateStatus, ValidationRecord, due_threshold};
+use cfm_domain::dns::{HostedZone, zone_for};
 use cfm_domain::values::{CertificateArn, Timestamp};
 use cfm_events::certificate::{
     CertificateExpired, CertificateExpiring, CertificateIssued, CertificateValidationFailed,
-    CertificateValidationRequired, RequestCertificateInput,
+    CertificateValidationRecordsCreated, CertificateValidationRequired, RequestCertificateInput,
 };
 use cfm_events::envelope::{EventOrigin, stable_id};
 use cfm_events::{OutgoingEvent, RequestContext};
@@ -47,20 +50,55 @@ pub async fn request(cx: &Cx<'_>, input: RequestCertificateInput) -> TaskResult<
     Ok(TaskOutput::value(json!({ "certificateArn": arn })))
 }
 
-/// Announces the DNS records to create. ACM fills them in shortly after the request, so a
-/// certificate without them yet is retried.
+/// Writes the validation records into the Route 53 hosted zones they fall in (the one the
+/// request names, or the account's public zone with the longest matching name), one UPSERT
+/// per zone, and announces the records no zone holds for someone to create. ACM fills the
+/// records in shortly after the request, so a certificate without them yet is retried.
 pub async fn publish_records(cx: &Cx<'_>, WithArn { input, requested }: WithArn) -> TaskResult<TaskOutput> {
     let certificate = certificate(cx, &requested.certificate_arn).await?;
     if certificate.validation_records.is_empty() && certificate.status == CertificateStatus::PendingValidation {
         return Err(TaskError::NotYet("ACM has not produced the validation records yet".into()));
     }
-    let output = json!({ "records": certificate.validation_records });
-    let required = CertificateValidationRequired {
-        certificate_arn: certificate.arn,
-        domain_name: certificate.domain_name,
-        records: certificate.validation_records,
-    };
-    Ok(TaskOutput::value(output).with_event(cx.event(&input.request, &required)))
+    let mut zones = cx.ports.dns.public_zones().await?;
+    if let Some(named) = &input.certificate.hosted_zone_id {
+        zones.retain(|z| z.id == named.as_str());
+        if zones.is_empty() {
+            return Err(TaskError::Refused(format!("the account has no public hosted zone {}", named.as_str())));
+        }
+    }
+    // A wildcard and its apex share one record; a change may name it once.
+    let mut records = certificate.validation_records.clone();
+    records.sort_by(|a, b| a.name.cmp(&b.name));
+    records.dedup_by(|a, b| a.name == b.name);
+    let mut in_zones: BTreeMap<&str, (&HostedZone, Vec<ValidationRecord>)> = BTreeMap::new();
+    let mut unzoned = Vec::new();
+    for record in records {
+        match zone_for(&record.name, &zones) {
+            Some(zone) => in_zones.entry(zone.id.as_str()).or_insert_with(|| (zone, Vec::new())).1.push(record),
+            None => unzoned.push(record),
+        }
+    }
+    let mut output = TaskOutput::value(json!({ "records": certificate.validation_records, "toCreate": unzoned }));
+    for (zone, written) in in_zones.into_values() {
+        cx.ports.dns.upsert(&zone.id, &written).await?;
+        let created = CertificateValidationRecordsCreated {
+            certificate_arn: certificate.arn.clone(),
+            domain_name: certificate.domain_name.clone(),
+            hosted_zone_id: zone.id.clone(),
+            hosted_zone_name: zone.name.clone(),
+            records: written,
+        };
+        output = output.with_event(cx.event_for(&input.request, &created, &zone.id));
+    }
+    if !unzoned.is_empty() {
+        let required = CertificateValidationRequired {
+            certificate_arn: certificate.arn,
+            domain_name: certificate.domain_name,
+            records: unzoned,
+        };
+        output = output.with_event(cx.event(&input.request, &required));
+    }
+    Ok(output)
 }
 
 /// The input of a check on the requested certificate.

@@ -99,7 +99,12 @@ impl Cx<'_> {
     /// An event of this execution that it may announce more than once about the same resource
     /// (one per attempt, say): `nth` tells them apart, and a redelivery repeats its id.
     pub fn nth_event<T: EventDetail>(&self, request: &RequestContext, data: &T, nth: u32) -> OutgoingEvent {
-        let fact = [self.execution().as_str(), data.resource_id(), &nth.to_string()];
+        self.event_for(request, data, &nth.to_string())
+    }
+
+    /// [`nth_event`](Self::nth_event) told apart by `which` (a zone, say).
+    pub fn event_for<T: EventDetail>(&self, request: &RequestContext, data: &T, which: &str) -> OutgoingEvent {
+        let fact = [self.execution().as_str(), data.resource_id(), which];
         OutgoingEvent::for_fact(&fact, &self.origin(request), data, self.now())
     }
 

@@ -1,6 +1,6 @@
 //! `request-certificate` and `certificate-expiry`.
 
-use cfm_domain::certificate::{Certificate, CertificateStatus};
+use cfm_domain::certificate::{Certificate, CertificateStatus, ValidationRecord};
 use cfm_domain::values::{CertificateArn, Checked, Timestamp};
 use cfm_events::ErrorName;
 use serde_json::json;
@@ -55,4 +55,85 @@ async fn expiry_is_announced_once_per_threshold() {
         world.memory.events.detail_types(),
         ["CertificateExpiring", "CertificateExpiring", "CertificateExpired"]
     );
+}
+
+/// A requested certificate for `domains`, with ACM's validation records filled in.
+async fn requested(
+    world: &World,
+    run: &cfm_domain::values::ExecutionArn,
+    domains: &[&str],
+    zone: Option<&str>,
+) -> serde_json::Value {
+    let mut certificate = json!({"domainName": domains[0], "subjectAlternativeNames": &domains[1..]});
+    if let Some(zone) = zone {
+        certificate["hostedZoneId"] = json!(zone);
+    }
+    let input = json!({"certificate": certificate, "request": request()});
+    let requested = world.ok("RequestCertificate", run, &input).await.output;
+    let arn = CertificateArn::parse(requested["certificateArn"].as_str().unwrap()).unwrap();
+    let mut made =
+        cfm_ports::Certificates::certificate(world.memory.certificates.as_ref(), &arn).await.unwrap().unwrap();
+    made.validation_records = domains
+        .iter()
+        .map(|d| {
+            let apex = d.trim_start_matches("*.");
+            ValidationRecord {
+                domain_name: (*d).into(),
+                name: format!("_v.{apex}."),
+                r#type: "CNAME".into(),
+                value: format!("_x.{apex}.acm-validations.aws."),
+            }
+        })
+        .collect();
+    world.memory.certificates.put(made);
+    with(&input, "requested", requested)
+}
+
+#[tokio::test]
+async fn validation_records_go_into_the_zone_each_domain_falls_in_and_the_rest_are_announced() {
+    let world = World::new();
+    world.memory.dns.add_zone("ZSHOP", "shop.example.com.");
+    world.memory.dns.add_zone("ZEXAMPLE", "example.com.");
+    let run = execution("request-certificate", "dns");
+    let domains = ["www.shop.example.com", "*.example.com", "example.com", "www.elsewhere.org"];
+    let input = requested(&world, &run, &domains, None).await;
+    let out = world.ok("PublishValidationRecords", &run, &input).await;
+    let again = world.ok("PublishValidationRecords", &run, &input).await;
+    assert_eq!(
+        out.events.iter().map(|e| &e.detail["metadata"]["id"]).collect::<Vec<_>>(),
+        again.events.iter().map(|e| &e.detail["metadata"]["id"]).collect::<Vec<_>>(),
+        "a repeat announces the same"
+    );
+    let types: Vec<_> = out.events.iter().map(|e| e.detail_type).collect();
+    assert_eq!(
+        types,
+        ["CertificateValidationRecordsCreated", "CertificateValidationRecordsCreated", "CertificateValidationRequired"]
+    );
+    assert_eq!(world.memory.dns.records("ZSHOP").keys().collect::<Vec<_>>(), ["_v.www.shop.example.com."]);
+    assert_eq!(
+        world.memory.dns.records("ZEXAMPLE").keys().collect::<Vec<_>>(),
+        ["_v.example.com."],
+        "the wildcard and its apex share one record, written once"
+    );
+    let left = &out.events[2].detail["data"]["records"];
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["domainName"], "www.elsewhere.org", "a domain outside every zone is announced");
+    assert_eq!(out.output["toCreate"][0]["name"], "_v.www.elsewhere.org.");
+}
+
+#[tokio::test]
+async fn a_named_zone_is_used_and_one_the_account_lacks_is_refused() {
+    let world = World::new();
+    world.memory.dns.add_zone("ZSHOP", "shop.example.com.");
+    world.memory.dns.add_zone("ZEXAMPLE", "example.com.");
+    let run = execution("request-certificate", "named");
+    let input = requested(&world, &run, &["www.shop.example.com"], Some("ZEXAMPLE")).await;
+    let out = world.ok("PublishValidationRecords", &run, &input).await;
+    assert_eq!(out.events[0].detail["data"]["hostedZoneId"], "ZEXAMPLE", "the named zone, not the longest");
+    assert!(world.memory.dns.records("ZSHOP").is_empty());
+    let run = execution("request-certificate", "missing");
+    let input = requested(&world, &run, &["www.shop.example.com"], Some("ZNOPE")).await;
+    let (error, message) = world.fails("PublishValidationRecords", &run, &input).await;
+    assert_eq!(error, ErrorName::Validation);
+    assert!(message.contains("ZNOPE"), "{message}");
 }

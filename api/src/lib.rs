@@ -17,6 +17,7 @@ mod edge;
 pub mod error;
 mod executions;
 mod history;
+mod metrics;
 mod mutation;
 mod openapi;
 mod origins;

@@ -31,6 +31,12 @@ const EXECUTIONS: &[(&str, &str)] = &[
     PAGE[1],
 ];
 
+const METRICS: &[(&str, &str)] = &[
+    ("period", "seconds per point, a multiple of 60 (default 300)"),
+    ("from", "RFC 3339 (default: to minus 3 hours)"),
+    ("to", "RFC 3339 (default: now)"),
+];
+
 /// A resource's history route.
 fn history_of(id: &'static str, tag: &'static str) -> Op {
     read(id, tag, "Its events, newest first (kept after it is deleted)").query(PAGE)
@@ -110,6 +116,13 @@ pub(crate) fn all() -> (Router<AppState>, Value) {
             distributions::invalidate,
             start("invalidateDistribution", "distributions", "Invalidate paths")
                 .body::<InvalidationRequest>(json!({"paths": ["/index.html", "/assets/*"]})),
+        )
+        .get(
+            "/distributions/{id}/metrics",
+            crate::metrics::metrics,
+            read("distributionMetrics", "distributions", "CloudFront's CloudWatch metrics over a window, in one GetMetricData request")
+                .query(METRICS)
+                .answers("{distributionId, cloudfrontId, period, from, to, summary, metrics: {requests, bytesDownloaded, bytesUploaded, errorRate4xx, errorRate5xx, totalErrorRate, cacheHitRate}}"),
         )
         .get(
             "/distributions/{id}/history",

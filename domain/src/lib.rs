@@ -16,6 +16,7 @@ pub mod error_name;
 pub mod failure;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+pub mod metrics;
 pub mod origin;
 pub mod policy;
 pub mod problems;

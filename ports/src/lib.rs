@@ -9,6 +9,7 @@ pub mod dns;
 pub mod error;
 pub mod events;
 pub mod memory;
+pub mod metrics;
 pub mod steps;
 pub mod store;
 pub mod tasks;
@@ -23,6 +24,7 @@ pub use clock::{Clock, SystemClock};
 pub use dns::Dns;
 pub use error::{ErrorKind, PortResult, ServiceError};
 pub use events::EventBus;
+pub use metrics::Metrics;
 pub use store::{Records, Store};
 pub use workflows::Workflows;
 
@@ -39,6 +41,8 @@ pub struct Ports {
     pub certificates: Arc<dyn Certificates>,
     /// Route 53.
     pub dns: Arc<dyn Dns>,
+    /// CloudWatch.
+    pub metrics: Arc<dyn Metrics>,
     /// Step Functions executions.
     pub workflows: Arc<dyn Workflows>,
     /// The event bus.

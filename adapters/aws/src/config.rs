@@ -117,6 +117,14 @@ impl AwsContext {
         ))
     }
 
+    /// The CloudWatch client in us-east-1, where CloudFront's metrics are.
+    pub fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
+        aws_sdk_cloudwatch::Client::from_conf(configured!(
+            self,
+            aws_sdk_cloudwatch::config::Builder::from(&self.config).region(Region::new(GLOBAL_REGION))
+        ))
+    }
+
     /// The Route 53 client (a global service, signed in us-east-1).
     pub fn route53(&self) -> aws_sdk_route53::Client {
         aws_sdk_route53::Client::from_conf(configured!(

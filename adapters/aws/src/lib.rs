@@ -5,6 +5,7 @@
 pub mod acm;
 mod classify;
 pub mod cloudfront;
+pub mod cloudwatch;
 pub mod config;
 pub mod events;
 pub mod route53;
@@ -27,6 +28,7 @@ pub fn ports(aws: &AwsContext, table: &str, bus: &str) -> Ports {
         buckets: Arc::new(s3::S3Buckets::new(aws)),
         certificates: Arc::new(acm::AcmCertificates::new(aws)),
         dns: Arc::new(route53::Route53::new(aws)),
+        metrics: Arc::new(cloudwatch::CloudWatch::new(aws)),
         workflows: Arc::new(sfn::StepFunctions::new(aws)),
         events: Arc::new(events::EventBridgeBus::new(aws, bus)),
         clock: Arc::new(SystemClock),

@@ -119,3 +119,12 @@ async fn a_template_apply_is_checked_as_the_distribution_it_would_make() {
     assert_eq!(apply(json!({"name": "n"})).await.status, StatusCode::ACCEPTED);
     assert_eq!(api.memory.events.detail_types(), ["TemplateCreated"]);
 }
+
+#[tokio::test]
+async fn a_bad_metrics_window_names_its_fields_before_anything_is_read() {
+    let api = Api::new();
+    let answer = api.reader(Method::GET, "/distributions/dist-0000000000000001/metrics?period=90&to=soon", None).await;
+    assert_eq!((answer.status, answer.fields()), (StatusCode::BAD_REQUEST, vec!["period", "to"]));
+    let missing = api.reader(Method::GET, "/distributions/dist-0000000000000001/metrics", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

@@ -140,6 +140,21 @@ pub(crate) enum DistributionsCommand {
         /// Distribution id.
         id: String,
     },
+    /// CloudFront's metrics: requests, bytes, error rates, cache hit rate (a sparkline each on
+    /// a terminal).
+    Metrics {
+        /// Distribution id.
+        id: String,
+        /// Seconds per point, a multiple of 60 (default 300).
+        #[arg(long)]
+        period: Option<String>,
+        /// From (RFC 3339; default: 3 hours before --to).
+        #[arg(long)]
+        from: Option<String>,
+        /// To (RFC 3339; default: now).
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 /// Runs a distributions command.
@@ -184,5 +199,8 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: Distributio
                 .await
         }
         D::History { id } => print(output, &client.get(&format!("/distributions/{id}/history")).await?),
+        D::Metrics { id, period, from, to } => {
+            super::metrics::run(client, output, &id, [("period", period), ("from", from), ("to", to)]).await
+        }
     }
 }

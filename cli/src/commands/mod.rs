@@ -6,6 +6,7 @@ mod distributions;
 mod edge;
 mod executions;
 mod local;
+mod metrics;
 mod origins;
 mod policies;
 mod templates;

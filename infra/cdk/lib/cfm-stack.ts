@@ -86,7 +86,7 @@ const POLICY_LIST_ACTIONS = ['cloudfront:ListCachePolicies', 'cloudfront:ListOri
 /** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
 export const UNSCOPABLE_ACTIONS = [
   'acm:ListCertificates', 'acm:RequestCertificate', 'cloudfront:ListDistributions', 'cloudfront:ListOriginAccessControls',
-  'route53:ListHostedZones', ...POLICY_LIST_ACTIONS,
+  'route53:ListHostedZones', 'cloudwatch:GetMetricData', ...POLICY_LIST_ACTIONS,
 ];
 const FAMILY_LIST_ACTIONS: Record<string, string[]> = {
   Origins: ['cloudfront:ListOriginAccessControls'],
@@ -283,6 +283,8 @@ export class CfmStack extends Stack {
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudfront:GetDistribution'], resources: [this.cloudfrontArn('distribution/*')] }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:ListCertificates', ...POLICY_LIST_ACTIONS], resources: ['*'] }));
+    // GET /distributions/{id}/metrics (CloudWatch does not scope GetMetricData to a resource).
+    api.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
 
     const rest = new apigw.LambdaRestApi(this, 'Api', {
       handler: api,

@@ -147,7 +147,7 @@ test('each worker family may call only its own services', () => {
   assert.ok(!origins.includes('states:StartExecution'), `origins worker: ${origins}`);
   // the API lists executions, machine by machine, and reads their histories
   const api = statements('ApiFunction');
-  for (const action of ['states:ListExecutions', 'states:GetExecutionHistory']) assert.ok(api.includes(action), `api lacks ${action}: ${api}`);
+  for (const action of ['states:ListExecutions', 'states:GetExecutionHistory', 'cloudwatch:GetMetricData']) assert.ok(api.includes(action), `api lacks ${action}: ${api}`);
   assert.ok(!history.some((a) => a.startsWith('s3:') || a.startsWith('cloudfront:') || a.startsWith('states:')), `history worker: ${history}`);
 });
 

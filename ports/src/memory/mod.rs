@@ -4,6 +4,7 @@
 mod buckets;
 mod cdn;
 mod dns;
+mod metrics;
 mod services;
 mod store;
 
@@ -15,6 +16,7 @@ use cfm_domain::values::Timestamp;
 pub use buckets::{FakeBucket, MemoryBuckets};
 pub use cdn::{FakeDistribution, MemoryCdn};
 pub use dns::MemoryDns;
+pub use metrics::MemoryMetrics;
 pub use services::{LIST_PAGE, MemoryCertificates, MemoryEvents, MemoryWorkflows};
 pub use store::MemoryStore;
 
@@ -81,6 +83,8 @@ pub struct Memory {
     pub certificates: Arc<MemoryCertificates>,
     /// Route 53.
     pub dns: Arc<MemoryDns>,
+    /// CloudWatch.
+    pub metrics: Arc<MemoryMetrics>,
     /// Step Functions.
     pub workflows: Arc<MemoryWorkflows>,
     /// The bus.
@@ -99,6 +103,7 @@ impl Memory {
             buckets: Arc::default(),
             certificates: Arc::default(),
             dns: Arc::default(),
+            metrics: Arc::default(),
             workflows: Arc::default(),
             events: Arc::default(),
             clock: Arc::new(FixedClock::at(Timestamp::at(start))),
@@ -113,6 +118,7 @@ impl Memory {
             buckets: self.buckets.clone(),
             certificates: self.certificates.clone(),
             dns: self.dns.clone(),
+            metrics: self.metrics.clone(),
             workflows: self.workflows.clone(),
             events: self.events.clone(),
             clock: self.clock.clone(),

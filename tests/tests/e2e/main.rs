@@ -19,6 +19,7 @@ mod functions;
 mod hostile_input;
 mod idempotency;
 mod late_delivery;
+mod metrics;
 mod multi_origin;
 mod origins;
 mod ownership;

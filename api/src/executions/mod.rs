@@ -46,15 +46,16 @@ fn not_found(id: &str) -> ApiError {
 
 /// The execution `id` names: the execution name from the `202` answer, or the full ARN of an
 /// execution of this stack.
-fn resolve(state: &AppState, id: &str) -> Result<ExecutionArn, ApiError> {
-    match ExecutionArn::parse(id) {
-        Ok(arn) if state.machines.runs(&arn) => Ok(arn),
-        Ok(_) => Err(not_found(id)),
+async fn find(state: &AppState, id: &str) -> Result<Execution, ApiError> {
+    let arn = match ExecutionArn::parse(id) {
+        Ok(arn) if state.machines.runs(&arn) => arn,
+        Ok(_) => return Err(not_found(id)),
         Err(_) => {
             let workflow = operation_of(id).ok_or_else(|| not_found(id))?;
-            state.machines.execution(workflow, id).map_err(|_| not_found(id))
+            state.machines.execution(workflow, id).map_err(|_| not_found(id))?
         }
-    }
+    };
+    state.ports.workflows.execution(&arn).await?.ok_or_else(|| not_found(id))
 }
 
 /// `GET /executions/{id}`: status, current state, output or error.
@@ -63,9 +64,7 @@ pub(crate) async fn get(
     _principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let arn = resolve(&state, &id)?;
-    let execution = state.ports.workflows.execution(&arn).await?.ok_or_else(|| not_found(&id))?;
-    Ok(Json(view(&execution)).into_response())
+    Ok(Json(view(&find(&state, &id).await?)).into_response())
 }
 
 /// `GET /executions/{id}/steps`: every state the execution entered, in order, with when it was
@@ -76,10 +75,10 @@ pub(crate) async fn steps(
     _principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let arn = resolve(&state, &id)?;
-    let execution = state.ports.workflows.execution(&arn).await?.ok_or_else(|| not_found(&id))?;
-    let history = state.ports.workflows.history(&arn).await?;
+    let execution = find(&state, &id).await?;
+    let history = state.ports.workflows.history(&execution.execution_arn).await?;
     let steps = cfm_ports::steps::steps(history, execution.status == ExecutionStatus::Running);
-    let answer = json!({"executionArn": arn, "status": execution.status, "count": steps.len(), "steps": steps});
+    let answer = json!({"executionArn": execution.execution_arn, "status": execution.status,
+        "count": steps.len(), "steps": steps});
     Ok(Json(answer).into_response())
 }

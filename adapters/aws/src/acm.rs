@@ -5,13 +5,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use aws_sdk_acm::types::ValidationMethod;
 use cfm_domain::certificate::{Certificate, CertificateOrder, CertificateStatus, ValidationRecord};
-use cfm_domain::values::{CertificateArn, Checked, Timestamp};
+use cfm_domain::values::{CertificateArn, Checked};
 use cfm_domain::vocabulary::Vocabulary;
 use cfm_ports::certificates::Certificates;
 use cfm_ports::{ErrorKind, PortResult, ServiceError};
 
 use crate::classify::{aws, error_code, unexpected};
 use crate::config::AwsContext;
+use crate::time::timestamp;
 
 /// Details fetched at once when listing (ACM's DescribeCertificate rate is modest).
 const DESCRIBE_CONCURRENCY: usize = 8;
@@ -27,10 +28,6 @@ impl AcmCertificates {
     pub fn new(aws: &AwsContext) -> Self {
         Self { client: aws.acm() }
     }
-}
-
-fn timestamp(t: &aws_smithy_types::DateTime) -> Option<Timestamp> {
-    chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()).map(Timestamp::at)
 }
 
 #[async_trait]

@@ -4,12 +4,12 @@ use async_trait::async_trait;
 use aws_sdk_cloudwatch::types::{Dimension, Metric as CwMetric, MetricDataQuery, MetricStat, ScanBy};
 use aws_smithy_types::DateTime;
 use cfm_domain::metrics::{Metric, MetricsWindow, Point};
-use cfm_domain::values::Timestamp;
 use cfm_ports::PortResult;
 use cfm_ports::metrics::Metrics;
 
 use crate::classify::{aws, unexpected};
 use crate::config::AwsContext;
+use crate::time::instant;
 
 /// CloudWatch in us-east-1.
 #[derive(Debug, Clone)]
@@ -34,10 +34,6 @@ fn query(index: usize, metric: Metric, cloudfront_id: &str, period: u32) -> Metr
         .build();
     let stat = MetricStat::builder().metric(measured).period(period as i32).stat(metric.statistic()).build();
     MetricDataQuery::builder().id(format!("m{index}")).metric_stat(stat).return_data(true).build()
-}
-
-fn timestamp(t: &DateTime) -> Timestamp {
-    Timestamp::at(chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()).unwrap_or_default())
 }
 
 #[async_trait]
@@ -66,7 +62,7 @@ impl Metrics for CloudWatch {
                     .filter(|i| *i < series.len())
                     .ok_or_else(|| unexpected("a GetMetricData result cfm did not ask for"))?;
                 let points =
-                    result.timestamps().iter().zip(result.values()).map(|(t, v)| Point { at: timestamp(t), value: *v });
+                    result.timestamps().iter().zip(result.values()).map(|(t, v)| Point { at: instant(t), value: *v });
                 series[index].1.extend(points);
             }
             token = out.next_token().map(str::to_owned);

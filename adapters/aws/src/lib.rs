@@ -13,6 +13,7 @@ pub mod s3;
 pub mod sfn;
 pub mod sqs;
 pub mod store;
+mod time;
 
 use std::sync::Arc;
 

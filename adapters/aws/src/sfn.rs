@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_sfn::types::HistoryEvent;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use cfm_domain::values::{ExecutionArn, Timestamp};
+use cfm_domain::values::ExecutionArn;
 use cfm_domain::vocabulary::Vocabulary;
 use cfm_ports::PortResult;
 use cfm_ports::steps::{EntryKind, HistoryEntry};
@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::classify::{aws, error_code, unexpected};
 use crate::config::AwsContext;
+use crate::time::instant;
 
 /// Error codes meaning the task token can no longer be answered.
 const TOKEN_GONE: &[&str] = &["TaskTimedOut", "InvalidToken", "TaskDoesNotExist"];
@@ -33,10 +34,6 @@ where
 
 fn parse_json(text: Option<&str>) -> Option<Value> {
     text.map(|t| serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.to_owned())))
-}
-
-fn timestamp(t: &aws_smithy_types::DateTime) -> Timestamp {
-    Timestamp::at(chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()).unwrap_or_default())
 }
 
 /// The most recently entered state: the entered event with the highest id (the local cloud
@@ -78,7 +75,7 @@ fn entry(event: &HistoryEvent) -> Option<HistoryEntry> {
     } else {
         return None;
     };
-    Some(HistoryEntry { id: event.id(), at: timestamp(event.timestamp()), kind })
+    Some(HistoryEntry { id: event.id(), at: instant(event.timestamp()), kind })
 }
 
 fn status_of(text: &str) -> PortResult<ExecutionStatus> {
@@ -160,8 +157,8 @@ impl Workflows for StepFunctions {
             output: parse_json(out.output()),
             error: out.error().map(str::to_owned),
             cause: out.cause().map(str::to_owned),
-            started_at: timestamp(out.start_date()),
-            stopped_at: out.stop_date().map(timestamp),
+            started_at: instant(out.start_date()),
+            stopped_at: out.stop_date().map(instant),
         }))
     }
 
@@ -189,8 +186,8 @@ impl Workflows for StepFunctions {
                     execution_arn: e.execution_arn().parse_arn()?,
                     name: e.name().to_owned(),
                     status: status_of(e.status().as_str())?,
-                    started_at: timestamp(e.start_date()),
-                    stopped_at: e.stop_date().map(timestamp),
+                    started_at: instant(e.start_date()),
+                    stopped_at: e.stop_date().map(instant),
                 })
             })
             .collect::<PortResult<Vec<_>>>()?;

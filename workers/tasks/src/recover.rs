@@ -169,7 +169,11 @@ impl Settling<'_> {
                 continue;
             };
             let Some(how) = ended(cx, &claim, self.stale_after).await? else { continue };
-            let failure = note(&claim, &how, "the function may still exist: delete the distribution's routing again");
+            let failure = note(
+                &claim,
+                &how,
+                "the function may still be in CloudFront: delete it there once no distribution runs it",
+            );
             let status = EdgeFunctionStatus::RetireFailed;
             if cx
                 .settle_failed_as::<EdgeFunctionRecord>(record.id(), claim.execution.as_str(), status, &failure, |_| ())

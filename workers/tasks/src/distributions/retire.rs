@@ -131,7 +131,10 @@ pub async fn retire(cx: &Cx<'_>, RetireInput { input, poll }: RetireInput) -> Ta
         })
         .await?;
     let next = poll.next(false).map_err(|_| {
-        TaskError::FunctionInUse(format!("edge function {} was still in use after {attempt} attempts", edge.name))
+        TaskError::FunctionInUse(format!(
+            "edge function {} was still in use after {attempt} attempts; it stays in CloudFront: delete it there once no distribution runs it",
+            edge.name
+        ))
     })?;
     let deferred = EdgeFunctionRetireDeferred {
         edge_function_id: edge.id.clone(),

@@ -1,6 +1,6 @@
-//! Route 53 for DNS validation: which public hosted zone a name falls in (the longest zone
-//! name that is the name or one of its parents, compared case-insensitively, without the
-//! trailing dot).
+//! Route 53: which public hosted zone a name falls in (the longest zone name that is the name
+//! or one of its parents, compared case-insensitively, without the trailing dot), and which
+//! alias records at a name are cfm's to change.
 
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,64 @@ pub fn zone_for<'a>(name: &str, zones: &'a [HostedZone]) -> Option<&'a HostedZon
         .max_by_key(|zone| bare(&zone.name).len())
 }
 
+/// The record types an alias to a distribution has (CloudFront serves IPv4 and IPv6).
+pub const ALIAS_TYPES: [&str; 2] = ["A", "AAAA"];
+
+/// A record set at a name, as much of it as cfm decides on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordSet {
+    /// Its name, e.g. `www.example.com.`.
+    pub name: String,
+    /// `A`, `AAAA`, `CNAME`, …
+    pub r#type: String,
+    /// The DNS name it aliases, if it is an alias.
+    pub alias_target: Option<String>,
+}
+
+impl RecordSet {
+    /// Whether it is an A or AAAA alias to `domain` (a distribution's `dxxxx.cloudfront.net`):
+    /// the only records cfm changes or removes.
+    pub fn aliases(&self, domain: &str) -> bool {
+        ALIAS_TYPES.contains(&self.r#type.as_str())
+            && self.alias_target.as_deref().is_some_and(|t| bare(t) == bare(domain))
+    }
+}
+
+/// A change to the alias records at one name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AliasAction {
+    /// Create or update the A and AAAA aliases.
+    Upsert,
+    /// Delete the aliases of these types (the ones there: Route 53 refuses to delete a record
+    /// that is not).
+    Delete(Vec<String>),
+}
+
+/// What to do at `name`, given the record sets there: a wanted name gets its aliases unless a
+/// record cfm did not make holds it (then why it is left alone); a name no longer wanted loses
+/// only the aliases to `domain`.
+pub fn alias_change(
+    name: &str,
+    wanted: bool,
+    existing: &[RecordSet],
+    domain: &str,
+) -> Result<Option<AliasAction>, String> {
+    let here: Vec<&RecordSet> = existing.iter().filter(|set| bare(&set.name) == bare(name)).collect();
+    let ours: Vec<String> = here.iter().filter(|set| set.aliases(domain)).map(|set| set.r#type.clone()).collect();
+    if !wanted {
+        return Ok((!ours.is_empty()).then_some(AliasAction::Delete(ours)));
+    }
+    // A CNAME, or an A/AAAA record pointing elsewhere, is someone else's.
+    match here
+        .iter()
+        .find(|set| !set.aliases(domain) && (ALIAS_TYPES.contains(&set.r#type.as_str()) || set.r#type == "CNAME"))
+    {
+        Some(foreign) => Err(format!("a {} record cfm did not make is there", foreign.r#type)),
+        None if ours.len() == ALIAS_TYPES.len() => Ok(None),
+        None => Ok(Some(AliasAction::Upsert)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +149,32 @@ mod tests {
         assert_eq!(found("example.com"), Some("Z1"), "the apex");
         assert_eq!(found("_x3.badexample.com."), None, "not a label boundary");
         assert_eq!(found("_x4.example.org."), None);
+    }
+
+    fn set(name: &str, r#type: &str, alias: Option<&str>) -> RecordSet {
+        RecordSet { name: name.into(), r#type: r#type.into(), alias_target: alias.map(Into::into) }
+    }
+
+    #[test]
+    fn only_aliases_to_the_distribution_are_changed() {
+        let domain = "d111.cloudfront.net";
+        let ours =
+            [set("www.example.com.", "A", Some("D111.cloudfront.net.")), set("www.example.com.", "AAAA", Some(domain))];
+        assert_eq!(alias_change("www.example.com", true, &[], domain), Ok(Some(AliasAction::Upsert)));
+        assert_eq!(alias_change("www.example.com", true, &ours, domain), Ok(None), "already there");
+        assert_eq!(alias_change("www.example.com", true, &ours[..1], domain), Ok(Some(AliasAction::Upsert)));
+        let both = AliasAction::Delete(vec!["A".into(), "AAAA".into()]);
+        assert_eq!(alias_change("www.example.com", false, &ours, domain), Ok(Some(both)));
+        let one = AliasAction::Delete(vec!["A".into()]);
+        assert_eq!(alias_change("www.example.com", false, &ours[..1], domain), Ok(Some(one)));
+        assert_eq!(alias_change("www.example.com", false, &[], domain), Ok(None));
+        let foreign =
+            [set("www.example.com.", "A", Some("d999.cloudfront.net.")), set("www.example.com.", "TXT", None)];
+        assert!(alias_change("www.example.com", true, &foreign, domain).is_err());
+        assert_eq!(alias_change("www.example.com", false, &foreign, domain), Ok(None), "never removed");
+        let cname = [set("www.example.com.", "CNAME", None)];
+        assert!(alias_change("www.example.com", true, &cname, domain).is_err());
+        let elsewhere = [set("api.example.com.", "A", None)];
+        assert_eq!(alias_change("www.example.com", true, &elsewhere, domain), Ok(Some(AliasAction::Upsert)));
     }
 }

@@ -214,3 +214,47 @@ pub struct DistributionDriftDetected {
     pub fields: Vec<String>,
 }
 event_detail!(DistributionDriftDetected, "DistributionDriftDetected", "distribution", distribution_id);
+
+/// A name cfm was asked to point at a distribution and left alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AliasLeftAlone {
+    /// The alias.
+    pub name: String,
+    /// Why: no public hosted zone holds it, or a record cfm did not make is there.
+    pub reason: String,
+}
+
+/// cfm changed the Route 53 alias records (A and AAAA) of a distribution's aliases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DistributionDnsUpdated {
+    /// The cfm id.
+    pub distribution_id: DistributionId,
+    /// The distribution's domain name the aliases point at.
+    pub domain_name: String,
+    /// Aliases whose records were created or updated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upserted: Vec<String>,
+    /// Aliases whose records cfm had made and removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+    /// Aliases cfm did not touch, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_alone: Vec<AliasLeftAlone>,
+}
+event_detail!(DistributionDnsUpdated, "DistributionDnsUpdated", "distribution", distribution_id);
+
+/// cfm created, changed or removed a distribution's CloudWatch alarm on its 5xx error rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DistributionAlarmChanged {
+    /// The cfm id.
+    pub distribution_id: DistributionId,
+    /// The alarm.
+    pub alarm_name: String,
+    /// The threshold it fires above now (percent of responses); absent once removed.
+    #[serde(default, rename = "errorRate5xxPercent", skip_serializing_if = "Option::is_none")]
+    pub error_rate_5xx_percent: Option<f64>,
+}
+event_detail!(DistributionAlarmChanged, "DistributionAlarmChanged", "distribution", distribution_id);

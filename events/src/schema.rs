@@ -9,9 +9,10 @@ use crate::certificate::{
     CertificateValidationRecordsCreated, CertificateValidationRequired,
 };
 use crate::distribution::{
-    DistributionCreateFailed, DistributionCreated, DistributionDeleteFailed, DistributionDeleted, DistributionDeployed,
-    DistributionDriftDetected, DistributionRecovered, DistributionStatusChanged, DistributionUpdateFailed,
-    DistributionUpdated, InvalidationCompleted, InvalidationFailed,
+    DistributionAlarmChanged, DistributionCreateFailed, DistributionCreated, DistributionDeleteFailed,
+    DistributionDeleted, DistributionDeployed, DistributionDnsUpdated, DistributionDriftDetected,
+    DistributionRecovered, DistributionStatusChanged, DistributionUpdateFailed, DistributionUpdated,
+    InvalidationCompleted, InvalidationFailed,
 };
 use crate::edge::{
     EdgeFunctionAssociated, EdgeFunctionPublished, EdgeFunctionRetireDeferred, EdgeFunctionRetireFailed,
@@ -57,6 +58,8 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<DistributionRecovered>(),
         schema_of::<DistributionStatusChanged>(),
         schema_of::<DistributionDriftDetected>(),
+        schema_of::<DistributionDnsUpdated>(),
+        schema_of::<DistributionAlarmChanged>(),
         schema_of::<PolicyCreated>(),
         schema_of::<PolicyCreateFailed>(),
         schema_of::<PolicyUpdated>(),

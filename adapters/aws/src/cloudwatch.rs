@@ -1,13 +1,17 @@
-//! CloudWatch: a distribution's CloudFront metrics in one `GetMetricData` request (all pages).
+//! CloudWatch: a distribution's CloudFront metrics in one `GetMetricData` request (all pages),
+//! and the alarm cfm keeps on its 5xx error rate.
 
 use async_trait::async_trait;
-use aws_sdk_cloudwatch::types::{Dimension, Metric as CwMetric, MetricDataQuery, MetricStat, ScanBy};
+use aws_sdk_cloudwatch::types::{
+    ComparisonOperator, Dimension, Metric as CwMetric, MetricDataQuery, MetricStat, ScanBy, Statistic, Tag,
+};
 use aws_smithy_types::DateTime;
+use cfm_domain::distribution::ErrorRateAlarm;
 use cfm_domain::metrics::{Metric, MetricsWindow, Point};
 use cfm_ports::PortResult;
 use cfm_ports::metrics::Metrics;
 
-use crate::classify::{aws, unexpected};
+use crate::classify::{aws, error_code, unexpected};
 use crate::config::AwsContext;
 use crate::time::instant;
 
@@ -24,13 +28,22 @@ impl CloudWatch {
     }
 }
 
-fn query(index: usize, metric: Metric, cloudfront_id: &str, period: u32) -> MetricDataQuery {
+/// The alarm's period, and how many of its last periods must breach: 3 of 5 minutes.
+const ALARM_PERIOD: i32 = 60;
+const ALARM_EVALUATED: i32 = 5;
+const ALARM_BREACHING: i32 = 3;
+
+/// CloudFront's dimensions of a distribution's metrics.
+fn dimensions(cloudfront_id: &str) -> [Dimension; 2] {
     let dimension = |name: &str, value: &str| Dimension::builder().name(name).value(value).build();
+    [dimension("DistributionId", cloudfront_id), dimension("Region", "Global")]
+}
+
+fn query(index: usize, metric: Metric, cloudfront_id: &str, period: u32) -> MetricDataQuery {
     let measured = CwMetric::builder()
         .namespace("AWS/CloudFront")
         .metric_name(metric.name())
-        .dimensions(dimension("DistributionId", cloudfront_id))
-        .dimensions(dimension("Region", "Global"))
+        .set_dimensions(Some(dimensions(cloudfront_id).into()))
         .build();
     let stat = MetricStat::builder().metric(measured).period(period as i32).stat(metric.statistic()).build();
     MetricDataQuery::builder().id(format!("m{index}")).metric_stat(stat).return_data(true).build()
@@ -74,5 +87,44 @@ impl Metrics for CloudWatch {
             points.sort_by_key(|p| p.at);
         }
         Ok(series)
+    }
+
+    async fn alarm_threshold(&self, name: &str) -> PortResult<Option<f64>> {
+        let out = self.client.describe_alarms().alarm_names(name).send().await.map_err(aws("DescribeAlarms"))?;
+        Ok(out.metric_alarms().iter().find(|a| a.alarm_name() == Some(name)).and_then(|a| a.threshold()))
+    }
+
+    async fn put_alarm(&self, alarm: &ErrorRateAlarm, cloudfront_id: &str) -> PortResult<()> {
+        self.client
+            .put_metric_alarm()
+            .alarm_name(alarm.name())
+            .alarm_description(format!(
+                "cfm: more than {}% of CloudFront distribution {cloudfront_id}'s responses are 5xx",
+                alarm.threshold.value()
+            ))
+            .namespace("AWS/CloudFront")
+            .metric_name(Metric::ErrorRate5xx.name())
+            .set_dimensions(Some(dimensions(cloudfront_id).into()))
+            .statistic(Statistic::Average)
+            .period(ALARM_PERIOD)
+            .evaluation_periods(ALARM_EVALUATED)
+            .datapoints_to_alarm(ALARM_BREACHING)
+            .threshold(alarm.threshold.value())
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            // No traffic is no error.
+            .treat_missing_data("notBreaching")
+            .tags(Tag::builder().key("cfm:distribution").value(alarm.distribution.as_str()).build())
+            .send()
+            .await
+            .map_err(aws("PutMetricAlarm"))?;
+        Ok(())
+    }
+
+    async fn delete_alarm(&self, name: &str) -> PortResult<()> {
+        match self.client.delete_alarms().alarm_names(name).send().await {
+            Ok(_) => Ok(()),
+            Err(err) if error_code(&err) == Some("ResourceNotFound") => Ok(()),
+            Err(err) => Err(aws("DeleteAlarms")(err)),
+        }
     }
 }

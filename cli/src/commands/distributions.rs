@@ -28,6 +28,12 @@ pub(crate) struct DistributionSettings {
     /// Comment.
     #[arg(long)]
     comment: Option<String>,
+    /// Keep Route 53 alias records (A and AAAA) pointing each alias at the distribution.
+    #[arg(long)]
+    create_alias_records: Option<bool>,
+    /// Alarm in CloudWatch when more than this percentage of responses are 5xx.
+    #[arg(long, value_name = "PERCENT")]
+    alarm_5xx_percent: Option<f64>,
 }
 
 impl DistributionSettings {
@@ -41,6 +47,12 @@ impl DistributionSettings {
         };
         if !self.aliases.is_empty() {
             spec["aliases"] = json!(self.aliases);
+        }
+        if let Some(create) = self.create_alias_records {
+            spec["createAliasRecords"] = json!(create);
+        }
+        if let Some(percent) = self.alarm_5xx_percent {
+            spec["alarms"] = json!({"errorRate5xxPercent": percent});
         }
         for (key, value) in [
             ("certificateArn", &self.certificate_arn),

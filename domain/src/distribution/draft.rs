@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::alarm::Alarms;
 use super::routing::{Behavior, CachePolicyRef, OriginGroup, OriginRequestPolicyRef, Routes, Target};
 use super::settings::{
     AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, TlsVersion, ViewerProtocolPolicy,
@@ -86,6 +87,12 @@ pub struct DistributionDraft {
     /// Routing at the edge; `Some(None)` removes it.
     #[serde(default, deserialize_with = "crate::values::nullable", skip_serializing_if = "Option::is_none")]
     pub routing: Option<Option<Routing>>,
+    /// Keep Route 53 alias records for the aliases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_alias_records: Option<bool>,
+    /// CloudWatch alarms; `Some(None)` removes them.
+    #[serde(default, deserialize_with = "crate::values::nullable", skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Option<Alarms>>,
 }
 
 macro_rules! each_field {
@@ -112,7 +119,9 @@ macro_rules! each_field {
             comment,
             enabled,
             tags,
-            routing
+            routing,
+            create_alias_records,
+            alarms
         )
     };
 }
@@ -213,6 +222,12 @@ pub struct DistributionSpec {
     /// Routing at the edge: the default behaviour's origin chosen per viewer's country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<Routing>,
+    /// Route 53 alias records for the aliases, in the zones they fall in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_alias_records: bool,
+    /// CloudWatch alarms made and removed with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Alarms>,
 }
 
 impl DistributionSpec {
@@ -274,6 +289,8 @@ impl DistributionSpec {
             enabled: draft.enabled.unwrap_or(true),
             tags: draft.tags.clone().unwrap_or_default(),
             routing,
+            create_alias_records: draft.create_alias_records.unwrap_or(false),
+            alarms: draft.alarms.clone().flatten(),
         })
     }
 
@@ -302,6 +319,8 @@ impl DistributionSpec {
             enabled: Some(self.enabled),
             tags: Some(self.tags.clone()),
             routing: Some(self.routing.clone()),
+            create_alias_records: Some(self.create_alias_records),
+            alarms: Some(self.alarms.clone()),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Distributions: the request shape, parsed drafts and complete specs, their routes (origins,
 //! groups, behaviours), the record, invalidation paths, and the CloudFront shape cfm wants with drift against what CloudFront has.
 
+mod alarm;
 mod cdn;
 mod draft;
 mod invalidation;
@@ -10,6 +11,7 @@ mod routed;
 mod routing;
 mod settings;
 
+pub use alarm::{Alarms, AlarmsRequest, ErrorRateAlarm, Percent};
 pub use cdn::{
     CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, LiveDistribution, LiveSettings, OriginAccess, Replaced,
     drifted, route_lines, tags,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::alarm::AlarmsRequest;
 use super::draft::{DistributionDraft, DistributionSpec};
 use super::routing::{BehaviorRequest, OriginGroupRequest, parse_behaviors, parse_groups, parse_origins, parse_target};
 use super::settings::{ErrorResponseRequest, LoggingRequest, parse_error_responses, parse_logging};
@@ -96,6 +97,13 @@ pub struct DistributionRequest {
     /// Route viewers to origins by country at the edge; `null` on update removes it.
     #[serde(default, deserialize_with = "crate::values::nullable", skip_serializing_if = "Option::is_none")]
     pub routing: Option<Option<RoutingRequest>>,
+    /// Keep Route 53 A/AAAA alias records pointing each alias at the distribution, in the
+    /// public hosted zone it falls in (records cfm did not make are left alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_alias_records: Option<bool>,
+    /// CloudWatch alarms made and removed with the distribution; `null` on update removes them.
+    #[serde(default, deserialize_with = "crate::values::nullable", skip_serializing_if = "Option::is_none")]
+    pub alarms: Option<Option<AlarmsRequest>>,
 }
 
 /// Reports items listed more than once, in one pass.
@@ -191,6 +199,8 @@ impl DistributionRequest {
             enabled: self.enabled,
             tags: self.tags.as_ref().map(|t| parse_tags(p, t)),
             routing: self.routing.as_ref().map(|r| r.as_ref().and_then(|r| r.parse("routing", p))),
+            create_alias_records: self.create_alias_records,
+            alarms: self.alarms.as_ref().map(|a| a.as_ref().and_then(|a| a.parse("alarms", p))),
         };
         p.check(
             matches!(self.routing, Some(Some(_))) && self.origin_request_policy.is_some(),

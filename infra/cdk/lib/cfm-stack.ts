@@ -90,7 +90,7 @@ export const UNSCOPABLE_ACTIONS = [
 ];
 const FAMILY_LIST_ACTIONS: Record<string, string[]> = {
   Origins: ['cloudfront:ListOriginAccessControls'],
-  Distributions: ['cloudfront:ListDistributions', ...POLICY_LIST_ACTIONS],
+  Distributions: ['cloudfront:ListDistributions', 'route53:ListHostedZones', ...POLICY_LIST_ACTIONS],
   Certificates: ['acm:ListCertificates', 'acm:RequestCertificate', 'route53:ListHostedZones'],
   Templates: [],
 };
@@ -386,6 +386,23 @@ export class CfmStack extends Stack {
     }
     if (FAMILY_LIST_ACTIONS[family].length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: FAMILY_LIST_ACTIONS[family], resources: ['*'] }));
     if (actions.acm) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
+    if (family === 'Distributions') {
+      // Alias records: only A/AAAA, upserted or deleted (the worker changes only aliases to its own distributions).
+      const zones = [`arn:${Aws.PARTITION}:route53:::hostedzone/*`];
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['route53:ListResourceRecordSets'], resources: zones }));
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['route53:ChangeResourceRecordSets'],
+        resources: zones,
+        conditions: {
+          'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA'], 'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'] },
+        },
+      }));
+      // The 5xx alarm cfm keeps per distribution (CloudFront's metrics live in us-east-1).
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+        resources: [`arn:${Aws.PARTITION}:cloudwatch:us-east-1:${Aws.ACCOUNT_ID}:alarm:cfm-*`],
+      }));
+    }
     if (family === 'Certificates') {
       // DNS validation: only UPSERTs of CNAME records, in the account's hosted zones.
       fn.addToRolePolicy(new iam.PolicyStatement({

@@ -134,12 +134,25 @@ test('each worker family may call only its own services', () => {
   // DNS validation: the Certificates worker alone writes records, only CNAME UPSERTs
   const certificates = statements('CertificatesWorker');
   assert.ok(certificates.includes('route53:ChangeResourceRecordSets') && certificates.includes('route53:ListHostedZones'), `${certificates}`);
-  assert.ok(!distributions.includes('route53:ChangeResourceRecordSets') && !origins.includes('route53:ChangeResourceRecordSets'));
-  const change = Object.entries(resources('AWS::IAM::Policy'))
-    .filter(([id]) => id.startsWith('CertificatesWorker'))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: any }[])
+  assert.ok(!origins.includes('route53:ChangeResourceRecordSets'));
+  const change = (worker: string) => Object.entries(resources('AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith(worker))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: any; Resource?: any }[])
     .find((s) => [s.Action].flat().includes('route53:ChangeResourceRecordSets'));
-  assert.deepEqual(change?.Condition['ForAllValues:StringEquals']['route53:ChangeResourceRecordSetsRecordTypes'], ['CNAME']);
+  const only = (worker: string) => change(worker)?.Condition['ForAllValues:StringEquals'];
+  assert.deepEqual(only('CertificatesWorker')['route53:ChangeResourceRecordSetsRecordTypes'], ['CNAME']);
+  // alias records: the Distributions worker writes only A/AAAA, upserts and deletes
+  assert.deepEqual(only('DistributionsWorker')['route53:ChangeResourceRecordSetsRecordTypes'], ['A', 'AAAA']);
+  assert.deepEqual(only('DistributionsWorker')['route53:ChangeResourceRecordSetsActions'], ['UPSERT', 'DELETE']);
+  // and keeps each distribution's 5xx alarm, on cfm's alarms only
+  for (const action of ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'route53:ListResourceRecordSets']) {
+    assert.ok(distributions.includes(action), `distributions worker lacks ${action}`);
+  }
+  const alarms = Object.entries(resources('AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith('DistributionsWorker'))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource?: any }[])
+    .find((s) => [s.Action].flat().includes('cloudwatch:PutMetricAlarm'));
+  assert.match(JSON.stringify(alarms?.Resource), /alarm:cfm-\*/);
   // reconcile asks how a claiming execution ended before it settles a record
   assert.ok(distributions.includes('states:DescribeExecution'), `distributions worker: ${distributions}`);
   // and hands the edge functions a distribution lets go of to retire-edge-function

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use cfm_domain::distribution::ErrorRateAlarm;
 use cfm_domain::metrics::{Metric, MetricsWindow, Point};
 
 use super::{Faults, guard};
@@ -14,7 +15,9 @@ use crate::metrics::Metrics;
 #[derive(Debug, Default)]
 pub struct MemoryMetrics {
     points: Mutex<BTreeMap<(String, &'static str), Vec<Point>>>,
-    /// Failures to inject (`distribution`).
+    /// Alarm name → (CloudFront distribution, threshold).
+    alarms: Mutex<BTreeMap<String, (String, f64)>>,
+    /// Failures to inject (`distribution`, `alarm`).
     pub faults: Faults,
 }
 
@@ -22,6 +25,11 @@ impl MemoryMetrics {
     /// Records `points` of `metric` for CloudFront distribution `id`.
     pub fn put(&self, id: &str, metric: Metric, points: Vec<Point>) {
         guard(&self.points).entry((id.to_owned(), metric.name())).or_default().extend(points);
+    }
+
+    /// Every alarm: name → (CloudFront distribution, threshold).
+    pub fn alarms(&self) -> BTreeMap<String, (String, f64)> {
+        guard(&self.alarms).clone()
     }
 }
 
@@ -40,5 +48,22 @@ impl Metrics for MemoryMetrics {
                 (*m, inside)
             })
             .collect())
+    }
+
+    async fn alarm_threshold(&self, name: &str) -> PortResult<Option<f64>> {
+        self.faults.check("alarm")?;
+        Ok(guard(&self.alarms).get(name).map(|(_, threshold)| *threshold))
+    }
+
+    async fn put_alarm(&self, alarm: &ErrorRateAlarm, cloudfront_id: &str) -> PortResult<()> {
+        self.faults.check("alarm")?;
+        guard(&self.alarms).insert(alarm.name(), (cloudfront_id.to_owned(), alarm.threshold.value()));
+        Ok(())
+    }
+
+    async fn delete_alarm(&self, name: &str) -> PortResult<()> {
+        self.faults.check("alarm")?;
+        guard(&self.alarms).remove(name);
+        Ok(())
     }
 }

@@ -50,6 +50,9 @@ async fn invalid_specs_and_paths_are_rejected_with_their_fields() {
             "minimumProtocolVersion",
         ),
         (with(o, "defaultRootObject", json!("/index.html")), "defaultRootObject"),
+        (with(o, "alarms", json!({"errorRate5xxPercent": 0})), "alarms.errorRate5xxPercent"),
+        (with(o, "alarms", json!({"errorRate5xxPercent": 100.5})), "alarms.errorRate5xxPercent"),
+        (with(o, "alarms", json!({})), "alarms.errorRate5xxPercent"),
         (with(o, "customErrorResponses", error(json!({"errorCode": 200}))), "customErrorResponses[0].errorCode"),
         (
             with(

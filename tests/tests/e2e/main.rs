@@ -1,6 +1,7 @@
 //! End-to-end scenarios on the local cloud. One moto serves the whole binary; every test
 //! provisions its own stack, so they run in parallel.
 
+mod aliases;
 mod auth;
 mod bad_input;
 mod certificates;

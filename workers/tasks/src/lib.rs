@@ -63,6 +63,7 @@ registry! {
     "CreateDistribution" => distributions::create::create,
     "GrantOriginAccess" => distributions::create::grant,
     "RecordDistribution" => distributions::create::record,
+    "SyncAliasRecordsAndAlarm" => distributions::attached::sync,
     "CheckDeployment" => distributions::poll::check_deployment,
     "MarkDeployed" => distributions::create::mark_deployed,
     "CompensateDistribution" => distributions::create::compensate,

@@ -1,5 +1,5 @@
 //! `create-distribution`: validate (and reserve the origins and policies) → create in CloudFront → grant each
-//! S3 origin → record → wait → mark deployed. On failure: compensate (revoke, disable) → wait →
+//! S3 origin → record → alias records and alarm → wait → mark deployed. On failure: compensate (revoke, disable) → wait →
 //! delete → record the failure. Compensation failing is recorded too.
 //!
 //! The record is claimed by this execution from the start; every task checks the claim. The
@@ -18,6 +18,7 @@ use cfm_runtime::TaskOutput;
 use super::access::{
     check_certificate, desired, grant as grant_access, reserve, reserve_policies, revoke_all, use_policies,
 };
+use super::attached::release;
 use super::edge::{associated, ensure_viewer_country_policy, every_function};
 use super::retire::start_retirements;
 use super::{applied, cloudfront_id, deleted};
@@ -114,8 +115,8 @@ pub async fn mark_deployed(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<
     Ok(associated(cx, &record, &input.request).into_iter().fold(output, TaskOutput::with_event))
 }
 
-/// First step of compensation: remove the bucket grants and the origin and policy reservations, and disable
-/// the distribution if CloudFront made one (it must be disabled and deployed before deletion).
+/// First step of compensation: remove the bucket grants, the origin and policy reservations,
+/// the alias records and the alarm, and disable the distribution if CloudFront made one (it must be disabled and deployed before deletion).
 pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistributionInput>) -> TaskResult<TaskOutput> {
     let Some(record) = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await? else {
         return Ok(TaskOutput::none());
@@ -125,10 +126,11 @@ pub async fn compensate(cx: &Cx<'_>, Failed { input, .. }: Failed<CreateDistribu
     }
     revoke_all(cx, &record.spec.origins, &record.id).await?;
     use_policies(cx, &record.id, &[], &record.spec.policies()).await?;
+    let released = release(cx, &record, &input.request).await?;
     if let Some(id) = record.cloudfront_id() {
         applied(cx.ports.cdn.update_distribution(id, &CdnChange::Enabled(false)).await?, id)?;
     }
-    Ok(TaskOutput::none())
+    Ok(released)
 }
 
 /// Last step of compensation: delete the (now disabled, deployed) distribution, hand the edge

@@ -1,5 +1,5 @@
 //! `delete-distribution`: the API claimed the record for this execution; disable → wait until
-//! Deployed → delete with a fresh ETag → remove the bucket grants and origin references → delete
+//! Deployed → remove its alias records and alarm → delete with a fresh ETag → remove the bucket grants and origin references → delete
 //! the record (history stays). A failure records why and ends the claim.
 
 use cfm_domain::distribution::DistributionRecord;

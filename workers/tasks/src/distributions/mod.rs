@@ -1,7 +1,8 @@
-//! The distribution workflows' tasks: create, update, delete, invalidate, reconcile, and the
-//! shared deployment poll.
+//! The distribution workflows' tasks: create, update, delete, invalidate, reconcile, the
+//! shared deployment poll, and what a distribution has outside CloudFront (alias records, alarm).
 
 mod access;
+pub mod attached;
 pub mod create;
 pub mod delete;
 pub mod edge;

@@ -1,6 +1,7 @@
 //! `update-distribution`: the API claimed the record for this execution; merge the patch into
-//! the stored spec, reserve and grant the origins (and reserve the policies) it adds, apply it to CloudFront with If-Match
-//! (re-reading on 412), wait until Deployed, revoke the origins and release the policies it removed, record, end the
+//! the stored spec, reserve and grant the origins (and reserve the policies) it adds, apply it
+//! to CloudFront with If-Match (re-reading on 412), wait until Deployed, bring the alias records
+//! and alarm in line, revoke the origins and release the policies it removed, record, end the
 //! claim and announce.
 
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};

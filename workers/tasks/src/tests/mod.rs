@@ -1,6 +1,7 @@
 //! Each task's decisions, over in-memory fakes: the handlers run as a worker runs them (by
 //! name, on the JSON the ASL hands them), and the tests look at the fakes' state afterwards.
 
+mod attached;
 mod certificates;
 mod distributions;
 mod edge;
@@ -236,7 +237,13 @@ impl World {
 
     /// Runs `create-distribution`'s tasks on `input` until the distribution is deployed.
     pub(crate) async fn deploy(&self, run: &ExecutionArn, input: &Value) -> DistributionId {
-        for task in ["ValidateDistribution", "CreateDistribution", "GrantOriginAccess", "RecordDistribution"] {
+        for task in [
+            "ValidateDistribution",
+            "CreateDistribution",
+            "GrantOriginAccess",
+            "RecordDistribution",
+            "SyncAliasRecordsAndAlarm",
+        ] {
             self.ok(task, run, input).await;
         }
         self.memory.cdn.deploy_all();

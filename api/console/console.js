@@ -40,7 +40,8 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function show(...nodes) { const main = document.getElementById("main"); main.replaceChildren(...nodes); }
+// Sections may be lists of nodes (a heading and its body), flattened here.
+function show(...nodes) { document.getElementById("main").replaceChildren(...nodes.flat(2)); }
 
 function json(value) { return el("pre", {}, JSON.stringify(value, null, 2)); }
 
@@ -218,10 +219,43 @@ async function resources(kind) {
   show(el("h1", {}, KINDS[kind] || kind), table(["Id", "Name", "Status", "Updated"], rows));
 }
 
+// A line through a metric's points, scaled to its own range.
+function sparkline(points) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  const [width, height] = [160, 24];
+  svg.setAttribute("class", "sparkline");
+  svg.setAttribute("width", width);
+  svg.setAttribute("height", height);
+  const values = points.map((p) => p.value);
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  const x = (i) => (values.length > 1 ? (i * (width - 2)) / (values.length - 1) + 1 : width / 2);
+  const y = (v) => (high > low ? height - 2 - ((v - low) * (height - 4)) / (high - low) : height / 2);
+  const line = document.createElementNS(ns, "polyline");
+  line.setAttribute("points", values.map((v, i) => `${x(i)},${y(v)}`).join(" "));
+  svg.append(line);
+  return svg;
+}
+
+// CloudFront's metrics of the last three hours (the API's default window), one row each.
+async function metrics(path) {
+  const answer = await api(path + "/metrics").catch((e) => ({ error: e.message }));
+  if (answer.error) return el("p", { class: "muted", id: "metrics" }, `No metrics: ${answer.error}`);
+  const rows = Object.entries(answer.summary).map(([key, { value, of }]) => {
+    const points = answer.metrics[key] || [];
+    return el("tr", { "data-metric": key }, el("td", {}, key), el("td", {}, points.length ? Number(value.toFixed(2)) : "-"),
+      el("td", { class: "muted" }, of), el("td", {}, points.length ? sparkline(points) : el("span", { class: "muted" }, "no data")));
+  });
+  return el("div", { id: "metrics" }, el("p", { class: "muted" }, `${answer.from} – ${answer.to}, per ${answer.period} s`),
+    table(["Metric", "Value", "Of", "Trend"], rows));
+}
+
 async function resource(kind, id) {
   const path = `/${kind}/${encodeURIComponent(id)}`;
   const record = await api(path);
-  const live = kind === "distributions" ? await api(path + "/status").catch((e) => ({ error: e.message })) : null;
+  const distribution = kind === "distributions";
+  const live = distribution ? await api(path + "/status").catch((e) => ({ error: e.message })) : null;
+  const measured = distribution ? await metrics(path) : null;
   const history = await api(path + "/history").catch(() => ({ events: [] }));
   const rows = (history.events || []).map((e) => el("tr", {},
     el("td", { class: "muted" }, e.metadata?.occurredAt || ""), el("td", {}, e.detailType), el("td", {}, e.metadata?.actor || ""),
@@ -229,6 +263,7 @@ async function resource(kind, id) {
   show(el("h1", {}, `${KINDS[kind] || kind}: ${id}`), el("p", {}, status(record.status || "")),
     el("h2", {}, "Record"), json(record),
     live ? [el("h2", {}, "Live in CloudFront"), json(live)] : "",
+    measured ? [el("h2", {}, "Metrics"), measured] : "",
     el("h2", {}, "History"), table(["When", "Event", "By", ""], rows));
 }
 

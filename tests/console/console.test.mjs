@@ -6,7 +6,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
-const { CFM_API_URL: api, CFM_TOKEN: token, CFM_FAILED_EXECUTION: failed, CFM_SCREENSHOTS: shots, CFM_CHROMIUM: executablePath } = process.env;
+const {
+  CFM_API_URL: api, CFM_TOKEN: token, CFM_FAILED_EXECUTION: failed, CFM_DISTRIBUTION: distribution,
+  CFM_SCREENSHOTS: shots, CFM_CHROMIUM: executablePath,
+} = process.env;
 let browser, page;
 
 before(async () => {
@@ -69,4 +72,16 @@ test("the list filters by status", async () => {
   const statuses = await page.locator("tr[data-execution] .status").allTextContents();
   assert.ok(statuses.length >= 1 && statuses.every((s) => s === "FAILED"), statuses.join());
   await shot("executions-failed");
+});
+
+test("a distribution shows its CloudFront metrics, with a trend line for each measured one", async () => {
+  await page.goto(`${api}/console#/resources/distributions/${encodeURIComponent(distribution)}`);
+  const requests = page.locator('tr[data-metric="requests"]');
+  await requests.waitFor();
+  assert.doesNotMatch(await page.locator("#main").textContent(), /object HTML/, "every section is drawn, none printed as text");
+  const cells = await requests.locator("td").allTextContents();
+  assert.deepEqual(cells.slice(0, 3), ["requests", "100", "sum"], cells.join("|"));
+  assert.match(await requests.locator("svg.sparkline polyline").getAttribute("points"), /^[\d.]+,[\d.]+ [\d.]+,[\d.]+$/);
+  assert.match(await page.locator('tr[data-metric="cacheHitRate"]').textContent(), /no data/, "nothing written, nothing drawn");
+  await shot("distribution");
 });

@@ -1,6 +1,6 @@
 //! A distribution's Route 53 alias records and its 5xx alarm on the local cloud: made with the
-//! distribution, moved by an update, removed by its delete, every task delivered twice; a
-//! record cfm did not make is left alone.
+//! distribution (over a certificate DNS-validated in the same zone), moved by an update, removed
+//! by its delete, every task delivered twice; a record cfm did not make is left alone.
 
 use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType};
 use cfm_e2e::{TestStack, unique_bucket};
@@ -75,6 +75,9 @@ async fn alias_records_and_the_alarm_come_and_go_with_the_distribution() {
     .await;
     let certificate = t.api.get(&format!("/executions/{}", accepted["executionId"].as_str().unwrap())).await.unwrap();
     let arn = certificate["output"]["requested"]["certificateArn"].as_str().unwrap().to_owned();
+    let listed = route53.list_resource_record_sets().hosted_zone_id(&zone_id).send().await.unwrap();
+    let validation = listed.resource_record_sets().iter().filter(|s| s.name().starts_with('_')).count();
+    assert_eq!(validation, 1, "the certificate's validation record, written once though delivered twice");
     let spec = json!({"name": "o", "bucketName": unique_bucket("alias"), "region": "eu-west-3"});
     let origin = twice(&t, "Origins", Method::POST, "/origins", Some(&spec)).await["resourceId"].clone();
 

@@ -16,6 +16,7 @@ const FILES: &[(&str, &str)] = &[
     ("cfm_moto/cloudfront.py", include_str!("../python/cfm_moto/cloudfront.py")),
     ("cfm_moto/policies.py", include_str!("../python/cfm_moto/policies.py")),
     ("cfm_moto/functions.py", include_str!("../python/cfm_moto/functions.py")),
+    ("cfm_moto/oai.py", include_str!("../python/cfm_moto/oai.py")),
 ];
 
 /// Writes the package under `<home>/localcloud` (only files that differ, each by an atomic

@@ -6,7 +6,7 @@ service and says which AWS behaviour it restores. ``python -m cfm_moto <moto_ser
 applies the patches and runs the server.
 """
 
-from . import cloudfront, functions, policies, s3, stepfunctions
+from . import cloudfront, functions, oai, policies, s3, stepfunctions
 
 #: The moto release these patches were written and tested against.
 MOTO_VERSION = "5.2.5"
@@ -28,4 +28,5 @@ def apply() -> None:
     cloudfront.apply()
     policies.apply()
     functions.apply()
+    oai.apply()
     _applied = True

@@ -47,7 +47,11 @@ pub(crate) async fn preflight(state: &AppState, spec: &DistributionSpec) -> Resu
         }
     }
     if let Some(routing) = &spec.routing {
-        let edge: Vec<EdgeOrigin> = origins.iter().filter_map(|o| EdgeOrigin::of(o, routing.mode).ok()).collect();
+        // Only the origins it routes to: a custom origin elsewhere (a path behaviour's) is fine.
+        let routed = origins.iter().filter(|o| routing.origins().contains(&&o.id));
+        let edge: Vec<EdgeOrigin> = routed
+            .filter_map(|o| EdgeOrigin::of(o, routing.mode).map_err(|why| problems.add("routing", why)).ok())
+            .collect();
         // Missing origins are reported above; the code must fit CloudFront's limit.
         if let Err(err @ CodeError::TooLarge { .. }) = generate(routing, &edge) {
             problems.add("routing", err.to_string());

@@ -123,6 +123,7 @@ mod tests {
                 dlq_url: "d".into(),
             },
             machines: Default::default(),
+            edge_role: "arn:aws:iam::123456789012:role/s-edge-function".into(),
         };
         let file = LocalFile {
             api_url: "http://127.0.0.1:1".into(),

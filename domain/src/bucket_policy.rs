@@ -1,9 +1,34 @@
-//! The OAC grant in an origin bucket's policy: one statement per distribution, merged with what
-//! is there. Statements cfm does not own are never touched.
+//! A distribution's read grant in an origin bucket's policy: one statement per distribution
+//! (through its OAC, or through its Origin Access Identity), merged with what is there.
+//! Statements cfm does not own are never touched.
 
 use serde_json::{Value, json};
 
-use crate::values::{BucketName, DistributionArn, DistributionId};
+use crate::values::{BucketName, DistributionArn, DistributionId, OaiId};
+
+/// Who the grant lets read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grantee<'a> {
+    /// CloudFront, for requests of this distribution signed by an OAC.
+    Distribution(&'a DistributionArn),
+    /// The distribution's Origin Access Identity (Lambda@Edge routing).
+    Identity(&'a OaiId),
+}
+
+impl Grantee<'_> {
+    /// The statement's principal, and its condition if any.
+    fn principal(&self) -> (Value, Option<Value>) {
+        match self {
+            Self::Distribution(arn) => (
+                json!({"Service": "cloudfront.amazonaws.com"}),
+                Some(json!({"StringEquals": {"AWS:SourceArn": arn.as_str()}})),
+            ),
+            Self::Identity(id) => {
+                (json!({"AWS": format!("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity {id}")}), None)
+            }
+        }
+    }
+}
 
 /// A bucket policy cfm cannot read, so it will not edit it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,23 +56,27 @@ fn parse(policy: Option<&str>) -> Result<Value, MalformedPolicy> {
     }
 }
 
-/// Adds (or refreshes) the grant letting `distribution_arn` read `bucket` through its OAC.
+/// Adds (or refreshes) the grant letting distribution `distribution_id` read `bucket` as
+/// `grantee`.
 pub fn grant(
     policy: Option<&str>,
     bucket: &BucketName,
     distribution_id: &DistributionId,
-    distribution_arn: &DistributionArn,
+    grantee: Grantee<'_>,
 ) -> Result<String, MalformedPolicy> {
     let mut value = parse(policy)?;
     let sid = statement_id(distribution_id);
-    let statement = json!({
+    let (principal, condition) = grantee.principal();
+    let mut statement = json!({
         "Sid": sid,
         "Effect": "Allow",
-        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Principal": principal,
         "Action": "s3:GetObject",
         "Resource": format!("arn:aws:s3:::{bucket}/*"),
-        "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn.as_str()}}
     });
+    if let Some(condition) = condition {
+        statement["Condition"] = condition;
+    }
     let statements = value["Statement"].as_array_mut().expect("parse makes an array");
     statements.retain(|s| s["Sid"] != Value::String(sid.clone()));
     statements.push(statement);
@@ -93,22 +122,36 @@ mod tests {
     #[test]
     fn grant_merges_and_is_idempotent() {
         let (b, d1, _, arn1, _) = ids();
-        let once = grant(Some(OTHER), &b, &d1, &arn1).unwrap();
-        let twice = grant(Some(&once), &b, &d1, &arn1).unwrap();
+        let once = grant(Some(OTHER), &b, &d1, Grantee::Distribution(&arn1)).unwrap();
+        let twice = grant(Some(&once), &b, &d1, Grantee::Distribution(&arn1)).unwrap();
         assert_eq!(once, twice);
         let value: Value = serde_json::from_str(&twice).unwrap();
         assert_eq!(value["Statement"].as_array().unwrap().len(), 2);
         assert!(twice.contains("TheirOwn") && has_grant(&twice, &d1));
-        assert!(grant(Some("not json"), &b, &d1, &arn1).is_err());
+        assert!(grant(Some("not json"), &b, &d1, Grantee::Distribution(&arn1)).is_err());
+    }
+
+    #[test]
+    fn an_identity_is_granted_by_its_canonical_principal_without_a_condition() {
+        let (b, d1, _, _, _) = ids();
+        let oai = OaiId::parse("E2QWRUHAPOMQZL").unwrap();
+        let granted: Value = serde_json::from_str(&grant(None, &b, &d1, Grantee::Identity(&oai)).unwrap()).unwrap();
+        let statement = &granted["Statement"][0];
+        assert_eq!(
+            statement["Principal"]["AWS"],
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"
+        );
+        assert!(statement.get("Condition").is_none());
+        assert_eq!(revoke(Some(&granted.to_string()), &d1).unwrap(), None, "revoked by the same statement id");
     }
 
     #[test]
     fn revoke_keeps_other_statements_and_empties_to_none() {
         let (b, d1, d2, arn1, arn2) = ids();
-        let both = grant(Some(OTHER), &b, &d1, &arn1).unwrap();
+        let both = grant(Some(OTHER), &b, &d1, Grantee::Distribution(&arn1)).unwrap();
         let left = revoke(Some(&both), &d1).unwrap().unwrap();
         assert!(left.contains("TheirOwn") && !has_grant(&left, &d1));
-        let alone = grant(None, &b, &d2, &arn2).unwrap();
+        let alone = grant(None, &b, &d2, Grantee::Distribution(&arn2)).unwrap();
         assert_eq!(revoke(Some(&alone), &d2).unwrap(), None);
         assert_eq!(revoke(None, &d2).unwrap(), None);
     }

@@ -48,6 +48,9 @@ pub struct StackResources {
     pub history_queue: QueuePair,
     /// Workflow → state machine ARN.
     pub machines: BTreeMap<String, String>,
+    /// The role Lambda@Edge functions run with.
+    #[serde(default)]
+    pub edge_role: String,
 }
 
 impl QueuePair {
@@ -60,7 +63,7 @@ impl QueuePair {
 impl StackResources {
     /// Every port over `aws`, for this stack's table and bus.
     pub fn ports(&self, aws: &AwsContext) -> Ports {
-        cfm_aws::ports(aws, &self.table, &self.event_bus)
+        cfm_aws::ports(aws, &self.table, &self.event_bus, &self.edge_role)
     }
 }
 
@@ -81,6 +84,7 @@ pub async fn provision(aws: &AwsContext, stack: &str) -> anyhow::Result<StackRes
     let history_queue = create_queue_pair(aws, stack, &topology.history_queue).await?;
     create_history_rule(aws, stack, &event_bus, &history_queue).await?;
     create_table(aws, stack).await?;
+    let edge_role = create_edge_role(aws, stack).await?;
     let mut placeholders: BTreeMap<String, String> = topology
         .worker_queues
         .iter()
@@ -106,7 +110,31 @@ pub async fn provision(aws: &AwsContext, stack: &str) -> anyhow::Result<StackRes
         worker_queues,
         history_queue,
         machines,
+        edge_role,
     })
+}
+
+/// The role Lambda@Edge functions run with, as CDK makes it on AWS: Lambda and Lambda@Edge may
+/// assume it (the local cloud's Lambda refuses a function whose role does not exist).
+async fn create_edge_role(aws: &AwsContext, stack: &str) -> anyhow::Result<String> {
+    let iam = aws.iam();
+    let name = format!("{stack}-edge-function");
+    let trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]},
+            "Action": "sts:AssumeRole"
+        }]
+    });
+    match iam.create_role().role_name(&name).assume_role_policy_document(trust.to_string()).send().await {
+        Ok(out) => Ok(out.role().map(|r| r.arn().to_owned()).context("a role without an ARN")?),
+        Err(err) if err.as_service_error().is_some_and(|e| e.is_entity_already_exists_exception()) => {
+            let role = iam.get_role().role_name(&name).send().await.context("reading the edge role")?;
+            Ok(role.role().map(|r| r.arn().to_owned()).context("a role without an ARN")?)
+        }
+        Err(err) => Err(err).context("creating the edge role"),
+    }
 }
 
 async fn create_bus(aws: &AwsContext, name: &str) -> anyhow::Result<()> {

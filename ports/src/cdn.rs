@@ -4,11 +4,11 @@
 use async_trait::async_trait;
 use cfm_domain::distribution::{CdnConfig, CdnOrigin, CloudFrontRef, LiveDistribution};
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
-use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId};
+use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId, OaiId};
 
 use crate::error::PortResult;
 
-/// What came of deleting an OAC.
+/// What came of deleting an OAC or an Origin Access Identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OacDeletion {
     /// It is gone (or never was).
@@ -126,4 +126,8 @@ pub trait Cdn: Send + Sync {
     async fn live_function(&self, name: &str) -> PortResult<Option<String>>;
     /// Deletes function `name` with a fresh ETag.
     async fn delete_function(&self, name: &str) -> PortResult<FunctionDeletion>;
+    /// Makes an Origin Access Identity (the same `reference` finds the one made before).
+    async fn ensure_identity(&self, reference: &str, comment: &str) -> PortResult<OaiId>;
+    /// Deletes identity `id` with a fresh ETag (one already gone is deleted).
+    async fn delete_identity(&self, id: &OaiId) -> PortResult<OacDeletion>;
 }

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod dns;
 pub mod error;
 pub mod events;
+pub mod lambdas;
 pub mod memory;
 pub mod metrics;
 pub mod steps;
@@ -24,6 +25,7 @@ pub use clock::{Clock, SystemClock};
 pub use dns::Dns;
 pub use error::{ErrorKind, PortResult, ServiceError};
 pub use events::EventBus;
+pub use lambdas::EdgeLambdas;
 pub use metrics::Metrics;
 pub use store::{Records, Store};
 pub use workflows::Workflows;
@@ -43,6 +45,8 @@ pub struct Ports {
     pub dns: Arc<dyn Dns>,
     /// CloudWatch.
     pub metrics: Arc<dyn Metrics>,
+    /// Lambda (us-east-1), for Lambda@Edge.
+    pub lambdas: Arc<dyn EdgeLambdas>,
     /// Step Functions executions.
     pub workflows: Arc<dyn Workflows>,
     /// The event bus.

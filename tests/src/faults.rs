@@ -76,6 +76,13 @@ impl FailOperation {
         Self { harmless: true, ..Self::cloudfront(operation, status, code, times) }
     }
 
+    /// Lambda (REST-JSON) error `code` with `message` and HTTP `status`, `times` times; the
+    /// call is sent as a read first, so the function really stays (a DELETE becomes GetFunction).
+    pub fn lambda_refusing(operation: &'static str, status: u16, code: &str, message: &str, times: usize) -> Self {
+        let body = serde_json::json!({"__type": code, "message": message}).to_string();
+        Self { harmless: true, ..Self::new(Target::Operation(operation), status, "application/json", body, times) }
+    }
+
     /// `Throttling: Rate exceeded` on every CloudFront operation, `times` times each.
     pub fn cloudfront_throttling(times: usize) -> Self {
         Self::new(Target::Service("CloudFront"), 400, "text/xml", cloudfront_error("Throttling"), times)

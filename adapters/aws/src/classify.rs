@@ -42,6 +42,14 @@ pub(crate) fn error_code<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse
     }
 }
 
+/// The error message of a service error, if the SDK error is one.
+pub(crate) fn error_message<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> Option<&str> {
+    match err {
+        SdkError::ServiceError(service) => service.err().message(),
+        _ => None,
+    }
+}
+
 /// Classifies an SDK error from `operation`.
 pub(crate) fn classify<E>(operation: &str, err: SdkError<E, HttpResponse>) -> ServiceError
 where

@@ -125,6 +125,22 @@ impl AwsContext {
         ))
     }
 
+    /// The IAM client (the local cloud's provisioner makes the edge role with it).
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::from_conf(configured!(
+            self,
+            aws_sdk_iam::config::Builder::from(&self.config).region(Region::new(GLOBAL_REGION))
+        ))
+    }
+
+    /// The Lambda client in us-east-1, where Lambda@Edge functions are made.
+    pub fn lambda(&self) -> aws_sdk_lambda::Client {
+        aws_sdk_lambda::Client::from_conf(configured!(
+            self,
+            aws_sdk_lambda::config::Builder::from(&self.config).region(Region::new(GLOBAL_REGION))
+        ))
+    }
+
     /// The Route 53 client (a global service, signed in us-east-1).
     pub fn route53(&self) -> aws_sdk_route53::Client {
         aws_sdk_route53::Client::from_conf(configured!(

@@ -8,6 +8,7 @@ pub mod cloudfront;
 pub mod cloudwatch;
 pub mod config;
 pub mod events;
+pub mod lambda;
 pub mod route53;
 pub mod s3;
 pub mod sfn;
@@ -21,8 +22,9 @@ use cfm_ports::{Ports, SystemClock};
 
 pub use config::{AwsContext, Endpoint};
 
-/// Every port over AWS, for table `table` and bus `bus`.
-pub fn ports(aws: &AwsContext, table: &str, bus: &str) -> Ports {
+/// Every port over AWS, for table `table` and bus `bus`; Lambda@Edge functions run with
+/// `edge_role`.
+pub fn ports(aws: &AwsContext, table: &str, bus: &str, edge_role: &str) -> Ports {
     Ports {
         store: Arc::new(store::DynamoTable::new(aws, table)),
         cdn: Arc::new(cloudfront::CloudFrontCdn::new(aws)),
@@ -30,6 +32,7 @@ pub fn ports(aws: &AwsContext, table: &str, bus: &str) -> Ports {
         certificates: Arc::new(acm::AcmCertificates::new(aws)),
         dns: Arc::new(route53::Route53::new(aws)),
         metrics: Arc::new(cloudwatch::CloudWatch::new(aws)),
+        lambdas: Arc::new(lambda::LambdaEdge::new(aws, edge_role)),
         workflows: Arc::new(sfn::StepFunctions::new(aws)),
         events: Arc::new(events::EventBridgeBus::new(aws, bus)),
         clock: Arc::new(SystemClock),

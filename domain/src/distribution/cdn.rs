@@ -8,9 +8,10 @@ use super::record::DeployStatus;
 use super::routing::{Behavior, CachePolicyRef, OriginGroup, OriginRequestPolicyRef};
 use super::settings::{AllowedMethods, ErrorResponse, HttpVersion, Logging, PriceClass, ViewerProtocolPolicy};
 use crate::claim::Busy;
+use crate::edge::{EdgeBinding, RoutingMode};
 use crate::origin::{CustomOrigin, OriginKind, OriginRecord};
 use crate::policy::{PolicyRecord, PolicyRef};
-use crate::values::{DistributionId, Hostname, OacId, ObjectKey};
+use crate::values::{DistributionId, Hostname, OacId, OaiId, ObjectKey};
 
 /// The tag naming the cfm distribution on the CloudFront resource.
 pub const DISTRIBUTION_TAG: &str = "cfm:distribution-id";
@@ -22,6 +23,11 @@ pub enum OriginAccess {
     S3 {
         /// The OAC.
         oac_id: OacId,
+    },
+    /// A bucket reached through the distribution's Origin Access Identity (Lambda@Edge).
+    S3Identity {
+        /// The OAI.
+        oai_id: OaiId,
     },
     /// A custom origin's connection settings.
     Custom(Box<CustomOrigin>),
@@ -66,10 +72,20 @@ pub struct CdnBehavior {
     pub cache_policy_id: String,
     /// CloudFront's id of its origin-request policy.
     pub origin_request_policy_id: Option<String>,
-    /// The CloudFront Function cfm runs on viewer request (its ARN), if any.
-    pub function_arn: Option<String>,
+    /// The edge function cfm runs, if any.
+    pub edge: Option<EdgeAssociation>,
     /// Compress responses.
     pub compress: bool,
+}
+
+/// An edge function on a behaviour: a CloudFront Function on viewer request, or a Lambda@Edge
+/// version on origin request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeAssociation {
+    /// Which kind of function.
+    pub mode: RoutingMode,
+    /// The function's ARN (LIVE), or the version's.
+    pub arn: String,
 }
 
 /// CloudFront's ids of the policies a spec names: managed ones by their published ids, cfm
@@ -106,7 +122,7 @@ impl PolicyIds<'_> {
             allowed_methods: b.allowed_methods,
             cache_policy_id: self.cache(&b.cache_policy)?,
             origin_request_policy_id: self.origin_request(&b.origin_request_policy)?,
-            function_arn: None,
+            edge: None,
             compress: b.compress,
         };
         Ok((b.path_pattern.as_str().to_owned(), behavior))
@@ -180,7 +196,7 @@ impl CdnConfig {
                 allowed_methods: spec.allowed_methods,
                 cache_policy_id: policies.cache(&spec.cache_policy)?,
                 origin_request_policy_id: policies.origin_request(&spec.origin_request_policy)?,
-                function_arn: None,
+                edge: None,
                 compress: spec.compress,
             },
             behaviors: spec.behaviors.iter().map(|b| policies.behavior(b)).collect::<Result<_, _>>()?,
@@ -198,9 +214,17 @@ impl CdnConfig {
         })
     }
 
-    /// The same, with the default behaviour running `edge`'s function on viewer request.
-    pub fn routed(mut self, edge: Option<&crate::edge::EdgeBinding>) -> Self {
-        self.default_behavior.function_arn = edge.map(|e| e.arn.clone());
+    /// The same, with the default behaviour running `edge`'s function, and every bucket
+    /// reached through `identity` when the distribution has one (Lambda@Edge).
+    pub fn routed(mut self, edge: Option<&EdgeBinding>, identity: Option<&OaiId>) -> Self {
+        self.default_behavior.edge = edge.map(|e| EdgeAssociation { mode: e.mode, arn: e.arn.clone() });
+        if let Some(oai_id) = identity {
+            for origin in &mut self.origins {
+                if matches!(origin.access, OriginAccess::S3 { .. }) {
+                    origin.access = OriginAccess::S3Identity { oai_id: oai_id.clone() };
+                }
+            }
+        }
         self
     }
 

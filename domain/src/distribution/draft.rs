@@ -335,7 +335,20 @@ impl DistributionSpec {
         {
             draft.default_target = None;
         }
-        Self::from_draft(&draft)
+        let changed = Self::from_draft(&draft);
+        let mut problems = Problems::new();
+        super::routed::check_mode_kept(
+            self.routing.as_ref(),
+            draft.routing.as_ref().and_then(Option::as_ref),
+            &mut problems,
+        );
+        match changed {
+            Ok(spec) => problems.into_result(spec),
+            Err(mut more) => {
+                more.extend_under_root(problems);
+                Err(more)
+            }
+        }
     }
 
     /// Every cfm policy the spec names, with the field naming it (the default's first, then

@@ -13,8 +13,8 @@ mod settings;
 
 pub use alarm::{Alarms, AlarmsRequest, ErrorRateAlarm, Percent};
 pub use cdn::{
-    CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, LiveDistribution, LiveSettings, OriginAccess, Replaced,
-    drifted, route_lines, tags,
+    CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, EdgeAssociation, LiveDistribution, LiveSettings, OriginAccess,
+    Replaced, drifted, route_lines, tags,
 };
 pub use draft::{DistributionDraft, DistributionSpec, ViewerCertificate};
 pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS};

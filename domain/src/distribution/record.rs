@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::draft::DistributionSpec;
 use crate::claim::{Busy, Claim};
 use crate::record::{Claimed, RecordMeta, stored_record};
-use crate::values::{CloudFrontId, DistributionArn, DistributionId, Hostname, OriginId, TemplateId, Timestamp};
+use crate::values::{CloudFrontId, DistributionArn, DistributionId, Hostname, OaiId, OriginId, TemplateId, Timestamp};
 use crate::vocabulary;
 
 vocabulary!(
@@ -109,6 +109,10 @@ pub struct DistributionRecord {
     /// The function a routing change replaced, until the change is deployed everywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retiring_edge_function: Option<EdgeBinding>,
+    /// The Origin Access Identity a Lambda@Edge distribution reaches its buckets through (made
+    /// before the distribution, deleted after it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_access_identity: Option<OaiId>,
     /// The aliases cfm keeps Route 53 alias records for (it removes only these).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alias_records: Vec<Hostname>,
@@ -143,6 +147,7 @@ impl DistributionRecord {
             edge_generations: 0,
             pending_edge_function: None,
             retiring_edge_function: None,
+            origin_access_identity: None,
             alias_records: Vec::new(),
             meta: RecordMeta::new(&execution_name, actor, now).claimed(claim),
         }

@@ -40,10 +40,14 @@ pub fn viewer_country_policy() -> PolicySpec {
 pub struct EdgeBinding {
     /// The function's record.
     pub id: EdgeFunctionId,
-    /// CloudFront's ARN of it (LIVE).
+    /// CloudFront's ARN of it (LIVE), or the Lambda@Edge version's.
     pub arn: String,
     /// Which routing of the distribution it runs.
     pub generation: u32,
+    /// Where it runs: on viewer request as a CloudFront Function, or on origin request as a
+    /// Lambda@Edge version.
+    #[serde(default = "RoutingMode::default_mode")]
+    pub mode: RoutingMode,
 }
 
 vocabulary!(

@@ -30,6 +30,13 @@ vocabulary!(
     }
 );
 
+impl RoutingMode {
+    /// The mode a routing without one runs in.
+    pub fn default_mode() -> Self {
+        Self::CloudFrontFunction
+    }
+}
+
 vocabulary!(
     /// A ready-made routing.
     Preset {

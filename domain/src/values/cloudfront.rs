@@ -22,6 +22,10 @@ checked_text!(
     OacId, "an Origin Access Control id", |text, broken| { opaque(text, broken) }
 );
 checked_text!(
+    /// An Origin Access Identity id, e.g. `E2QWRUHAPOMQZL`.
+    OaiId, "an Origin Access Identity id", |text, broken| { opaque(text, broken) }
+);
+checked_text!(
     /// An invalidation id.
     InvalidationId, "an invalidation id", |text, broken| { opaque(text, broken) }
 );

@@ -10,7 +10,7 @@ mod routing;
 mod time;
 
 pub use arn::{AccountId, CertificateArn, ExecutionArn};
-pub use cloudfront::{CloudFrontId, DistributionArn, InvalidationId, OacId};
+pub use cloudfront::{CloudFrontId, DistributionArn, InvalidationId, OacId, OaiId};
 pub(crate) use ids::id_part;
 pub use ids::{DistributionId, EdgeFunctionId, OriginId, TemplateId, execution_name, operation_of};
 pub use names::{

@@ -16,7 +16,8 @@ async fn main() -> anyhow::Result<()> {
         serde_json::from_str(&env("CFM_MACHINES")?).context("CFM_MACHINES is not a JSON object")?;
     let verifier = CognitoVerifier::new(&env("CFM_COGNITO_ISSUER")?, &env("CFM_COGNITO_CLIENT_ID")?);
     let aws = AwsContext::load(&Endpoint::Aws).await;
-    let ports = cfm_aws::ports(&aws, &env("CFM_TABLE")?, &env("CFM_EVENT_BUS")?);
+    // The API starts workflows and reads; it makes no Lambda@Edge function, so no edge role.
+    let ports = cfm_aws::ports(&aws, &env("CFM_TABLE")?, &env("CFM_EVENT_BUS")?, "");
     // Browser origins the stack allows (none unless it names some).
     let cors = AllowedOrigins::parse(&std::env::var("CFM_CORS_ORIGINS").unwrap_or_default())?;
     let state = AppState::new(ports, Machines::new(machines), Arc::new(verifier)).with_cors(cors);

@@ -19,7 +19,9 @@ async fn main() -> anyhow::Result<()> {
     init_logs();
     let aws = AwsContext::load(&Endpoint::Aws).await;
     let bus = std::env::var("CFM_EVENT_BUS").unwrap_or_default();
-    let ports = cfm_aws::ports(&aws, &env("CFM_TABLE")?, &bus);
+    // Only the Distributions worker makes Lambda@Edge functions; the stack gives it the role.
+    let edge_role = std::env::var("CFM_EDGE_ROLE_ARN").unwrap_or_default();
+    let ports = cfm_aws::ports(&aws, &env("CFM_TABLE")?, &bus, &edge_role);
     let settler = Settler::new(Arc::new(SqsQueue::new(&aws, &env("CFM_QUEUE_URL")?, &env("CFM_DLQ_URL")?)));
     let result = match std::env::var("CFM_WORKER").as_deref() {
         Ok("history") => lambda::run(Arc::new(HistoryProjector::new(ports.store.clone())), settler).await,

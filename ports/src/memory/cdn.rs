@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use cfm_domain::distribution::OriginAccess;
 use cfm_domain::distribution::{CdnConfig, CloudFrontRef, DeployStatus, LiveDistribution};
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord, PolicySpec};
-use cfm_domain::values::{Checked, CloudFrontId, DistributionArn, InvalidationId, InvalidationPath, OacId};
+use cfm_domain::values::{Checked, CloudFrontId, DistributionArn, InvalidationId, InvalidationPath, OacId, OaiId};
 
 use super::{Faults, guard};
 use crate::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, FunctionDeletion, OacDeletion, PolicyDeletion};
@@ -33,6 +34,8 @@ struct CdnState {
     policies: BTreeMap<String, FakePolicy>,
     /// CloudFront Functions by name, with their live code.
     functions: BTreeMap<String, String>,
+    /// Origin Access Identities by caller reference.
+    identities: BTreeMap<String, OaiId>,
     /// Deletions still to refuse as "in use", by function name (replicas that linger).
     lingering: BTreeMap<String, usize>,
     next: u32,
@@ -83,6 +86,11 @@ impl MemoryCdn {
     /// Every policy, by CloudFront id.
     pub fn policies(&self) -> BTreeMap<String, FakePolicy> {
         guard(&self.state).policies.clone()
+    }
+
+    /// Every Origin Access Identity, by caller reference.
+    pub fn identities(&self) -> BTreeMap<String, OaiId> {
+        guard(&self.state).identities.clone()
     }
 
     /// Every OAC name.
@@ -313,7 +321,7 @@ impl Cdn for MemoryCdn {
         self.faults.check("delete_function")?;
         let mut state = guard(&self.state);
         let arn = format!("arn:aws:cloudfront::123456789012:function/{name}");
-        if state.any_behavior(|b| b.function_arn.as_deref() == Some(arn.as_str())) {
+        if state.any_behavior(|b| b.edge.as_ref().is_some_and(|e| e.arn == arn)) {
             return Ok(FunctionDeletion::InUse);
         }
         if let Some(left) = state.lingering.get_mut(name).filter(|left| **left > 0) {
@@ -322,5 +330,26 @@ impl Cdn for MemoryCdn {
         }
         state.functions.remove(name);
         Ok(FunctionDeletion::Deleted)
+    }
+
+    async fn ensure_identity(&self, reference: &str, _comment: &str) -> PortResult<OaiId> {
+        self.faults.check("ensure_identity")?;
+        let mut state = guard(&self.state);
+        state.next += 1;
+        let made = OaiId::parse(&format!("EOAI{}", state.next)).expect("an id");
+        Ok(state.identities.entry(reference.to_owned()).or_insert(made).clone())
+    }
+
+    async fn delete_identity(&self, id: &OaiId) -> PortResult<OacDeletion> {
+        self.faults.check("delete_identity")?;
+        let mut state = guard(&self.state);
+        let used = state.distributions.values().any(|d| {
+            d.config.origins.iter().any(|o| matches!(&o.access, OriginAccess::S3Identity { oai_id } if oai_id == id))
+        });
+        if used {
+            return Ok(OacDeletion::InUse);
+        }
+        state.identities.retain(|_, made| made != id);
+        Ok(OacDeletion::Deleted)
     }
 }

@@ -4,6 +4,7 @@
 mod buckets;
 mod cdn;
 mod dns;
+mod lambdas;
 mod metrics;
 mod services;
 mod store;
@@ -16,6 +17,7 @@ use cfm_domain::values::Timestamp;
 pub use buckets::{FakeBucket, MemoryBuckets};
 pub use cdn::{FakeDistribution, MemoryCdn};
 pub use dns::MemoryDns;
+pub use lambdas::MemoryLambdas;
 pub use metrics::MemoryMetrics;
 pub use services::{LIST_PAGE, MemoryCertificates, MemoryEvents, MemoryWorkflows};
 pub use store::MemoryStore;
@@ -85,6 +87,8 @@ pub struct Memory {
     pub dns: Arc<MemoryDns>,
     /// CloudWatch.
     pub metrics: Arc<MemoryMetrics>,
+    /// Lambda.
+    pub lambdas: Arc<MemoryLambdas>,
     /// Step Functions.
     pub workflows: Arc<MemoryWorkflows>,
     /// The bus.
@@ -104,6 +108,7 @@ impl Memory {
             certificates: Arc::default(),
             dns: Arc::default(),
             metrics: Arc::default(),
+            lambdas: Arc::default(),
             workflows: Arc::default(),
             events: Arc::default(),
             clock: Arc::new(FixedClock::at(Timestamp::at(start))),
@@ -119,6 +124,7 @@ impl Memory {
             certificates: self.certificates.clone(),
             dns: self.dns.clone(),
             metrics: self.metrics.clone(),
+            lambdas: self.lambdas.clone(),
             workflows: self.workflows.clone(),
             events: self.events.clone(),
             clock: self.clock.clone(),

@@ -170,11 +170,14 @@ async fn a_routed_distribution_runs_its_previewed_function_changes_it_and_retire
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn routing_a_distribution_cannot_deploy_is_refused_with_its_field() {
     let t = TestStack::default().await;
-    let (a, b) = (t.origin("ap-southeast-2").await, t.origin("us-east-2").await);
+    let (a, b, api) = (t.origin("ap-southeast-2").await, t.origin("us-east-2").await, custom_origin(&t).await);
     let before = t.execution_count().await;
     let routing = |mode: &str| json!({"mode": mode, "map": {"continent:OC": a}, "defaultOriginId": b});
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"name": "d", "origins": [a, b], "routing": routing("lambda-edge")}), "routing.mode"),
+        (
+            json!({"name": "d", "origins": [a, api], "routing": {"mode": "lambda-edge", "map": {"continent:OC": api}, "defaultOriginId": a}}),
+            "routing",
+        ),
         (
             json!({"name": "d", "origins": [a, b], "routing": routing("cloudfront-function"),
             "originRequestPolicy": "CORS-S3Origin"}),

@@ -4,7 +4,8 @@
 //! allows deleting a function in use and drops associations: these rely on cfm's extension of
 //! the local cloud (`localcloud/python/cfm_moto/functions.py`).
 
-use cfm_domain::distribution::{CdnConfig, DistributionRecord};
+use cfm_domain::distribution::{CdnConfig, DistributionRecord, EdgeAssociation};
+use cfm_domain::edge::RoutingMode;
 use cfm_domain::origin::OriginRecord;
 use cfm_e2e::{TestStack, unique_bucket};
 use cfm_ports::cdn::{Applied, CdnChange, FunctionDeletion};
@@ -34,7 +35,7 @@ async fn a_function_is_published_associated_kept_while_in_use_and_deleted_after(
     let origins: Vec<OriginRecord> = vec![records.get(&origin).await.unwrap().unwrap()];
     let cloudfront = record.cloudfront_id().unwrap().clone();
     let mut desired = CdnConfig::desired(&record.spec, &origins, &[]).unwrap();
-    desired.default_behavior.function_arn = Some(arn.clone());
+    desired.default_behavior.edge = Some(EdgeAssociation { mode: RoutingMode::CloudFrontFunction, arn: arn.clone() });
     let routed = CdnChange::Settings(Box::new(desired.clone()));
     assert_eq!(cdn.update_distribution(&cloudfront, &routed).await.unwrap(), Applied::Changed);
     let got = t.aws.cloudfront().get_distribution_config().id(cloudfront.as_str()).send().await.unwrap();
@@ -47,7 +48,7 @@ async fn a_function_is_published_associated_kept_while_in_use_and_deleted_after(
     );
     assert_eq!(cdn.delete_function(&name).await.unwrap(), FunctionDeletion::InUse, "associated");
 
-    desired.default_behavior.function_arn = None;
+    desired.default_behavior.edge = None;
     cdn.update_distribution(&cloudfront, &CdnChange::Settings(Box::new(desired))).await.unwrap();
     let got = t.aws.cloudfront().get_distribution_config().id(cloudfront.as_str()).send().await.unwrap();
     let behaviour = got.distribution_config().unwrap().default_cache_behavior().unwrap();

@@ -19,6 +19,7 @@ mod failures;
 mod functions;
 mod hostile_input;
 mod idempotency;
+mod lambda_edge;
 mod late_delivery;
 mod metrics;
 mod multi_origin;

@@ -1,12 +1,16 @@
 //! CloudFront Functions: published by name (create, or update the development stage, then
-//! publish LIVE), read back LIVE, deleted; and the viewer-request association cfm keeps on a
-//! behaviour (its functions are named `cfm-…`; a function made outside cfm stays associated).
+//! publish LIVE), read back LIVE, deleted; and the associations cfm keeps on a behaviour: its
+//! CloudFront Function on viewer request, or its Lambda@Edge version on origin request (its
+//! functions are named `cfm-…`; a function made outside cfm stays associated).
 
 use aws_sdk_cloudfront::error::BuildError;
 use aws_sdk_cloudfront::primitives::Blob;
 use aws_sdk_cloudfront::types::{
     EventType, FunctionAssociation, FunctionAssociations, FunctionConfig, FunctionRuntime, FunctionStage,
+    LambdaFunctionAssociation, LambdaFunctionAssociations,
 };
+use cfm_domain::distribution::EdgeAssociation;
+use cfm_domain::edge::RoutingMode;
 use cfm_ports::cdn::FunctionDeletion;
 use cfm_ports::{ErrorKind, PortResult, ServiceError};
 
@@ -105,6 +109,53 @@ fn is_cfm(association: &FunctionAssociation) -> bool {
     name.starts_with(CFM_FUNCTION_PREFIX)
 }
 
+/// The ARN of cfm's viewer-request CloudFront Function and of its origin-request Lambda@Edge
+/// version, as `edge` runs one or the other.
+pub(crate) fn edge_arns(edge: Option<&EdgeAssociation>) -> (Option<&str>, Option<&str>) {
+    match edge {
+        Some(e) if e.mode == RoutingMode::LambdaEdge => (None, Some(e.arn.as_str())),
+        Some(e) => (Some(e.arn.as_str()), None),
+        None => (None, None),
+    }
+}
+
+/// Whether a Lambda@Edge association runs a version of a function cfm named
+/// (`arn:aws:lambda:us-east-1:…:function:cfm-…:N`).
+fn is_cfm_lambda(association: &LambdaFunctionAssociation) -> bool {
+    association.lambda_function_arn().split(':').nth(6).is_some_and(|name| name.starts_with(CFM_FUNCTION_PREFIX))
+}
+
+/// A behaviour's Lambda@Edge associations with cfm's origin-request version as `ours` says:
+/// the live ones kept, except an origin-request one cfm made (or any, when cfm sets its own).
+pub(crate) fn lambda_associations(
+    live: Option<&LambdaFunctionAssociations>,
+    ours: Option<&str>,
+) -> Result<Option<LambdaFunctionAssociations>, BuildError> {
+    let origin = |a: &LambdaFunctionAssociation| a.event_type() == &EventType::OriginRequest;
+    let kept = live
+        .map(|l| l.items())
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| !(origin(a) && (ours.is_some() || is_cfm_lambda(a))));
+    let mut items: Vec<LambdaFunctionAssociation> = kept.cloned().collect();
+    if let Some(arn) = ours {
+        let ours = LambdaFunctionAssociation::builder()
+            .lambda_function_arn(arn)
+            .event_type(EventType::OriginRequest)
+            .include_body(false)
+            .build()?;
+        items.push(ours);
+    }
+    if items.is_empty() && live.is_none() {
+        return Ok(None);
+    }
+    LambdaFunctionAssociations::builder()
+        .quantity(items.len() as i32)
+        .set_items(Some(items).filter(|i| !i.is_empty()))
+        .build()
+        .map(Some)
+}
+
 /// A behaviour's function associations with cfm's viewer-request function as `ours` says: the
 /// live ones kept, except a viewer-request one cfm made (or any viewer-request one when cfm
 /// sets its own: CloudFront allows one per event type).
@@ -164,5 +215,29 @@ mod tests {
         assert!(associations(None, None).unwrap().is_none(), "nothing to say, nothing said");
         let cleared = associations(Some(&live), None).unwrap().unwrap();
         assert_eq!(cleared.quantity(), 1);
+    }
+
+    #[test]
+    fn cfm_sets_its_origin_request_version_and_keeps_the_rest() {
+        let lambda = |arn: &str, event: EventType| {
+            LambdaFunctionAssociation::builder().lambda_function_arn(arn).event_type(event).build().unwrap()
+        };
+        let old = "arn:aws:lambda:us-east-1:1:function:cfm-dist-1:1";
+        let theirs = "arn:aws:lambda:us-east-1:1:function:auth:3";
+        let live = LambdaFunctionAssociations::builder()
+            .quantity(2)
+            .items(lambda(old, EventType::OriginRequest))
+            .items(lambda(theirs, EventType::ViewerRequest))
+            .build()
+            .unwrap();
+        let arns = |a: Option<LambdaFunctionAssociations>| -> Vec<String> {
+            a.map(|a| a.items().iter().map(|i| i.lambda_function_arn().to_owned()).collect()).unwrap_or_default()
+        };
+        let new = "arn:aws:lambda:us-east-1:1:function:cfm-dist-2:1";
+        assert_eq!(arns(lambda_associations(Some(&live), Some(new)).unwrap()), [theirs, new]);
+        assert_eq!(arns(lambda_associations(Some(&live), None).unwrap()), [theirs], "routing removed: cfm's goes");
+        assert!(lambda_associations(None, None).unwrap().is_none());
+        let edge = EdgeAssociation { mode: RoutingMode::LambdaEdge, arn: new.into() };
+        assert_eq!(edge_arns(Some(&edge)), (None, Some(new)));
     }
 }

@@ -1,4 +1,5 @@
-//! CloudFront behind the CDN port: Origin Access Controls ([`oac`]), distributions and
+//! CloudFront behind the CDN port: Origin Access Controls ([`oac`]) and Identities
+//! ([`identity`]), distributions and
 //! invalidations ([`distribution`]), cache and origin-request policies ([`policy`]), CloudFront
 //! Functions ([`function`]); [`convert`] maps cfm's shape to CloudFront's without any
 //! network.
@@ -6,6 +7,7 @@
 mod convert;
 mod distribution;
 mod function;
+mod identity;
 mod oac;
 mod policy;
 mod routes;
@@ -13,7 +15,7 @@ mod routes;
 use async_trait::async_trait;
 use cfm_domain::distribution::{CdnConfig, CloudFrontRef, LiveDistribution};
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
-use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId};
+use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId, OaiId};
 use cfm_ports::PortResult;
 use cfm_ports::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, FunctionDeletion, OacDeletion, PolicyDeletion};
 
@@ -128,5 +130,13 @@ impl Cdn for CloudFrontCdn {
 
     async fn delete_function(&self, name: &str) -> PortResult<FunctionDeletion> {
         self.delete_function_named(name).await
+    }
+
+    async fn ensure_identity(&self, reference: &str, comment: &str) -> PortResult<OaiId> {
+        self.ensure_identity_for(reference, comment).await
+    }
+
+    async fn delete_identity(&self, id: &OaiId) -> PortResult<OacDeletion> {
+        self.delete_identity_by_id(id).await
     }
 }

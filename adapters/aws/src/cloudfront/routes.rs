@@ -61,6 +61,14 @@ fn origin(o: &CdnOrigin, keep: Option<&Origin>) -> Result<Origin, BuildError> {
             .origin_access_control_id(oac_id.as_str())
             .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
             .build(),
+        OriginAccess::S3Identity { oai_id } => base
+            .origin_access_control_id("")
+            .s3_origin_config(
+                S3OriginConfig::builder()
+                    .origin_access_identity(format!("origin-access-identity/cloudfront/{oai_id}"))
+                    .build(),
+            )
+            .build(),
         OriginAccess::Custom(c) => base
             .origin_access_control_id("")
             .origin_path(c.origin_path.as_ref().map(|p| p.as_str()).unwrap_or_default())
@@ -142,8 +150,11 @@ macro_rules! manage {
         behavior.allowed_methods = Some(methods(b)?);
         behavior.cache_policy_id = Some(b.cache_policy_id.clone());
         behavior.origin_request_policy_id = b.origin_request_policy_id.clone();
+        let (viewer, origin) = super::function::edge_arns(b.edge.as_ref());
         behavior.function_associations =
-            super::function::associations(behavior.function_associations.as_ref(), b.function_arn.as_deref())?;
+            super::function::associations(behavior.function_associations.as_ref(), viewer)?;
+        behavior.lambda_function_associations =
+            super::function::lambda_associations(behavior.lambda_function_associations.as_ref(), origin)?;
         behavior.compress = Some(b.compress);
     }};
 }

@@ -2,11 +2,11 @@
 //! reserved, so they cannot be deleted under it), its certificate usable, and read access in the
 //! bucket policy of each S3 origin.
 
-use cfm_domain::bucket_policy;
-use cfm_domain::distribution::{CdnConfig, DistributionSpec};
+use cfm_domain::bucket_policy::{self, Grantee};
+use cfm_domain::distribution::{CdnConfig, DistributionRecord, DistributionSpec};
 use cfm_domain::origin::OriginRecord;
 use cfm_domain::policy::{PolicyId, PolicyRecord};
-use cfm_domain::values::{DistributionArn, DistributionId, OriginId};
+use cfm_domain::values::{DistributionId, OriginId};
 use cfm_ports::buckets::{BucketOwner, BucketRef};
 use cfm_ports::store::UpdateError;
 
@@ -114,18 +114,19 @@ pub(crate) async fn reserve(cx: &Cx<'_>, origins: &[OriginId], distribution: &Di
     Ok(())
 }
 
-/// Adds the distribution's read grant to the bucket policy of each S3 origin among `origins`.
-pub(crate) async fn grant(
-    cx: &Cx<'_>,
-    origins: &[OriginId],
-    distribution: &DistributionId,
-    arn: &DistributionArn,
-) -> TaskResult<()> {
+/// Adds the distribution's read grant to the bucket policy of each S3 origin among `origins`:
+/// for its Origin Access Identity if it has one (Lambda@Edge), else for its OAC's requests.
+pub(crate) async fn grant(cx: &Cx<'_>, origins: &[OriginId], distribution: &DistributionRecord) -> TaskResult<()> {
+    let grantee = match (&distribution.origin_access_identity, &distribution.cloudfront) {
+        (Some(identity), _) => Grantee::Identity(identity),
+        (None, Some(cloudfront)) => Grantee::Distribution(&cloudfront.arn),
+        (None, None) => return Err(TaskError::Internal(format!("distribution {} has no ARN yet", distribution.id))),
+    };
     for id in origins {
         let Some(record) = cx.records().get::<OriginRecord>(id.as_str()).await? else { continue };
         let Some(bucket) = record.kind.bucket() else { continue };
-        edit_policy(cx, &BucketRef::of(bucket), distribution, |current| {
-            bucket_policy::grant(current, &bucket.bucket_name, distribution, arn).map(|p| Some(Some(p)))
+        edit_policy(cx, &BucketRef::of(bucket), &distribution.id, |current| {
+            bucket_policy::grant(current, &bucket.bucket_name, &distribution.id, grantee).map(|p| Some(Some(p)))
         })
         .await?;
     }

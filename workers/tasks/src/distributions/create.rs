@@ -19,7 +19,7 @@ use super::access::{
     check_certificate, desired, grant as grant_access, reserve, reserve_policies, revoke_all, use_policies,
 };
 use super::attached::release;
-use super::edge::{associated, ensure_viewer_country_policy, every_function};
+use super::edge::{associated, delete_identity, ensure_viewer_country_policy, every_function};
 use super::retire::start_retirements;
 use super::{applied, cloudfront_id, deleted};
 use crate::cx::Cx;
@@ -49,7 +49,8 @@ pub async fn create(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<T
     let id = input.distribution_id.as_str();
     let record: DistributionRecord = cx.claimed(id).await?;
     let reference = format!("cfm-{}", stable_id(&[cx.execution().as_str(), "create-distribution"]));
-    let config = desired(cx, &input.spec).await?.routed(record.edge_function.as_ref());
+    let config =
+        desired(cx, &input.spec).await?.routed(record.edge_function.as_ref(), record.origin_access_identity.as_ref());
     let created =
         cx.ports.cdn.create_distribution(&config, &reference, &tags(&input.spec, &input.distribution_id)).await?;
     let execution = cx.execution().as_str();
@@ -67,9 +68,7 @@ pub async fn create(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<T
 /// Grants the distribution read access in each S3 origin's bucket policy.
 pub async fn grant(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
-    let cloudfront =
-        record.cloudfront.as_ref().ok_or_else(|| TaskError::Internal("the record has no distribution ARN".into()))?;
-    grant_access(cx, &input.spec.origins, &record.id, &cloudfront.arn).await?;
+    grant_access(cx, &input.spec.origins, &record).await?;
     Ok(TaskOutput::none())
 }
 
@@ -148,6 +147,7 @@ pub async fn finish_compensation(
     if let Some(cloudfront) = record.cloudfront_id() {
         deleted(cx.ports.cdn.delete_distribution(cloudfront).await?, cloudfront)?;
     }
+    delete_identity(cx, &record).await?;
     start_retirements(cx, &machines, &every_function(&record), &input.request).await?;
     cx.records()
         .update::<DistributionRecord, TaskError>(id, cx.now(), |r| {
@@ -155,6 +155,7 @@ pub async fn finish_compensation(
                 r.cloudfront = None;
                 r.cloudfront_status = None;
                 r.edge_function = None;
+                r.origin_access_identity = None;
             }
             Ok(())
         })

@@ -8,7 +8,7 @@ use cfm_events::distribution::{DistributionDeleteFailed, DistributionDeleted, Di
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::edge::every_function;
+use super::edge::{delete_identity, every_function};
 use super::retire::start_retirements;
 use super::{applied, deleted, record_failed_change, revoke_all, use_policies};
 use crate::cx::Cx;
@@ -25,8 +25,8 @@ pub async fn disable(cx: &Cx<'_>, input: DistributionInput) -> TaskResult<TaskOu
     Ok(TaskOutput::none())
 }
 
-/// Deletes the distribution, its grants, its origin and policy references and its record, and
-/// hands every edge function it had to `retire-edge-function`.
+/// Deletes the distribution (then its Origin Access Identity), its grants, its origin and policy
+/// references and its record, and hands every edge function it had to `retire-edge-function`.
 pub async fn delete(
     cx: &Cx<'_>,
     WithMachines { input, machines }: WithMachines<DistributionInput, RetireMachine>,
@@ -38,6 +38,7 @@ pub async fn delete(
             deleted(cx.ports.cdn.delete_distribution(id).await?, id)?;
             cloudfront_id = Some(id.clone());
         }
+        delete_identity(cx, &record).await?;
         start_retirements(cx, &machines, &every_function(&record), &input.request).await?;
         revoke_all(cx, &record.spec.origins, &record.id).await?;
         use_policies(cx, &record.id, &[], &record.spec.policies()).await?;

@@ -1,14 +1,15 @@
 //! A routed distribution's edge function: cfm's viewer-country policy made once, the function
-//! generated from the spec and the origins' records and published LIVE before the distribution
-//! is created with it (retiring it is `retire.rs`).
+//! generated from the spec and the origins' records and published (a CloudFront Function LIVE,
+//! or a Lambda@Edge version) before the distribution is created with it; a Lambda@Edge
+//! distribution's Origin Access Identity made first (retiring them is `retire.rs`).
 
 use cfm_domain::claim::Claim;
 use cfm_domain::distribution::{DistributionRecord, DistributionSpec};
-use cfm_domain::edge::Routing;
 use cfm_domain::edge::{
     EdgeBinding, EdgeFunctionRecord, EdgeFunctionStatus, EdgeOrigin, generate, viewer_country_policy,
     viewer_country_policy_id,
 };
+use cfm_domain::edge::{Routing, RoutingMode};
 use cfm_domain::policy::{PolicyRecord, PolicyStatus};
 use cfm_domain::record::Claimed;
 use cfm_domain::values::{DistributionId, EdgeFunctionId};
@@ -16,6 +17,7 @@ use cfm_events::OutgoingEvent;
 use cfm_events::RequestContext;
 use cfm_events::distribution::{CreateDistributionInput, UpdateDistributionInput};
 use cfm_events::edge::{EdgeFunctionAssociated, EdgeFunctionPublished};
+use cfm_ports::cdn::OacDeletion;
 use cfm_runtime::TaskOutput;
 
 use super::access::origins_of;
@@ -58,9 +60,11 @@ async fn publish_generation(
     workflow: &str,
     request: &RequestContext,
 ) -> TaskResult<(EdgeBinding, OutgoingEvent)> {
+    let routed = routing.origins();
     let origins = origins_of(cx, spec)
         .await?
         .iter()
+        .filter(|o| routed.contains(&&o.id))
         .map(|o| EdgeOrigin::of(o, routing.mode))
         .collect::<Result<Vec<_>, _>>()
         .map_err(TaskError::Refused)?;
@@ -73,7 +77,12 @@ async fn publish_generation(
     if records.create(&edge).await?.is_err() {
         return Err(TaskError::Conflict(format!("edge function {id} belongs to another execution")));
     }
-    let arn = cx.ports.cdn.publish_function(&edge.name, &edge.comment(), &edge.code).await?;
+    let arn = match routing.mode {
+        RoutingMode::CloudFrontFunction => {
+            cx.ports.cdn.publish_function(&edge.name, &edge.comment(), &edge.code).await?
+        }
+        RoutingMode::LambdaEdge => cx.ports.lambdas.publish(&edge.name, &edge.comment(), &edge.code).await?,
+    };
     let execution = cx.execution().as_str();
     records
         .update::<EdgeFunctionRecord, TaskError>(id.as_str(), cx.now(), |e| {
@@ -91,7 +100,40 @@ async fn publish_generation(
         arn: arn.clone(),
         size_bytes: edge.size_bytes,
     };
-    Ok((EdgeBinding { id, arn, generation }, cx.event(request, &published)))
+    Ok((EdgeBinding { id, arn, generation, mode: routing.mode }, cx.event(request, &published)))
+}
+
+/// Makes the Origin Access Identity a Lambda@Edge distribution reaches its buckets through
+/// (OAC cannot follow the function's origin switch), named by a reference derived from the
+/// distribution so a redelivery finds it, and records it.
+async fn ensure_identity(cx: &Cx<'_>, record: &DistributionRecord) -> TaskResult<()> {
+    if record.origin_access_identity.is_some() {
+        return Ok(());
+    }
+    let reference = format!("cfm-{}", record.id);
+    let comment = format!("cfm: the buckets of distribution {} (Lambda@Edge routing)", record.id);
+    let identity = cx.ports.cdn.ensure_identity(&reference, &comment).await?;
+    let execution = cx.execution().as_str();
+    cx.records()
+        .update::<DistributionRecord, TaskError>(record.id.as_str(), cx.now(), |r| {
+            r.check_claim(execution)?;
+            r.origin_access_identity = Some(identity.clone());
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// Deletes a distribution's Origin Access Identity once CloudFront deleted the distribution;
+/// CloudFront still seeing it in use is "not yet".
+pub(crate) async fn delete_identity(cx: &Cx<'_>, record: &DistributionRecord) -> TaskResult<()> {
+    let Some(identity) = &record.origin_access_identity else { return Ok(()) };
+    match cx.ports.cdn.delete_identity(identity).await? {
+        OacDeletion::Deleted => Ok(()),
+        OacDeletion::InUse => {
+            Err(TaskError::NotYet(format!("Origin Access Identity {identity} is still in use by CloudFront")))
+        }
+    }
 }
 
 /// Notes that `distribution` has used `generation`, before its function is made, so every
@@ -113,6 +155,9 @@ async fn count_generation(cx: &Cx<'_>, distribution: &DistributionId, generation
 pub async fn publish(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
     let Some(routing) = &input.spec.routing else { return Ok(TaskOutput::none()) };
+    if routing.mode == RoutingMode::LambdaEdge {
+        ensure_identity(cx, &record).await?;
+    }
     count_generation(cx, &record.id, FIRST_GENERATION).await?;
     let (binding, event) = publish_generation(
         cx,

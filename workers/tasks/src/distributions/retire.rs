@@ -4,7 +4,7 @@
 //! gone) is "not yet", tried again after a backoff, each attempt recorded with an event.
 
 use cfm_domain::claim::Claim;
-use cfm_domain::edge::{EdgeFunctionRecord, EdgeFunctionStatus};
+use cfm_domain::edge::{EdgeFunctionRecord, EdgeFunctionStatus, RoutingMode};
 use cfm_domain::record::Claimed;
 use cfm_domain::values::{EdgeFunctionId, ExecutionArn, execution_name};
 use cfm_events::RequestContext;
@@ -108,7 +108,11 @@ pub async fn retire(cx: &Cx<'_>, RetireInput { input, poll }: RetireInput) -> Ta
     if edge.finished_by(execution)? {
         return Ok(poll.next(true)?.output());
     }
-    if cx.ports.cdn.delete_function(&edge.name).await? == FunctionDeletion::Deleted {
+    let deletion = match edge.mode {
+        RoutingMode::CloudFrontFunction => cx.ports.cdn.delete_function(&edge.name).await?,
+        RoutingMode::LambdaEdge => cx.ports.lambdas.delete(&edge.name).await?,
+    };
+    if deletion == FunctionDeletion::Deleted {
         cx.records()
             .update::<EdgeFunctionRecord, TaskError>(id, cx.now(), |e| {
                 e.finish(execution, EdgeFunctionStatus::Retired)?;

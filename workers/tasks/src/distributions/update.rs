@@ -38,9 +38,7 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     // even when a redelivery finds the new spec stored already.
     reserve_policies(cx, &record.id, &spec.policies()).await?;
     let id = cloudfront_id(&record)?;
-    if let Some(cloudfront) = &record.cloudfront {
-        grant(cx, &added, &record.id, &cloudfront.arn).await?;
-    }
+    grant(cx, &added, &record).await?;
     // A routing change runs the function PublishNextEdgeFunction published; none if removed.
     let edge = match (&spec.routing, spec.routing == record.spec.routing) {
         (None, _) => None,
@@ -49,7 +47,7 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
             TaskError::Internal(format!("distribution {}: the new routing's function is not published", record.id))
         })?),
     };
-    let config = desired(cx, &spec).await?.routed(edge).replacing(&record.spec);
+    let config = desired(cx, &spec).await?.routed(edge, record.origin_access_identity.as_ref()).replacing(&record.spec);
     let change = CdnChange::Settings(Box::new(config));
     applied(cx.ports.cdn.update_distribution(&id, &change).await?, &id)?;
     let execution = cx.execution().as_str();

@@ -80,7 +80,7 @@ async fn a_routed_distribution_publishes_once_runs_its_function_and_retires_it_w
     let edge: EdgeFunctionRecord = world.record(binding.id.as_str()).await.unwrap();
     assert_eq!(edge.status, EdgeFunctionStatus::Active);
     let live = world.memory.cdn.distributions().into_values().next().unwrap().config;
-    assert_eq!(live.default_behavior.function_arn.as_deref(), Some(binding.arn.as_str()));
+    assert_eq!(live.default_behavior.edge.as_ref().map(|e| e.arn.as_str()), Some(binding.arn.as_str()));
     let viewer: PolicyRecord = world.record(viewer_country_policy_id().as_str()).await.unwrap();
     assert_eq!((viewer.status, viewer.distributions.as_slice()), (PolicyStatus::Active, std::slice::from_ref(&id)));
     assert_eq!(live.default_behavior.origin_request_policy_id, viewer.cloudfront_id, "the function sees the country");
@@ -124,7 +124,7 @@ async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deplo
     let second = record.edge_function.clone().unwrap();
     assert_ne!(second.id, first.id);
     let live = world.memory.cdn.distributions().into_values().next().unwrap().config;
-    assert_eq!(live.default_behavior.function_arn.as_deref(), Some(second.arn.as_str()));
+    assert_eq!(live.default_behavior.edge.as_ref().map(|e| e.arn.as_str()), Some(second.arn.as_str()));
     let old: EdgeFunctionRecord = world.record(first.id.as_str()).await.unwrap();
     assert_eq!(old.status, EdgeFunctionStatus::Active, "edges on the old config still run it");
     world.memory.cdn.deploy_all();
@@ -143,7 +143,7 @@ async fn a_routing_change_runs_the_next_function_and_retires_the_last_once_deplo
         world.ok(task, &remove, &remove_input).await;
     }
     let live = world.memory.cdn.distributions().into_values().next().unwrap().config;
-    assert_eq!(live.default_behavior.function_arn, None, "no routing, no function");
+    assert_eq!(live.default_behavior.edge, None, "no routing, no function");
     assert_eq!(live.default_behavior.origin_request_policy_id, None, "nor its policy");
     world.memory.cdn.deploy_all();
     let finalized = world.ok("FinalizeDistributionUpdate", &remove, &remove_input).await;

@@ -46,6 +46,25 @@ async fn a_deleted_distributions_function_is_retired_once_no_longer_in_use() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_routing_task_delivered_twice_publishes_one_function_and_retires_it_once() {
+    routing_delivered_twice("cloudfront-function").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_lambda_edge_task_delivered_twice_publishes_one_version_and_one_identity() {
+    routing_delivered_twice("lambda-edge").await;
+}
+
+/// The identities CloudFront has whose comment names distribution `id`.
+async fn identities_of(t: &TestStack, id: &str) -> usize {
+    let listed = t.aws.cloudfront().list_cloud_front_origin_access_identities().max_items(1000).send().await.unwrap();
+    let list = listed.cloud_front_origin_access_identity_list().unwrap();
+    list.items().iter().filter(|i| i.comment().contains(id)).count()
+}
+
+/// Creates, remaps and deletes a distribution routed in `mode`, every task delivered twice, and
+/// its retirements too: one function per routing (one version each for Lambda@Edge), each
+/// event once, and nothing left.
+async fn routing_delivered_twice(mode: &str) {
     let t = TestStack::start(StackOptions { paused_workers: true, ..Default::default() }).await;
     let mut origins = Vec::new();
     for region in ["ap-south-1", "sa-east-1"] {
@@ -56,11 +75,20 @@ async fn every_routing_task_delivered_twice_publishes_one_function_and_retires_i
     }
     let (asia, americas) = (&origins[0], &origins[1]);
     let spec = json!({"name": "twice", "origins": origins, "defaultOriginId": americas,
-        "routing": {"map": {"continent:AS": asia}, "defaultOriginId": americas}});
+        "routing": {"mode": mode, "map": {"continent:AS": asia}, "defaultOriginId": americas}});
     let accepted = t.accept(Method::POST, "/distributions", Some(&spec)).await;
     deliver_twice(&t, "Distributions", accepted["executionId"].as_str().unwrap()).await;
     let id = accepted["resourceId"].as_str().unwrap().to_owned();
-    let remap = json!({"routing": {"map": {"continent:EU": asia}, "defaultOriginId": americas}});
+    let lambda = t.aws.lambda();
+    if mode == "lambda-edge" {
+        assert_eq!(identities_of(&t, &id).await, 1, "one identity");
+        let first = t.api.get(&format!("/distributions/{id}")).await.unwrap()["edgeFunction"]["id"].clone();
+        let name = t.api.get(&format!("/edge-functions/{}", first.as_str().unwrap())).await.unwrap()["name"].clone();
+        let versions = lambda.list_versions_by_function().function_name(name.as_str().unwrap()).send().await.unwrap();
+        let numbered = versions.versions().iter().filter(|v| v.version() != Some("$LATEST")).count();
+        assert_eq!(numbered, 1, "one version");
+    }
+    let remap = json!({"routing": {"mode": mode, "map": {"continent:EU": asia}, "defaultOriginId": americas}});
     let accepted = t.accept(Method::PUT, &format!("/distributions/{id}"), Some(&remap)).await;
     deliver_twice(&t, "Distributions", accepted["executionId"].as_str().unwrap()).await;
     let accepted = t.accept(Method::DELETE, &format!("/distributions/{id}"), None).await;
@@ -84,6 +112,10 @@ async fn every_routing_task_delivered_twice_publishes_one_function_and_retires_i
         let types: Vec<_> = history.iter().map(|e| e["detailType"].as_str().unwrap()).collect();
         assert_eq!(types, ["EdgeFunctionRetired", "EdgeFunctionAssociated", "EdgeFunctionPublished"], "each once");
         let name = function["name"].as_str().unwrap();
-        assert_eq!(t.ports().cdn.live_function(name).await.unwrap(), None);
+        match mode {
+            "lambda-edge" => assert!(lambda.get_function().function_name(name).send().await.is_err(), "deleted"),
+            _ => assert_eq!(t.ports().cdn.live_function(name).await.unwrap(), None),
+        }
     }
+    assert_eq!(identities_of(&t, &id).await, 0, "no identity is left");
 }

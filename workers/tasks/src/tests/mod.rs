@@ -5,6 +5,7 @@ mod attached;
 mod certificates;
 mod distributions;
 mod edge;
+mod lambda_edge;
 mod origins;
 mod policies;
 mod reconcile;

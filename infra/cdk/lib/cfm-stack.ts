@@ -81,6 +81,18 @@ const FUNCTION_ACTIONS = [
   'cloudfront:CreateFunction', 'cloudfront:DeleteFunction', 'cloudfront:DescribeFunction', 'cloudfront:GetFunction',
   'cloudfront:PublishFunction', 'cloudfront:UpdateFunction',
 ];
+/** Lambda@Edge: a function per routing generation (named `cfm-…`), in us-east-1. */
+const LAMBDA_EDGE_ACTIONS = [
+  'lambda:CreateFunction', 'lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration',
+  'lambda:ListVersionsByFunction', 'lambda:PublishVersion', 'lambda:UpdateFunctionCode',
+  // CloudFront replicates the version it is associated with, on behalf of the caller.
+  'lambda:EnableReplication*', 'lambda:DisableReplication*',
+];
+/** A Lambda@Edge distribution's Origin Access Identity (one per distribution). */
+const IDENTITY_ACTIONS = [
+  'cloudfront:CreateCloudFrontOriginAccessIdentity', 'cloudfront:GetCloudFrontOriginAccessIdentity',
+  'cloudfront:DeleteCloudFrontOriginAccessIdentity',
+];
 /** Listing policies finds one by name (a redelivered create; the API's name check). */
 const POLICY_LIST_ACTIONS = ['cloudfront:ListCachePolicies', 'cloudfront:ListOriginRequestPolicies'];
 /** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
@@ -173,6 +185,14 @@ export class CfmStack extends Stack {
       if (topology.references.includes(workflow)) substitutions[machinePlaceholder(workflow)] = machine.stateMachineArn;
     }
 
+    // --- the role Lambda@Edge functions run with ---------------------------------------------
+    // Lambda and its edge replicas assume it; it may only write logs (in any region they run).
+    const edgeRole = new iam.Role(this, 'EdgeFunctionRole', {
+      assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('lambda.amazonaws.com'), new iam.ServicePrincipal('edgelambda.amazonaws.com')),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+      description: 'cfm: Lambda@Edge routing functions',
+    });
+
     // --- worker Lambdas -------------------------------------------------------------------
     const workers: lambda.Function[] = [];
     const worker = (name: string, queueUrl: string, dlqUrl: string, env: Record<string, string>) =>
@@ -189,7 +209,8 @@ export class CfmStack extends Stack {
       });
 
     for (const { decl, queue, dlq } of families) {
-      const fn = worker(`${decl.family}Worker`, queue.queueUrl, dlq.queueUrl, { CFM_WORKER: 'tasks', CFM_EVENT_BUS: bus.eventBusName });
+      const edgeEnv: Record<string, string> = decl.family === 'Distributions' ? { CFM_EDGE_ROLE_ARN: edgeRole.roleArn } : {};
+      const fn = worker(`${decl.family}Worker`, queue.queueUrl, dlq.queueUrl, { CFM_WORKER: 'tasks', CFM_EVENT_BUS: bus.eventBusName, ...edgeEnv });
       fn.addEventSource(new SqsEventSource(queue, {
         batchSize: 10,
         reportBatchItemFailures: true,
@@ -213,6 +234,21 @@ export class CfmStack extends Stack {
         }
         // Distribution workflows hand the edge functions they let go of to retire-edge-function.
         machines['retire-edge-function'].grantStartExecution(fn);
+        // Lambda@Edge: cfm's functions, passing the edge role only, and the service-linked role
+        // CloudFront's replication needs the first time.
+        fn.addToRolePolicy(new iam.PolicyStatement({
+          actions: LAMBDA_EDGE_ACTIONS,
+          resources: [`arn:${Aws.PARTITION}:lambda:${GLOBAL_REGION}:${Aws.ACCOUNT_ID}:function:cfm-*`],
+        }));
+        edgeRole.grantPassRole(fn.grantPrincipal);
+        fn.addToRolePolicy(new iam.PolicyStatement({
+          actions: ['iam:CreateServiceLinkedRole'],
+          resources: [
+            `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/replicator.lambda.amazonaws.com/AWSServiceRoleForLambdaReplicator`,
+            `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/logger.cloudfront.amazonaws.com/AWSServiceRoleForCloudFrontLogger`,
+          ],
+        }));
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: IDENTITY_ACTIONS, resources: [this.cloudfrontArn('origin-access-identity/*')] }));
       }
       workers.push(fn);
     }

@@ -33,3 +33,9 @@ export type Resource = { Type: string; Properties: Record<string, any> };
 export function resources(type: string): Record<string, Resource> {
   return synth().template.findResources(type) as Record<string, Resource>;
 }
+
+/** Every IAM policy: inline ones, and the managed ones CDK moves statements to when a role's
+ * inline policy would outgrow IAM's size limit. */
+export function policies(): Record<string, Resource> {
+  return { ...resources('AWS::IAM::Policy'), ...resources('AWS::IAM::ManagedPolicy') };
+}

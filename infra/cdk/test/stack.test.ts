@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import validator = require('asl-validator');
 import { loadTopology, definitionText } from '../lib/topology';
 import { UNSCOPABLE_ACTIONS } from '../lib/cfm-stack';
-import { resources, synth, synthWith } from './helpers';
+import { policies, resources, synth, synthWith } from './helpers';
 
 const topology = loadTopology();
 const families = topology.workerQueues.length;
@@ -95,9 +95,9 @@ const STAR_ONLY = new Set([
 ]);
 
 test('IAM grants no wildcard action, and no wildcard resource where AWS allows scoping', () => {
-  const policies = Object.entries(resources('AWS::IAM::Policy'));
-  assert.ok(policies.length > 0);
-  for (const [id, policy] of policies) {
+  const all = Object.entries(policies());
+  assert.ok(all.length > 0);
+  for (const [id, policy] of all) {
     for (const statement of policy.Properties.PolicyDocument.Statement) {
       const actions: string[] = [statement.Action].flat();
       const resourcesOf: unknown[] = [statement.Resource].flat();
@@ -113,7 +113,7 @@ test('IAM grants no wildcard action, and no wildcard resource where AWS allows s
 
 test('each worker family may call only its own services', () => {
   const statements = (id: string) =>
-    Object.entries(resources('AWS::IAM::Policy'))
+    Object.entries(policies())
       .filter(([policyId]) => policyId.startsWith(id))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
       .flatMap((s) => [s.Action].flat());
@@ -135,7 +135,7 @@ test('each worker family may call only its own services', () => {
   const certificates = statements('CertificatesWorker');
   assert.ok(certificates.includes('route53:ChangeResourceRecordSets') && certificates.includes('route53:ListHostedZones'), `${certificates}`);
   assert.ok(!origins.includes('route53:ChangeResourceRecordSets'));
-  const change = (worker: string) => Object.entries(resources('AWS::IAM::Policy'))
+  const change = (worker: string) => Object.entries(policies())
     .filter(([id]) => id.startsWith(worker))
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: any; Resource?: any }[])
     .find((s) => [s.Action].flat().includes('route53:ChangeResourceRecordSets'));
@@ -148,7 +148,7 @@ test('each worker family may call only its own services', () => {
   for (const action of ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'route53:ListResourceRecordSets']) {
     assert.ok(distributions.includes(action), `distributions worker lacks ${action}`);
   }
-  const alarms = Object.entries(resources('AWS::IAM::Policy'))
+  const alarms = Object.entries(policies())
     .filter(([id]) => id.startsWith('DistributionsWorker'))
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource?: any }[])
     .find((s) => [s.Action].flat().includes('cloudwatch:PutMetricAlarm'));
@@ -162,6 +162,31 @@ test('each worker family may call only its own services', () => {
   const api = statements('ApiFunction');
   for (const action of ['states:ListExecutions', 'states:GetExecutionHistory', 'cloudwatch:GetMetricData']) assert.ok(api.includes(action), `api lacks ${action}: ${api}`);
   assert.ok(!history.some((a) => a.startsWith('s3:') || a.startsWith('cloudfront:') || a.startsWith('states:')), `history worker: ${history}`);
+});
+
+test('Lambda@Edge: the Distributions worker makes cfm functions in us-east-1 and passes the edge role only', () => {
+  const all = Object.entries(policies());
+  const statementsOf = (worker: string) => all
+    .filter(([id]) => id.startsWith(worker))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: any }[]);
+  const distributions = statementsOf('DistributionsWorker');
+  const create = distributions.find((s) => [s.Action].flat().includes('lambda:CreateFunction'));
+  assert.match(JSON.stringify(create?.Resource), /lambda:us-east-1:.*:function:cfm-\*/);
+  const pass = distributions.find((s) => [s.Action].flat().includes('iam:PassRole'));
+  assert.match(JSON.stringify(pass?.Resource), /EdgeFunctionRole/, 'the edge role, nothing else');
+  assert.ok(distributions.some((s) => [s.Action].flat().includes('cloudfront:CreateCloudFrontOriginAccessIdentity')));
+  for (const other of ['OriginsWorker', 'CertificatesWorker', 'TemplatesWorker', 'ApiFunction']) {
+    const actions = statementsOf(other).flatMap((s) => [s.Action].flat());
+    assert.ok(!actions.some((a) => a.startsWith('lambda:Create') || a === 'iam:PassRole'), `${other}: ${actions}`);
+  }
+  const roles = Object.values(resources('AWS::IAM::Role'));
+  const edge = roles.find((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('edgelambda.amazonaws.com'));
+  assert.ok(edge, 'a role Lambda@Edge can assume');
+  assert.match(JSON.stringify(edge.Properties.AssumeRolePolicyDocument), /lambda\.amazonaws\.com/);
+  const workers = Object.entries(resources('AWS::Lambda::Function'));
+  const env = (id: string) => workers.find(([name]) => name.startsWith(id))?.[1].Properties.Environment.Variables;
+  assert.ok(env('DistributionsWorker').CFM_EDGE_ROLE_ARN, 'the worker knows the role');
+  assert.equal(env('OriginsWorker').CFM_EDGE_ROLE_ARN, undefined);
 });
 
 test('events are archived, history has a DLQ, the table has point-in-time recovery', () => {

@@ -1,11 +1,12 @@
 //! `cfm demo`: a fresh local cloud, a real scenario through the workflows, a report, exit 0.
 //!
-//! Create two S3 origins in different regions → update one → create a distribution on it and
+//! Create three S3 origins in different regions → update one → create a distribution on it and
 //! wait until Deployed → invalidate → update → delete the distribution → delete both origins →
 //! show that the history outlived them. Along the way: a distribution that serves `/api/*` from
 //! a custom origin (with a cache policy cfm makes) and everything else from both buckets in a
-//! failover group, one that routes viewers to a bucket by country at the edge, a template (two
-//! versions, the first applied with an override) and a certificate request.
+//! failover group, one that routes viewers to one of three buckets by country at the edge (and
+//! runs viewers from KR, DE and US through the code it runs), a template (two versions, the
+//! first applied with an override) and a certificate request.
 
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,7 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
                "cors": [{"allowedOrigins": ["https://www.example.com"], "allowedMethods": ["GET", "HEAD"]}]}),
         json!({"name": "Asia assets", "bucketName": format!("cfm-demo-{suffix}-ap"), "region": "ap-northeast-2",
                "website": {"indexDocument": "index.html", "errorDocument": "error.html"}}),
+        json!({"name": "Americas assets", "bucketName": format!("cfm-demo-{suffix}-us"), "region": "us-east-1"}),
     ];
     let mut ids = Vec::new();
     for spec in &specs {
@@ -90,7 +92,7 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
     template_and_certificate(client, &ids[0]).await?;
 
     // created, updated, and (from the distribution) nothing new on the origin itself
-    for (id, expected) in ids.iter().zip([2, 1]) {
+    for (id, expected) in ids.iter().zip([2, 1, 1]) {
         show_history(client, id, expected).await?;
     }
 
@@ -102,7 +104,7 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
         let gone = client.send(Method::GET, &format!("/origins/{id}"), None, None).await?;
         println!("  GET /origins/{id} now answers {}", gone.status.as_u16());
     }
-    for (id, expected) in ids.iter().zip([3, 2]) {
+    for (id, expected) in ids.iter().zip([3, 2, 2]) {
         show_history(client, id, expected).await?;
     }
     Ok(())
@@ -208,33 +210,56 @@ async fn multi_origin(client: &ApiClient, buckets: &[String]) -> anyhow::Result<
     Ok(())
 }
 
-/// Route viewers by country: preview the edge function, create a distribution that runs it,
-/// delete it (and the function with it).
+/// Route viewers by country over three regions: preview the edge function, create a
+/// distribution that runs it, run viewers from KR, DE and US through the code it runs, delete it
+/// (and the function with it).
 async fn routed(client: &ApiClient, buckets: &[String]) -> anyhow::Result<()> {
-    let (europe, asia) = (&buckets[0], &buckets[1]);
-    let routing =
-        json!({"preset": "apac-americas", "regions": {"apac": asia, "americas": europe}, "defaultOriginId": europe});
-    println!("▶ preview routing 'apac-americas': Asia-Pacific → {asia}, the rest of the world → {europe}");
-    let body = json!({"origins": [europe, asia], "routing": routing});
+    let (europe, asia, americas) = (&buckets[0], &buckets[1], &buckets[2]);
+    let routing = json!({"preset": "global-3", "regions": {"apac": asia, "americas": americas, "europe": europe},
+        "defaultOriginId": americas});
+    println!(
+        "▶ preview routing 'global-3': Asia-Pacific → {asia}, the Americas → {americas}, Europe, Africa and the Middle East → {europe}"
+    );
+    let body = json!({"origins": [americas, europe, asia], "routing": routing});
     let preview = client.send(Method::POST, "/edge-functions/preview", Some(&body), None).await?.ok()?;
     println!("  a CloudFront Function of {} bytes (limit {})", preview["sizeBytes"], preview["limitBytes"]);
-    for country in ["KR", "DE", "US"] {
-        println!("  a viewer from {country} reaches {}", preview["table"][country].as_str().unwrap_or_default());
+    for country in VIEWERS {
+        println!(
+            "  the table sends a viewer from {country} to {}",
+            preview["table"][country].as_str().unwrap_or_default()
+        );
     }
     println!("▶ create a distribution that routes so (the function is published first, then associated)");
-    let spec = json!({"name": "Routed site", "origins": [europe, asia], "defaultOriginId": europe, "routing": routing});
+    let spec = json!({"name": "Routed site", "origins": [americas, europe, asia], "defaultOriginId": americas, "routing": routing});
     let accepted = client.send(Method::POST, "/distributions", Some(&spec), None).await?.ok()?;
     follow(client, &accepted).await?;
     let id = accepted["resourceId"].as_str().context("no resource id")?.to_owned();
     let edge = client.get(&format!("/distributions/{id}")).await?["edgeFunction"]["id"].clone();
     let function = client.get(&format!("/edge-functions/{}", edge.as_str().unwrap_or_default())).await?;
     println!("  {id} runs {} ({}, {})", function["name"], function["status"], function["arn"]);
+    let code = function["code"].as_str().unwrap_or_default();
+    match crate::viewers::reached(code, "cloudfront-function", &VIEWERS).await {
+        Ok(reached) => {
+            for country in VIEWERS {
+                let origin = reached.get(country).map_or("-", String::as_str);
+                let name = client.get(&format!("/origins/{origin}")).await?["name"].clone();
+                println!(
+                    "  run through the code it runs: a viewer from {country} reaches {origin} ({})",
+                    name.as_str().unwrap_or_default()
+                );
+            }
+        }
+        Err(err) => println!("  (could not run the code: {err:#})"),
+    }
     let accepted = client.send(Method::DELETE, &format!("/distributions/{id}"), None, None).await?.ok()?;
     follow(client, &accepted).await?;
     let function = client.get(&format!("/edge-functions/{}", edge.as_str().unwrap_or_default())).await?;
     println!("  deleted {id}; its function is {}", function["status"]);
     Ok(())
 }
+
+/// The viewers the routed distribution is shown with.
+const VIEWERS: [&str; 3] = ["KR", "DE", "US"];
 
 /// Request a certificate; create a template, make a second version, apply the first.
 async fn template_and_certificate(client: &ApiClient, origin: &str) -> anyhow::Result<()> {

@@ -1,44 +1,17 @@
-// The edge functions cfm generates, run as the edge would run them: each in an isolated
-// node:vm context with a stand-in for CloudFront's `cloudfront` module (no require, no process).
+// The edge functions cfm generates, run as the edge would run them (domain/src/edge/runtime.mjs:
+// each in an isolated node:vm context with a stand-in for CloudFront's `cloudfront` module).
 // The cases come from `cargo run -p cfm-domain --example edge_cases -- <file>`, named by
 // CFM_EDGE_CASES; `cargo xtask test` writes and runs them.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import vm from 'node:vm';
+import { cloudfrontFunction, lambdaEdge } from '../../domain/src/edge/runtime.mjs';
 
 const cases = JSON.parse(readFileSync(process.env.CFM_EDGE_CASES, 'utf8'));
-const IMPORT = "import cf from 'cloudfront';\n";
-const HEADER = 'cloudfront-viewer-country';
 
 // The code outside its JSON string literals, where a construct would be code, not data.
 const outsideStrings = (code) => code.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/'(?:[^'\\]|\\.)*'/g, "''");
-
-function cloudfrontFunction(code) {
-  assert.ok(code.startsWith(IMPORT), 'a cloudfront-js-2.0 function imports the cloudfront module first');
-  const selected = [];
-  const context = vm.createContext({ cf: { selectRequestOriginById: (id) => selected.push(id) } });
-  vm.runInContext(code.slice(IMPORT.length), context, { filename: 'function.js' });
-  return (country, uri = '/') => {
-    selected.length = 0;
-    const headers = country === undefined ? {} : { [HEADER]: { value: country } };
-    const request = context.handler({ request: { method: 'GET', uri, headers, querystring: {}, cookies: {} } });
-    assert.equal(selected.length, 1, 'exactly one origin is selected');
-    return { origin: selected[0], uri: request.uri };
-  };
-}
-
-function lambdaEdge(code) {
-  const module = { exports: {} };
-  const context = vm.createContext({ module, exports: module.exports });
-  vm.runInContext(code, context, { filename: 'index.js' });
-  return async (country) => {
-    const headers = country === undefined ? {} : { [HEADER]: [{ key: 'CloudFront-Viewer-Country', value: country }] };
-    const request = { uri: '/', headers, origin: { s3: { domainName: 'placeholder', authMethod: 'none' } } };
-    return module.exports.handler({ Records: [{ cf: { request } }] });
-  };
-}
 
 for (const c of cases) {
   const { code, mode, table, sizeBytes, limitBytes } = c.generated;

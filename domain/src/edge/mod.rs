@@ -19,5 +19,9 @@ pub use record::{
 };
 pub use routing::{Preset, PresetRegion, Routing, RoutingMode, RoutingRequest};
 
+/// A stand-in for the edge in JavaScript (`runtime.mjs`): runs a generated function in Node as
+/// CloudFront would. The `node:test` suite and `cfm demo` use it.
+pub const RUNTIME_JS: &str = include_str!("runtime.mjs");
+
 #[cfg(test)]
 mod tests;

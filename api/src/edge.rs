@@ -80,7 +80,8 @@ pub(crate) async fn list(
 }
 
 /// `GET /edge-functions/{id}`: the function with its code, routing, ARN and status, and whether
-/// CloudFront runs that code LIVE (`live`).
+/// its code is live (`live`): a CloudFront Function's LIVE stage runs it, or Lambda has the
+/// version it names with that code.
 pub(crate) async fn get(
     State(state): State<AppState>,
     _principal: Principal,
@@ -88,9 +89,16 @@ pub(crate) async fn get(
 ) -> Result<Response, ApiError> {
     let id = id.get()?;
     let record = require::<EdgeFunctionRecord>(&state, id.as_str()).await?;
-    let live = state.ports.cdn.live_function(&record.name).await?;
+    let live = match record.mode {
+        RoutingMode::CloudFrontFunction => {
+            state.ports.cdn.live_function(&record.name).await?.as_deref() == Some(record.code.as_str())
+        }
+        RoutingMode::LambdaEdge => {
+            let version = state.ports.lambdas.version_of(&record.name, &record.code).await?;
+            version.is_some() && version == record.arn
+        }
+    };
     let mut answer = view(&record);
-    // Whether CloudFront runs this code LIVE now.
-    answer["live"] = json!(live.as_deref() == Some(record.code.as_str()));
+    answer["live"] = json!(live);
     Ok(Json(answer).into_response())
 }

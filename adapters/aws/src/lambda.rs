@@ -178,6 +178,13 @@ impl EdgeLambdas for LambdaEdge {
         Ok(arn.to_owned())
     }
 
+    async fn version_of(&self, name: &str, code: &str) -> PortResult<Option<String>> {
+        match self.version_with(name, &code_sha(&package(code)?)).await {
+            Err(err) if err.kind == ErrorKind::NotFound => Ok(None),
+            found => found,
+        }
+    }
+
     async fn delete(&self, name: &str) -> PortResult<FunctionDeletion> {
         // Never with a qualifier: the function goes with every version.
         match self.client.delete_function().function_name(name).send().await {

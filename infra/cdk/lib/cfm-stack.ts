@@ -317,6 +317,11 @@ export class CfmStack extends Stack {
     // policy names.
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketTagging'], resources: ['arn:aws:s3:::*'] }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudfront:GetDistribution'], resources: [this.cloudfrontArn('distribution/*')] }));
+    // GET /edge-functions/{id} says whether a Lambda@Edge function's version is published.
+    api.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['lambda:ListVersionsByFunction'],
+      resources: [`arn:${Aws.PARTITION}:lambda:${GLOBAL_REGION}:${Aws.ACCOUNT_ID}:function:cfm-*`],
+    }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:DescribeCertificate'], resources: [this.acmArn()] }));
     api.addToRolePolicy(new iam.PolicyStatement({ actions: ['acm:ListCertificates', ...POLICY_LIST_ACTIONS], resources: ['*'] }));
     // GET /distributions/{id}/metrics (CloudWatch does not scope GetMetricData to a resource).

@@ -179,6 +179,7 @@ test('Lambda@Edge: the Distributions worker makes cfm functions in us-east-1 and
     const actions = statementsOf(other).flatMap((s) => [s.Action].flat());
     assert.ok(!actions.some((a) => a.startsWith('lambda:Create') || a === 'iam:PassRole'), `${other}: ${actions}`);
   }
+  assert.ok(statementsOf('ApiFunction').some((s) => [s.Action].flat().includes('lambda:ListVersionsByFunction')), 'the API reads versions');
   const roles = Object.values(resources('AWS::IAM::Role'));
   const edge = roles.find((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('edgelambda.amazonaws.com'));
   assert.ok(edge, 'a role Lambda@Edge can assume');

@@ -58,6 +58,12 @@ impl EdgeLambdas for MemoryLambdas {
         Ok(version_arn(name, version))
     }
 
+    async fn version_of(&self, name: &str, code: &str) -> PortResult<Option<String>> {
+        let state = guard(&self.state);
+        let versions = state.functions.get(name).map(Vec::as_slice).unwrap_or_default();
+        Ok(versions.iter().position(|v| v == code).map(|index| version_arn(name, index + 1)))
+    }
+
     async fn delete(&self, name: &str) -> PortResult<FunctionDeletion> {
         self.faults.check("delete")?;
         let mut state = guard(&self.state);

@@ -84,6 +84,7 @@ async fn a_lambda_edge_distribution_routes_through_its_identity_and_retires_ever
     let path = format!("/edge-functions/{}", binding["id"].as_str().unwrap());
     let function = t.api.get(&path).await.unwrap();
     assert_eq!(function["code"], preview.body["code"], "what was previewed is what runs");
+    assert_eq!(function["live"], true, "Lambda has the version with that code");
     let name = function["name"].as_str().unwrap().to_owned();
     let lambda = t.aws.lambda();
     let got = lambda.get_function().function_name(&name).qualifier("1").send().await.unwrap();

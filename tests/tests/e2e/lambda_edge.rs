@@ -97,12 +97,18 @@ async fn a_lambda_edge_distribution_routes_through_its_identity_and_retires_ever
     let cloudfront_routing = json!({"routing": {"map": {"KR": seoul}, "defaultOriginId": virginia}});
     expect_400(&t, Method::PUT, &format!("/distributions/{id}"), &cloudfront_routing, "routing").await;
     expect_400(&t, Method::PUT, &format!("/distributions/{id}"), &json!({"routing": Value::Null}), "routing").await;
-    let remap =
-        json!({"routing": {"mode": "lambda-edge", "map": {"KR": seoul, "DE": frankfurt}, "defaultOriginId": virginia}});
+    // The other preset, with a map that wins over it.
+    let remap = json!({"routing": {"mode": "lambda-edge", "preset": "apac-americas",
+        "regions": {"apac": seoul, "americas": virginia}, "map": {"DE": frankfurt}, "defaultOriginId": virginia}});
+    let body = json!({"origins": origins, "routing": remap["routing"]});
+    let previewed = t.api.send(Method::POST, "/edge-functions/preview", Some(&body), None).await.unwrap().body;
+    assert_eq!(previewed["table"]["DE"], frankfurt.as_str(), "the map wins over the preset");
     let (_, view) = t.run(Method::PUT, &format!("/distributions/{id}"), Some(&remap)).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
     let next = t.api.get(&format!("/distributions/{id}")).await.unwrap()["edgeFunction"].clone();
     assert_eq!(next["generation"], 2);
+    let next_function = t.api.get(&format!("/edge-functions/{}", next["id"].as_str().unwrap())).await.unwrap();
+    assert_eq!(next_function["code"], previewed["code"], "the change runs what its preview showed");
     // The first function's replicas "linger" for three attempts, then it goes.
     t.events_of(&path, "EdgeFunctionRetireDeferred", 3).await.unwrap();
     t.events_of(&path, "EdgeFunctionRetired", 1).await.unwrap();

@@ -5,7 +5,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use cfm_domain::distribution::{
-    DistributionRecord, DistributionRequest, DistributionSpec, DistributionStatus, InvalidationRequest,
+    DistributionDraft, DistributionRecord, DistributionRequest, DistributionSpec, DistributionStatus,
+    InvalidationRequest,
 };
 use cfm_domain::edge::{CodeError, EdgeOrigin, generate, viewer_country_policy_id};
 use cfm_domain::origin::OriginRecord;
@@ -170,6 +171,7 @@ pub(crate) async fn update(
     let mutation = Mutation::new(&caller, "update-distribution", id.as_str(), |request| UpdateDistributionInput {
         distribution_id: id.clone(),
         patch: patch.clone(),
+        replicate: false,
         request,
     })?;
     // The merged spec must hold together and its certificate serve it. The claim re-checks the
@@ -178,6 +180,34 @@ pub(crate) async fn update(
         let record = require::<DistributionRecord>(&state, id.as_str()).await?;
         let merged = record.spec.changed(&patch)?;
         preflight(&state, &merged).await
+    };
+    state.mutate(mutation, check, ClaimRecord::new(id.as_str(), DistributionRecord::claim_for_update)).await
+}
+
+/// `POST /distributions/{id}/replicate-edge-function`: publishes a routed distribution's edge
+/// function again from its routing and its origins as they are now (after an origin's website
+/// documents changed, say), associates it, waits until CloudFront runs it everywhere and
+/// retires the last.
+pub(crate) async fn replicate(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Id<DistributionId>,
+) -> Result<Response, ApiError> {
+    let id = id.get()?;
+    let mutation = Mutation::new(&caller, "replicate-edge-function", id.as_str(), |request| UpdateDistributionInput {
+        distribution_id: id.clone(),
+        patch: DistributionDraft::default(),
+        replicate: true,
+        request,
+    })?;
+    let check = async {
+        let record = require::<DistributionRecord>(&state, id.as_str()).await?;
+        if record.spec.routing.is_none() {
+            return Err(ApiError::Conflict(format!(
+                "distribution {id} has no routing: there is no edge function to replicate"
+            )));
+        }
+        preflight(&state, &record.spec).await
     };
     state.mutate(mutation, check, ClaimRecord::new(id.as_str(), DistributionRecord::claim_for_update)).await
 }

@@ -112,6 +112,15 @@ pub(crate) fn all() -> (Router<AppState>, Value) {
             read("distributionStatus", "distributions", "CloudFront's live status and drift"),
         )
         .post(
+            "/distributions/{id}/replicate-edge-function",
+            distributions::replicate,
+            start(
+                "replicateEdgeFunction",
+                "distributions",
+                "Publish a routed distribution's edge function again from its routing and its origins as they are now, and retire the last",
+            ),
+        )
+        .post(
             "/distributions/{id}/invalidate",
             distributions::invalidate,
             start("invalidateDistribution", "distributions", "Invalidate paths")

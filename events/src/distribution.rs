@@ -24,7 +24,8 @@ pub struct CreateDistributionInput {
     pub request: RequestContext,
 }
 
-/// Input of `update-distribution`.
+/// Input of `update-distribution` and of `replicate-edge-function` (an empty patch that
+/// publishes the routing's function again).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateDistributionInput {
@@ -32,6 +33,10 @@ pub struct UpdateDistributionInput {
     pub distribution_id: DistributionId,
     /// The fields to change.
     pub patch: DistributionDraft,
+    /// Publish the edge function again from the routing and the origins as they are now, even
+    /// though the routing is unchanged (`replicate-edge-function`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replicate: bool,
     /// Who asked.
     pub request: RequestContext,
 }

@@ -128,3 +128,18 @@ async fn a_bad_metrics_window_names_its_fields_before_anything_is_read() {
     let missing = api.reader(Method::GET, "/distributions/dist-0000000000000001/metrics", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn replicating_a_distribution_without_routing_is_refused_and_starts_nothing() {
+    let api = Api::new();
+    let origin = active_origin(&api).await;
+    let accepted = api.admin(Method::POST, "/distributions", Some(spec(&origin))).await;
+    let id = accepted.body["resourceId"].as_str().unwrap();
+    let started = api.started();
+    let answer = api.admin(Method::POST, &format!("/distributions/{id}/replicate-edge-function"), None).await;
+    assert_eq!(answer.status, StatusCode::CONFLICT, "{:?}", answer.body);
+    assert!(answer.body["message"].as_str().unwrap().contains("no routing"), "{:?}", answer.body);
+    assert_eq!(api.started(), started, "nothing started");
+    let missing = api.admin(Method::POST, "/distributions/dist-0000000000000000/replicate-edge-function", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

@@ -28,6 +28,7 @@ const WORKFLOWS: &[&str] = &[
     "delete-origin",
     "create-distribution",
     "update-distribution",
+    "replicate-edge-function",
     "delete-distribution",
     "invalidate-distribution",
     "apply-template",

@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use reqwest::Method;
 
-use super::{Output, Page, print, read_json};
+use super::{Mutation, Output, Page, mutate, print, read_json};
 use crate::client::ApiClient;
 
 #[derive(Debug, Subcommand)]
@@ -34,6 +34,14 @@ pub(crate) enum EdgeCommand {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+    /// Publish a routed distribution's edge function again from its routing and its origins as
+    /// they are now (after an origin's website documents changed, say), and retire the last.
+    Replicate {
+        /// Distribution id.
+        distribution: String,
+        #[command(flatten)]
+        mutation: Mutation,
+    },
 }
 
 /// Runs an edge command.
@@ -48,6 +56,10 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: EdgeCommand
         EdgeCommand::Preview { file } => {
             let body = read_json(&file)?;
             print(output, &client.send(Method::POST, "/edge-functions/preview", Some(&body), None).await?.ok()?)
+        }
+        EdgeCommand::Replicate { distribution, mutation } => {
+            let path = format!("/distributions/{distribution}/replicate-edge-function");
+            mutate(client, output, Method::POST, &path, None, &mutation).await
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Lambda@Edge routing on the local cloud: a distribution over three buckets reaches them
 //! through its Origin Access Identity, runs the previewed code as a numbered Lambda version on
-//! origin request, keeps its mode, changes its map (a new function, the old one retired), and on
-//! delete retires its last function and deletes its identity. The local cloud's Lambda never
+//! origin request, keeps its mode, changes its map (a new function, the old one retired), is
+//! replicated again as it is, and on delete retires its last function and deletes its identity. The local cloud's Lambda never
 //! reports a replicated function, so the workers' Lambda client refuses the first three
 //! deletions with AWS's "replicated function" error (injected: each DELETE is sent as a read,
 //! so the function really stays, and its answer is replaced).
@@ -115,10 +115,23 @@ async fn a_lambda_edge_distribution_routes_through_its_identity_and_retires_ever
     let gone = lambda.get_function().function_name(&name).send().await;
     assert!(gone.is_err_and(|e| e.as_service_error().is_some_and(|e| e.is_resource_not_found_exception())));
 
-    let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
+    // Replicated again as it is: the next generation runs, the last is retired.
+    let (_, view) = t.run(Method::POST, &format!("/distributions/{id}/replicate-edge-function"), None).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    let third = t.api.get(&format!("/distributions/{id}")).await.unwrap()["edgeFunction"].clone();
+    assert_eq!(third["generation"], 3);
+    let third_function = t.api.get(&format!("/edge-functions/{}", third["id"].as_str().unwrap())).await.unwrap();
+    assert_eq!(
+        (third_function["code"].clone(), third_function["live"].clone()),
+        (previewed["code"].clone(), json!(true))
+    );
     let next_path = format!("/edge-functions/{}", next["id"].as_str().unwrap());
     t.events_of(&next_path, "EdgeFunctionRetired", 1).await.unwrap();
+
+    let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    let third_path = format!("/edge-functions/{}", third["id"].as_str().unwrap());
+    t.events_of(&third_path, "EdgeFunctionRetired", 1).await.unwrap();
     let identity = cloudfront.get_cloud_front_origin_access_identity().id(&identity).send().await;
     assert!(identity.is_err(), "the identity is deleted with the distribution");
     for origin in [&seoul, &virginia, &frankfurt] {

@@ -87,7 +87,7 @@ impl Settling<'_> {
         } else {
             let settled = |l: &LiveDistribution| DistributionStatus::settled(Some(l.status));
             let (status, what) = match (&live, claim.workflow.as_str()) {
-                (Some(l), "update-distribution") => {
+                (Some(l), "update-distribution" | "replicate-edge-function") => {
                     (settled(l), "CloudFront keeps what it applied; reconcile reports any drift from the spec")
                 }
                 (Some(l), "delete-distribution") => (settled(l), "the distribution still exists: delete it again"),
@@ -109,7 +109,7 @@ impl Settling<'_> {
                 },
             )
             .await?;
-            if claim.workflow == "update-distribution" {
+            if matches!(claim.workflow.as_str(), "update-distribution" | "replicate-edge-function") {
                 // The stored spec is what CloudFront serves (or will be reported as drift from).
                 use_policies(cx, &record.id, &record.spec.policies(), &[]).await?;
                 self.settle_functions(record, &claim, live.as_ref()).await?;

@@ -180,13 +180,15 @@ pub async fn publish(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<
     Ok(TaskOutput::none().with_event(event))
 }
 
-/// A routing change publishes the next generation before `ApplyDistributionUpdate` associates
-/// it (the distribution keeps running the current one until then). Nothing to publish when the
-/// change removes routing, or when the stored spec has it already (a late delivery).
+/// A routing change (or a replication of the routing as it is) publishes the next generation
+/// before `ApplyDistributionUpdate` associates it (the distribution keeps running the current
+/// one until then). Nothing to publish when the change removes routing, or when the stored
+/// spec has it already (a late delivery of a change).
 pub async fn publish_next(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<TaskOutput> {
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
     let spec = record.spec.changed(&input.patch).map_err(TaskError::Invalid)?;
-    let Some(routing) = spec.routing.as_ref().filter(|r| record.spec.routing.as_ref() != Some(*r)) else {
+    let changed = |r: &&Routing| input.replicate || record.spec.routing.as_ref() != Some(*r);
+    let Some(routing) = spec.routing.as_ref().filter(changed) else {
         return Ok(TaskOutput::none());
     };
     ensure_viewer_country_policy(cx, &spec).await?;

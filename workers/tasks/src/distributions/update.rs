@@ -39,11 +39,13 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     reserve_policies(cx, &record.id, &spec.policies()).await?;
     let id = cloudfront_id(&record)?;
     grant(cx, &added, &record).await?;
-    // A routing change runs the function PublishNextEdgeFunction published; none if removed.
-    let edge = match (&spec.routing, spec.routing == record.spec.routing) {
+    // A routing change (or a replication) runs the function PublishNextEdgeFunction published;
+    // none if routing is removed. A redelivery finds it bound already.
+    let rerouted = spec.routing != record.spec.routing || (input.replicate && record.pending_edge_function.is_some());
+    let edge = match (&spec.routing, rerouted) {
         (None, _) => None,
-        (Some(_), true) => record.edge_function.as_ref(),
-        (Some(_), false) => Some(record.pending_edge_function.as_ref().ok_or_else(|| {
+        (Some(_), false) => record.edge_function.as_ref(),
+        (Some(_), true) => Some(record.pending_edge_function.as_ref().ok_or_else(|| {
             TaskError::Internal(format!("distribution {}: the new routing's function is not published", record.id))
         })?),
     };
@@ -54,14 +56,15 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     cx.records()
         .update::<DistributionRecord, TaskError>(input.distribution_id.as_str(), cx.now(), |r| {
             r.check_claim(execution)?;
+            // A redelivery finds the spec stored, the retiring origins noted and the new
+            // function bound already.
+            if r.spec.routing != spec.routing || (input.replicate && r.pending_edge_function.is_some()) {
+                // The old function runs on edges still on the old config until deployed.
+                r.retiring_edge_function = r.edge_function.take();
+                r.edge_function = r.pending_edge_function.take();
+            }
             if r.spec != spec {
-                // A redelivery finds the spec stored and the retiring origins noted already.
                 r.retiring = not_in(&r.spec.origins, &spec.origins);
-                if r.spec.routing != spec.routing {
-                    // The old function runs on edges still on the old config until deployed.
-                    r.retiring_edge_function = r.edge_function.take();
-                    r.edge_function = r.pending_edge_function.take();
-                }
                 r.spec = spec.clone();
             }
             r.cloudfront_status = Some(DeployStatus::InProgress);
@@ -123,11 +126,16 @@ pub async fn finalize(cx: &Cx<'_>, WithMachines { input, machines }: UpdateInput
             Ok(())
         })
         .await?;
+    // A replication changes no setting: its functions' events tell what happened.
     let updated =
         DistributionUpdated { distribution_id: input.distribution_id.clone(), changed: input.patch.set_fields() };
-    let output = TaskOutput::none().with_event(cx.event(&input.request, &updated));
-    // A new routing's function runs everywhere now.
-    let rerouted = input.patch.routing.as_ref().is_some_and(Option::is_some);
+    let output = if input.replicate {
+        TaskOutput::none()
+    } else {
+        TaskOutput::none().with_event(cx.event(&input.request, &updated))
+    };
+    // A new routing's (or a replicated) function runs everywhere now.
+    let rerouted = input.replicate || input.patch.routing.as_ref().is_some_and(Option::is_some);
     let associated = associated(cx, &record, &input.request).filter(|_| rerouted);
     Ok(associated.into_iter().fold(output, TaskOutput::with_event))
 }

@@ -35,7 +35,7 @@ async fn delete(world: &World, id: &DistributionId, name: &str) {
 
 /// A deployed distribution over two new buckets (`<name>-asia`, `<name>-europe`) routing Asia
 /// to the first, made by running `create-distribution`.
-async fn routed(world: &World, name: &str) -> (DistributionId, OriginId, OriginId) {
+pub(super) async fn routed(world: &World, name: &str) -> (DistributionId, OriginId, OriginId) {
     let (asia, europe) =
         (world.active_origin(&format!("{name}-asia")).await, world.active_origin(&format!("{name}-europe")).await);
     let body = json!({"name": name, "origins": [asia, europe], "defaultOriginId": europe,

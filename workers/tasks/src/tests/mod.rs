@@ -9,6 +9,7 @@ mod lambda_edge;
 mod origins;
 mod policies;
 mod reconcile;
+mod replicate;
 mod routes;
 mod templates;
 

@@ -1,10 +1,20 @@
-//! A distribution's read grant in an origin bucket's policy: one statement per distribution
-//! (through its OAC, or through its Origin Access Identity), merged with what is there.
-//! Statements cfm does not own are never touched.
+//! A distribution's read grants in an origin bucket's policy: a statement per distribution and
+//! way of reaching the bucket (its OAC's requests, or its Origin Access Identity; both while a
+//! routing change moves from one to the other), merged with what is there. Statements cfm does
+//! not own are never touched.
 
 use serde_json::{Value, json};
 
 use crate::values::{BucketName, DistributionArn, DistributionId, OaiId};
+
+/// How a distribution reaches its buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Each origin's OAC signs CloudFront's requests for this distribution.
+    Oac,
+    /// The distribution's Origin Access Identity (Lambda@Edge routing).
+    Identity,
+}
 
 /// Who the grant lets read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +26,14 @@ pub enum Grantee<'a> {
 }
 
 impl Grantee<'_> {
+    /// The way of reaching the bucket it grants.
+    pub fn access(&self) -> Access {
+        match self {
+            Self::Distribution(_) => Access::Oac,
+            Self::Identity(_) => Access::Identity,
+        }
+    }
+
     /// The statement's principal, and its condition if any.
     fn principal(&self) -> (Value, Option<Value>) {
         match self {
@@ -35,10 +53,22 @@ impl Grantee<'_> {
 #[error("the bucket policy is not JSON: {0}")]
 pub struct MalformedPolicy(String);
 
-/// The statement id for a distribution's grant. Sids allow only letters and digits.
-pub fn statement_id(distribution_id: &DistributionId) -> String {
+/// The statement id for a distribution's grant of `access`. Sids allow only letters and digits.
+pub fn statement_id(distribution_id: &DistributionId, access: Access) -> String {
     let id: String = distribution_id.as_str().chars().filter(char::is_ascii_alphanumeric).collect();
-    format!("cfm{id}")
+    match access {
+        Access::Oac => format!("cfm{id}"),
+        Access::Identity => format!("cfm{id}oai"),
+    }
+}
+
+/// Whether a statement is one of the distribution's grants (of `only`, or of either access).
+fn is_grant(statement: &Value, distribution_id: &DistributionId, only: Option<Access>) -> bool {
+    let accesses = match only {
+        Some(access) => vec![access],
+        None => vec![Access::Oac, Access::Identity],
+    };
+    accesses.into_iter().any(|a| statement["Sid"] == Value::String(statement_id(distribution_id, a)))
 }
 
 fn parse(policy: Option<&str>) -> Result<Value, MalformedPolicy> {
@@ -65,7 +95,7 @@ pub fn grant(
     grantee: Grantee<'_>,
 ) -> Result<String, MalformedPolicy> {
     let mut value = parse(policy)?;
-    let sid = statement_id(distribution_id);
+    let sid = statement_id(distribution_id, grantee.access());
     let (principal, condition) = grantee.principal();
     let mut statement = json!({
         "Sid": sid,
@@ -83,23 +113,24 @@ pub fn grant(
     Ok(value.to_string())
 }
 
-/// Removes the distribution's grant. `None` means nothing is left: delete the policy.
-pub fn revoke(policy: Option<&str>, distribution_id: &DistributionId) -> Result<Option<String>, MalformedPolicy> {
+/// Removes the distribution's grants (of `only`, or all of them). `None` means nothing is
+/// left: delete the policy.
+pub fn revoke(
+    policy: Option<&str>,
+    distribution_id: &DistributionId,
+    only: Option<Access>,
+) -> Result<Option<String>, MalformedPolicy> {
     let Some(text) = policy else { return Ok(None) };
     let mut value = parse(Some(text))?;
-    let sid = statement_id(distribution_id);
     let statements = value["Statement"].as_array_mut().expect("parse makes an array");
-    statements.retain(|s| s["Sid"] != Value::String(sid.clone()));
+    statements.retain(|s| !is_grant(s, distribution_id, only));
     Ok((!statements.is_empty()).then(|| value.to_string()))
 }
 
-/// Whether the policy holds the distribution's grant.
-pub fn has_grant(policy: &str, distribution_id: &DistributionId) -> bool {
-    parse(Some(policy)).is_ok_and(|v| {
-        v["Statement"]
-            .as_array()
-            .is_some_and(|s| s.iter().any(|s| s["Sid"] == Value::String(statement_id(distribution_id))))
-    })
+/// Whether the policy holds a grant of the distribution's (of `only`, or of either access).
+pub fn has_grant(policy: &str, distribution_id: &DistributionId, only: Option<Access>) -> bool {
+    parse(Some(policy))
+        .is_ok_and(|v| v["Statement"].as_array().is_some_and(|s| s.iter().any(|s| is_grant(s, distribution_id, only))))
 }
 
 #[cfg(test)]
@@ -127,7 +158,7 @@ mod tests {
         assert_eq!(once, twice);
         let value: Value = serde_json::from_str(&twice).unwrap();
         assert_eq!(value["Statement"].as_array().unwrap().len(), 2);
-        assert!(twice.contains("TheirOwn") && has_grant(&twice, &d1));
+        assert!(twice.contains("TheirOwn") && has_grant(&twice, &d1, None));
         assert!(grant(Some("not json"), &b, &d1, Grantee::Distribution(&arn1)).is_err());
     }
 
@@ -142,17 +173,28 @@ mod tests {
             "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"
         );
         assert!(statement.get("Condition").is_none());
-        assert_eq!(revoke(Some(&granted.to_string()), &d1).unwrap(), None, "revoked by the same statement id");
+        assert_eq!(revoke(Some(&granted.to_string()), &d1, None).unwrap(), None);
+    }
+
+    #[test]
+    fn both_ways_stand_side_by_side_and_go_one_at_a_time() {
+        let (b, d1, _, arn1, _) = ids();
+        let oai = OaiId::parse("E2QWRUHAPOMQZL").unwrap();
+        let oac = grant(None, &b, &d1, Grantee::Distribution(&arn1)).unwrap();
+        let both = grant(Some(&oac), &b, &d1, Grantee::Identity(&oai)).unwrap();
+        assert!(has_grant(&both, &d1, Some(Access::Oac)) && has_grant(&both, &d1, Some(Access::Identity)));
+        let left = revoke(Some(&both), &d1, Some(Access::Oac)).unwrap().unwrap();
+        assert!(!has_grant(&left, &d1, Some(Access::Oac)) && has_grant(&left, &d1, Some(Access::Identity)));
     }
 
     #[test]
     fn revoke_keeps_other_statements_and_empties_to_none() {
         let (b, d1, d2, arn1, arn2) = ids();
         let both = grant(Some(OTHER), &b, &d1, Grantee::Distribution(&arn1)).unwrap();
-        let left = revoke(Some(&both), &d1).unwrap().unwrap();
-        assert!(left.contains("TheirOwn") && !has_grant(&left, &d1));
+        let left = revoke(Some(&both), &d1, None).unwrap().unwrap();
+        assert!(left.contains("TheirOwn") && !has_grant(&left, &d1, None));
         let alone = grant(None, &b, &d2, Grantee::Distribution(&arn2)).unwrap();
-        assert_eq!(revoke(Some(&alone), &d2).unwrap(), None);
-        assert_eq!(revoke(None, &d2).unwrap(), None);
+        assert_eq!(revoke(Some(&alone), &d2, None).unwrap(), None);
+        assert_eq!(revoke(None, &d2, None).unwrap(), None);
     }
 }

@@ -12,7 +12,8 @@ use super::routing::{Behavior, CachePolicyRef, OriginGroup, OriginRequestPolicyR
 use super::settings::{
     AllowedMethods, CachePolicy, ErrorResponse, HttpVersion, Logging, PriceClass, TlsVersion, ViewerProtocolPolicy,
 };
-use crate::edge::Routing;
+use crate::bucket_policy::Access;
+use crate::edge::{Routing, RoutingMode};
 use crate::policy::{PolicyId, PolicyRef};
 use crate::problems::Problems;
 use crate::values::{CertificateArn, Comment, DisplayName, Hostname, ObjectKey, OriginId, TagKey, TagValue};
@@ -335,20 +336,7 @@ impl DistributionSpec {
         {
             draft.default_target = None;
         }
-        let changed = Self::from_draft(&draft);
-        let mut problems = Problems::new();
-        super::routed::check_mode_kept(
-            self.routing.as_ref(),
-            draft.routing.as_ref().and_then(Option::as_ref),
-            &mut problems,
-        );
-        match changed {
-            Ok(spec) => problems.into_result(spec),
-            Err(mut more) => {
-                more.extend_under_root(problems);
-                Err(more)
-            }
-        }
+        Self::from_draft(&draft)
     }
 
     /// Every cfm policy the spec names, with the field naming it (the default's first, then
@@ -420,6 +408,15 @@ impl DistributionSpec {
             let (by_cache, by_origin) = forwards(cache, origin);
             problems.check(by_cache, format!("{at}cachePolicy"), "puts the viewer's Host header in the cache key, and so sends it to an S3 origin, whose OAC signature cannot take it");
             problems.check(by_origin, format!("{at}originRequestPolicy"), "forwards the viewer's Host header, which an S3 origin's OAC signature cannot take: use AllViewerExceptHostHeader or CORS-S3Origin");
+        }
+    }
+
+    /// How it reaches its buckets: through its Origin Access Identity when routed by Lambda@Edge
+    /// (OAC cannot follow its origin switch), else through each origin's OAC.
+    pub fn access(&self) -> Access {
+        match &self.routing {
+            Some(routing) if routing.mode == RoutingMode::LambdaEdge => Access::Identity,
+            _ => Access::Oac,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::draft::DistributionDraft;
 use super::routing::{OriginRequestPolicyRef, Target};
-use crate::edge::{Routing, RoutingMode, viewer_country_policy_id};
+use crate::edge::{Routing, viewer_country_policy_id};
 use crate::policy::PolicyRef;
 use crate::problems::Problems;
 use crate::values::OriginId;
@@ -32,22 +32,4 @@ pub(crate) fn routed(
     // The policy it replaces, if any, was the stored spec's: a request setting both is refused
     // when it is parsed (`DistributionRequest`).
     (Some(routing), Some(viewer))
-}
-
-/// A Lambda@Edge distribution reaches its buckets through its Origin Access Identity, the
-/// others through each origin's OAC: the way is chosen when it is created, so a change may
-/// neither bring `lambda-edge` routing nor take it away.
-pub(crate) fn check_mode_kept(before: Option<&Routing>, after: Option<&Routing>, p: &mut Problems) {
-    let lambda = |r: Option<&Routing>| r.is_some_and(|r| r.mode == RoutingMode::LambdaEdge);
-    match (lambda(before), lambda(after)) {
-        (true, false) => p.add(
-            "routing",
-            "this distribution routes with lambda-edge, chosen when it was created: change its map or preset, or make a new distribution",
-        ),
-        (false, true) => p.add(
-            "routing.mode",
-            "lambda-edge is chosen when a distribution is created (its buckets are then reached through an Origin Access Identity): use cloudfront-function here, or make a new distribution",
-        ),
-        _ => {}
-    }
 }

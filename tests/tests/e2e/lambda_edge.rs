@@ -1,7 +1,7 @@
 //! Lambda@Edge routing on the local cloud: a distribution over three buckets reaches them
 //! through its Origin Access Identity, runs the previewed code as a numbered Lambda version on
-//! origin request, keeps its mode, changes its map (a new function, the old one retired), is
-//! replicated again as it is, and on delete retires its last function and deletes its identity. The local cloud's Lambda never
+//! origin request, changes its map (a new function, the old one retired), is replicated again as
+//! it is, and loses its routing (every bucket through its OAC again, the identity deleted). The local cloud's Lambda never
 //! reports a replicated function, so the workers' Lambda client refuses the first three
 //! deletions with AWS's "replicated function" error (injected: each DELETE is sent as a read,
 //! so the function really stays, and its answer is replaced).
@@ -13,8 +13,6 @@ use cfm_e2e::faults::FailOperation;
 use cfm_localcloud::StackOptions;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-use crate::distribution_input::expect_400;
 
 const REPLICATED: &str = "Lambda was unable to delete arn:aws:lambda:us-east-1:123456789012:function:cfm-x:1 because it is a replicated function. Please see our documentation for Deleting Lambda@Edge Functions and Replicas.";
 
@@ -93,10 +91,6 @@ async fn a_lambda_edge_distribution_routes_through_its_identity_and_retires_ever
     assert_eq!(configuration.handler(), Some("index.handler"));
     t.events_of(&path, "EdgeFunctionAssociated", 1).await.unwrap();
 
-    // The mode stays what it was made with; the map may change.
-    let cloudfront_routing = json!({"routing": {"map": {"KR": seoul}, "defaultOriginId": virginia}});
-    expect_400(&t, Method::PUT, &format!("/distributions/{id}"), &cloudfront_routing, "routing").await;
-    expect_400(&t, Method::PUT, &format!("/distributions/{id}"), &json!({"routing": Value::Null}), "routing").await;
     // The other preset, with a map that wins over it.
     let remap = json!({"routing": {"mode": "lambda-edge", "preset": "apac-americas",
         "regions": {"apac": seoul, "americas": virginia}, "map": {"DE": frankfurt}, "defaultOriginId": virginia}});
@@ -128,14 +122,34 @@ async fn a_lambda_edge_distribution_routes_through_its_identity_and_retires_ever
     let next_path = format!("/edge-functions/{}", next["id"].as_str().unwrap());
     t.events_of(&next_path, "EdgeFunctionRetired", 1).await.unwrap();
 
-    let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
+    // Routing removed: every bucket through its OAC again, the identity and its grants gone.
+    let (_, view) = t.run(Method::PUT, &format!("/distributions/{id}"), Some(&json!({"routing": Value::Null}))).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
     let third_path = format!("/edge-functions/{}", third["id"].as_str().unwrap());
     t.events_of(&third_path, "EdgeFunctionRetired", 1).await.unwrap();
-    let identity = cloudfront.get_cloud_front_origin_access_identity().id(&identity).send().await;
-    assert!(identity.is_err(), "the identity is deleted with the distribution");
+    let record = t.api.get(&format!("/distributions/{id}")).await.unwrap();
+    assert!(record.get("originAccessIdentity").is_none() && record.get("edgeFunction").is_none(), "{record}");
+    let got = cloudfront.get_distribution_config().id(cloudfront_id).send().await.unwrap();
+    let config = got.distribution_config().unwrap();
+    for origin in config.origins().unwrap().items() {
+        assert!(!origin.origin_access_control_id().unwrap_or_default().is_empty(), "{} has its OAC again", origin.id());
+        assert_eq!(origin.s3_origin_config().map(|s| s.origin_access_identity()), Some(""));
+    }
+    assert_eq!(config.default_cache_behavior().unwrap().lambda_function_associations().map_or(0, |l| l.quantity()), 0);
+    let gone = cloudfront.get_cloud_front_origin_access_identity().id(&identity).send().await;
+    assert!(gone.is_err(), "the identity is deleted once CloudFront no longer uses it");
     for origin in [&seoul, &virginia, &frankfurt] {
-        assert!(!bucket_policy(&t, origin).await.contains("Origin Access Identity"), "{origin}: revoked");
+        let policy = bucket_policy(&t, origin).await;
+        assert!(
+            !policy.contains("Origin Access Identity") && policy.contains("cloudfront.amazonaws.com"),
+            "{origin}: {policy}"
+        );
+    }
+
+    let (_, view) = t.run(Method::DELETE, &format!("/distributions/{id}"), None).await;
+    assert_eq!(view["status"], "SUCCEEDED", "{view}");
+    for origin in [&seoul, &virginia, &frankfurt] {
+        assert!(!bucket_policy(&t, origin).await.contains("cloudfront"), "{origin}: revoked");
     }
     assert_eq!(refused.load(Ordering::SeqCst), 3, "every refusal was injected");
 }

@@ -2,7 +2,7 @@
 //! reserved, so they cannot be deleted under it), its certificate usable, and read access in the
 //! bucket policy of each S3 origin.
 
-use cfm_domain::bucket_policy::{self, Grantee};
+use cfm_domain::bucket_policy::{self, Access, Grantee};
 use cfm_domain::distribution::{CdnConfig, DistributionRecord, DistributionSpec};
 use cfm_domain::origin::OriginRecord;
 use cfm_domain::policy::{PolicyId, PolicyRecord};
@@ -114,13 +114,18 @@ pub(crate) async fn reserve(cx: &Cx<'_>, origins: &[OriginId], distribution: &Di
     Ok(())
 }
 
-/// Adds the distribution's read grant to the bucket policy of each S3 origin among `origins`:
-/// for its Origin Access Identity if it has one (Lambda@Edge), else for its OAC's requests.
-pub(crate) async fn grant(cx: &Cx<'_>, origins: &[OriginId], distribution: &DistributionRecord) -> TaskResult<()> {
-    let grantee = match (&distribution.origin_access_identity, &distribution.cloudfront) {
-        (Some(identity), _) => Grantee::Identity(identity),
-        (None, Some(cloudfront)) => Grantee::Distribution(&cloudfront.arn),
-        (None, None) => return Err(TaskError::Internal(format!("distribution {} has no ARN yet", distribution.id))),
+/// Adds the distribution's read grant to the bucket policy of each S3 origin among `origins`,
+/// for the way it reaches them: its Origin Access Identity (Lambda@Edge), or its OAC's requests.
+pub(crate) async fn grant(
+    cx: &Cx<'_>,
+    origins: &[OriginId],
+    distribution: &DistributionRecord,
+    access: Access,
+) -> TaskResult<()> {
+    let grantee = match (access, &distribution.origin_access_identity, &distribution.cloudfront) {
+        (Access::Identity, Some(identity), _) => Grantee::Identity(identity),
+        (Access::Oac, _, Some(cloudfront)) => Grantee::Distribution(&cloudfront.arn),
+        _ => return Err(TaskError::Internal(format!("distribution {} has no {access:?} to grant", distribution.id))),
     };
     for id in origins {
         let Some(record) = cx.records().get::<OriginRecord>(id.as_str()).await? else { continue };
@@ -141,21 +146,47 @@ pub(crate) async fn revoke_all(cx: &Cx<'_>, origins: &[OriginId], distribution: 
     Ok(())
 }
 
-/// Removes the distribution's grant (an S3 origin's) and its use of the origin; a missing
-/// origin is fine.
-pub(crate) async fn revoke(cx: &Cx<'_>, origin: &OriginId, distribution: &DistributionId) -> TaskResult<()> {
-    let Some(record) = cx.records().get::<OriginRecord>(origin.as_str()).await? else { return Ok(()) };
-    if let Some(bucket) = BucketRef::of_origin(&record)
+/// Removes the distribution's grants of `only` (or all of them) from the bucket policy of each
+/// S3 origin among `origins`, keeping its use of them.
+pub(crate) async fn revoke_access(
+    cx: &Cx<'_>,
+    origins: &[OriginId],
+    distribution: &DistributionId,
+    only: Access,
+) -> TaskResult<()> {
+    for origin in origins {
+        if let Some(record) = cx.records().get::<OriginRecord>(origin.as_str()).await? {
+            revoke_grants(cx, &record, distribution, Some(only)).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn revoke_grants(
+    cx: &Cx<'_>,
+    origin: &OriginRecord,
+    distribution: &DistributionId,
+    only: Option<Access>,
+) -> TaskResult<()> {
+    if let Some(bucket) = BucketRef::of_origin(origin)
         && cx.ports.buckets.owner(&bucket).await? != BucketOwner::Missing
     {
         edit_policy(cx, &bucket, distribution, |current| match current {
-            Some(p) if bucket_policy::has_grant(p, distribution) => {
-                bucket_policy::revoke(current, distribution).map(Some)
+            Some(p) if bucket_policy::has_grant(p, distribution, only) => {
+                bucket_policy::revoke(current, distribution, only).map(Some)
             }
             _ => Ok(None),
         })
         .await?;
     }
+    Ok(())
+}
+
+/// Removes the distribution's grants (an S3 origin's) and its use of the origin; a missing
+/// origin is fine.
+pub(crate) async fn revoke(cx: &Cx<'_>, origin: &OriginId, distribution: &DistributionId) -> TaskResult<()> {
+    let Some(record) = cx.records().get::<OriginRecord>(origin.as_str()).await? else { return Ok(()) };
+    revoke_grants(cx, &record, distribution, None).await?;
     cx.records()
         .update::<OriginRecord, TaskError>(origin.as_str(), cx.now(), |r| {
             r.release_for(distribution);

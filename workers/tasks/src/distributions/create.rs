@@ -68,7 +68,7 @@ pub async fn create(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<T
 /// Grants the distribution read access in each S3 origin's bucket policy.
 pub async fn grant(cx: &Cx<'_>, input: CreateDistributionInput) -> TaskResult<TaskOutput> {
     let record: DistributionRecord = cx.claimed(input.distribution_id.as_str()).await?;
-    grant_access(cx, &input.spec.origins, &record).await?;
+    grant_access(cx, &input.spec.origins, &record, input.spec.access()).await?;
     Ok(TaskOutput::none())
 }
 

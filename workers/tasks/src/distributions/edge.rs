@@ -124,8 +124,9 @@ async fn ensure_identity(cx: &Cx<'_>, record: &DistributionRecord) -> TaskResult
     Ok(())
 }
 
-/// Deletes a distribution's Origin Access Identity once CloudFront deleted the distribution;
-/// CloudFront still seeing it in use is "not yet".
+/// Deletes a distribution's Origin Access Identity once CloudFront no longer uses it (the
+/// distribution deleted, or its routing moved off lambda-edge); CloudFront still seeing it in
+/// use is "not yet".
 pub(crate) async fn delete_identity(cx: &Cx<'_>, record: &DistributionRecord) -> TaskResult<()> {
     let Some(identity) = &record.origin_access_identity else { return Ok(()) };
     match cx.ports.cdn.delete_identity(identity).await? {
@@ -192,6 +193,10 @@ pub async fn publish_next(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskRe
         return Ok(TaskOutput::none());
     };
     ensure_viewer_country_policy(cx, &spec).await?;
+    if routing.mode == RoutingMode::LambdaEdge {
+        // Into lambda-edge: the buckets will be reached through an identity.
+        ensure_identity(cx, &record).await?;
+    }
     // Never a generation used before (a failed change's, a removed routing's): the counter
     // moves first, and a redelivery finds the one it took.
     let generation = match &record.pending_edge_function {

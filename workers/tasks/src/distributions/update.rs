@@ -4,6 +4,7 @@
 //! and alarm in line, revoke the origins and release the policies it removed, record, end the
 //! claim and announce.
 
+use cfm_domain::bucket_policy::Access;
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};
 use cfm_domain::record::Claimed;
 use cfm_domain::values::OriginId;
@@ -12,8 +13,10 @@ use cfm_events::distribution::{DistributionUpdateFailed, DistributionUpdated, Up
 use cfm_ports::cdn::CdnChange;
 use cfm_runtime::TaskOutput;
 
-use super::access::{check_certificate, desired, grant, reserve, reserve_policies, revoke_all, use_policies};
-use super::edge::associated;
+use super::access::{
+    check_certificate, desired, grant, reserve, reserve_policies, revoke_access, revoke_all, use_policies,
+};
+use super::edge::{associated, delete_identity};
 use super::retire::start_retirements;
 use super::{applied, cloudfront_id, record_failed_change};
 use crate::cx::Cx;
@@ -38,7 +41,11 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
     // even when a redelivery finds the new spec stored already.
     reserve_policies(cx, &record.id, &spec.policies()).await?;
     let id = cloudfront_id(&record)?;
-    grant(cx, &added, &record).await?;
+    // A routing change that moves between lambda-edge and not changes how every bucket is
+    // reached: the new way is granted everywhere first, the old one goes once deployed.
+    let access = spec.access();
+    let granted = if access == record.spec.access() { added.clone() } else { spec.origins.clone() };
+    grant(cx, &granted, &record, access).await?;
     // A routing change (or a replication) runs the function PublishNextEdgeFunction published;
     // none if routing is removed. A redelivery finds it bound already.
     let rerouted = spec.routing != record.spec.routing || (input.replicate && record.pending_edge_function.is_some());
@@ -49,7 +56,8 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
             TaskError::Internal(format!("distribution {}: the new routing's function is not published", record.id))
         })?),
     };
-    let config = desired(cx, &spec).await?.routed(edge, record.origin_access_identity.as_ref()).replacing(&record.spec);
+    let identity = record.origin_access_identity.as_ref().filter(|_| access == Access::Identity);
+    let config = desired(cx, &spec).await?.routed(edge, identity).replacing(&record.spec);
     let change = CdnChange::Settings(Box::new(config));
     applied(cx.ports.cdn.update_distribution(&id, &change).await?, &id)?;
     let execution = cx.execution().as_str();
@@ -75,13 +83,16 @@ pub async fn apply(cx: &Cx<'_>, input: UpdateDistributionInput) -> TaskResult<Ta
 }
 
 /// Revokes and releases the origins the change removed, releases the policies the spec stored
-/// now does not use, and hands the edge functions it no longer runs to `retire-edge-function`:
-/// the one it replaced, or the one it published if CloudFront never took the change.
+/// now does not use, hands the edge functions it no longer runs to `retire-edge-function` (the
+/// one it replaced, or the one it published if CloudFront never took the change), and lets go
+/// of the way of reaching buckets the stored spec does not use (after a routing change): its
+/// grants, and an identity it no longer needs.
 async fn retire(
     cx: &Cx<'_>,
     id: &cfm_domain::values::DistributionId,
     machines: &RetireMachine,
     request: &RequestContext,
+    rerouted: bool,
 ) -> TaskResult<()> {
     let Some(record) = cx.records().get::<DistributionRecord>(id.as_str()).await? else { return Ok(()) };
     if !record.is_mine(cx.execution().as_str()) {
@@ -92,6 +103,13 @@ async fn retire(
     let functions: Vec<_> =
         record.retiring_edge_function.iter().chain(&record.pending_edge_function).map(|f| f.id.clone()).collect();
     start_retirements(cx, machines, &functions, request).await?;
+    let unused_identity = record.origin_access_identity.is_some() && record.spec.access() == Access::Oac;
+    if unused_identity {
+        revoke_access(cx, &record.spec.origins, id, Access::Identity).await?;
+        delete_identity(cx, &record).await?;
+    } else if rerouted && record.spec.access() == Access::Identity {
+        revoke_access(cx, &record.spec.origins, id, Access::Oac).await?;
+    }
     let execution = cx.execution().as_str();
     cx.records()
         .update::<DistributionRecord, TaskError>(id.as_str(), cx.now(), |r| {
@@ -99,6 +117,9 @@ async fn retire(
                 r.retiring.clear();
                 r.retiring_edge_function = None;
                 r.pending_edge_function = None;
+                if unused_identity {
+                    r.origin_access_identity = None;
+                }
             }
             Ok(())
         })
@@ -113,7 +134,7 @@ fn not_in(these: &[OriginId], those: &[OriginId]) -> Vec<OriginId> {
 
 /// Retires the removed origins, marks the change deployed, ends the claim and announces it.
 pub async fn finalize(cx: &Cx<'_>, WithMachines { input, machines }: UpdateInput) -> TaskResult<TaskOutput> {
-    retire(cx, &input.distribution_id, &machines, &input.request).await?;
+    retire(cx, &input.distribution_id, &machines, &input.request, input.patch.routing.is_some()).await?;
     let execution = cx.execution().as_str();
     let record = cx
         .records()
@@ -145,7 +166,7 @@ pub async fn finalize(cx: &Cx<'_>, WithMachines { input, machines }: UpdateInput
 /// record keeps the origins it had).
 pub async fn record_failure(cx: &Cx<'_>, failed: Failed<UpdateInput>) -> TaskResult<TaskOutput> {
     let (failure, WithMachines { input, machines }) = (failed.failure(), &failed.input);
-    retire(cx, &input.distribution_id, machines, &input.request).await?;
+    retire(cx, &input.distribution_id, machines, &input.request, input.patch.routing.is_some()).await?;
     let record = cx.records().get::<DistributionRecord>(input.distribution_id.as_str()).await?;
     if let (Some(record), Some(wanted)) = (record.filter(|r| r.is_mine(cx.execution().as_str())), &input.patch.origins)
     {

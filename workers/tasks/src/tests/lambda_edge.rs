@@ -1,7 +1,9 @@
 //! Lambda@Edge routing over fakes: the distribution's Origin Access Identity made once and
 //! granted in every bucket, one version per code however often delivered, the function
-//! retired once its replicas are gone, the identity deleted after the distribution.
+//! retired once its replicas are gone, the identity deleted after the distribution, and a
+//! routing change into lambda-edge moving every bucket to the identity.
 
+use cfm_domain::bucket_policy::{self, Access};
 use cfm_domain::distribution::{DistributionRecord, OriginAccess};
 use cfm_domain::edge::{EdgeFunctionRecord, EdgeFunctionStatus, RoutingMode};
 use cfm_domain::values::DistributionId;
@@ -76,4 +78,34 @@ async fn a_failed_create_deletes_the_identity_it_made() {
     world.ok("FinishDistributionCompensation", &run, &failed).await;
     assert!(world.memory.cdn.identities().is_empty(), "nothing half-made is left");
     assert!(world.memory.cdn.distributions().is_empty());
+}
+
+#[tokio::test]
+async fn a_routing_change_into_lambda_edge_grants_the_identity_first_and_revokes_the_oac_once_deployed() {
+    let world = World::new();
+    let (id, asia, europe) = super::edge::routed(&world, "into").await;
+    let run = execution("update-distribution", "into");
+    world.claim_distribution(&id, &run, "update-distribution").await;
+    let routing = json!({"mode": "lambda-edge", "map": {"continent:AS": asia}, "defaultOriginId": europe});
+    let patch = serde_json::from_value::<cfm_domain::distribution::DistributionRequest>(json!({"routing": routing}))
+        .unwrap()
+        .parse_patch()
+        .unwrap();
+    let input = json!({"distributionId": id, "patch": patch, "request": request(),
+        "machines": {"retireEdgeFunction": super::retire_machine()}});
+    world.ok("PublishNextEdgeFunction", &run, &input).await;
+    world.ok("ApplyDistributionUpdate", &run, &input).await;
+    let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
+    let identity = record.origin_access_identity.clone().expect("made before the change");
+    let grants = |bucket: &str| {
+        let policy = world.memory.buckets.get(bucket).unwrap().policy.unwrap_or_default();
+        [Access::Oac, Access::Identity].map(|a| bucket_policy::has_grant(&policy, &id, Some(a)))
+    };
+    assert_eq!(grants("into-asia"), [true, true], "both ways while edges still run the old config");
+    let live = world.memory.cdn.distributions().into_values().next().unwrap().config;
+    assert!(live.origins.iter().all(|o| o.access == OriginAccess::S3Identity { oai_id: identity.clone() }));
+    world.memory.cdn.deploy_all();
+    world.ok("FinalizeDistributionUpdate", &run, &input).await;
+    assert_eq!(grants("into-asia"), [false, true], "the OAC grant goes once deployed");
+    assert_eq!(grants("into-europe"), [false, true]);
 }

@@ -14,7 +14,7 @@ use super::{World, caught, execution, request, with};
 /// Whether `bucket`'s policy grants the distribution.
 fn granted(world: &World, bucket: &str, distribution: &DistributionId) -> bool {
     let policy = world.memory.buckets.get(bucket).and_then(|b| b.policy);
-    policy.is_some_and(|p| bucket_policy::has_grant(&p, distribution))
+    policy.is_some_and(|p| bucket_policy::has_grant(&p, distribution, None))
 }
 
 async fn users(world: &World, origin: &OriginId) -> Vec<DistributionId> {

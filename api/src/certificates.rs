@@ -19,7 +19,7 @@ use crate::request::{ArnPath, Body, Caller, member, parse};
 use crate::state::AppState;
 
 /// Days before expiry that count as "expiring soon".
-const EXPIRING_SOON_DAYS: i64 = 30;
+pub(crate) const EXPIRING_SOON_DAYS: i64 = 30;
 
 fn view(certificate: &Certificate, now: Timestamp) -> Value {
     let mut value = serde_json::to_value(certificate).unwrap_or_default();

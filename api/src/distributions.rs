@@ -5,8 +5,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use cfm_domain::distribution::{
-    DistributionDraft, DistributionRecord, DistributionRequest, DistributionSpec, DistributionStatus,
-    InvalidationRequest,
+    DistributionDraft, DistributionRecord, DistributionRequest, DistributionSpec, FilterRequest, InvalidationRequest,
 };
 use cfm_domain::edge::{CodeError, EdgeOrigin, generate, viewer_country_policy_id};
 use cfm_domain::origin::OriginRecord;
@@ -20,8 +19,8 @@ use serde_json::{Value, json};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::mutation::{ClaimRecord, Mutation, NewRecord, Nothing};
-use crate::records::{page, require, view};
-use crate::request::{Body, Caller, Id, PageQuery, member, parse};
+use crate::records::{filtered_page, require, view};
+use crate::request::{Body, Caller, Id, PageQuery, parse};
 use crate::state::AppState;
 
 /// What a spec needs of other resources, each answer naming its field: its origins and cfm
@@ -99,11 +98,15 @@ pub(crate) async fn create(
     state.mutate(mutation, preflight(&state, &spec), record).await
 }
 
-/// `?status=&limit=&nextToken=` on the list.
+/// `?status=&drifted=&templateId=&originId=&tag=&limit=&nextToken=` on the list.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ListQuery {
     status: Option<String>,
+    drifted: Option<String>,
+    template_id: Option<String>,
+    origin_id: Option<String>,
+    tag: Option<String>,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -114,8 +117,16 @@ pub(crate) async fn list(
     _principal: Principal,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let status = member::<DistributionStatus>("status", query.status.as_deref())?;
-    page::<DistributionRecord>(&state, "distributions", status, &query.page, view).await
+    let filter = FilterRequest {
+        status: query.status.as_deref(),
+        drifted: query.drifted.as_deref(),
+        template_id: query.template_id.as_deref(),
+        origin_id: query.origin_id.as_deref(),
+        tag: query.tag.as_deref(),
+    }
+    .parse()
+    .map_err(ApiError::Invalid)?;
+    filtered_page::<DistributionRecord>(&state, "distributions", &query.page, |r| filter.keeps(r), view).await
 }
 
 /// CloudFront's current view, if it has the distribution.

@@ -16,6 +16,7 @@ mod distributions;
 mod edge;
 pub mod error;
 mod executions;
+mod fleet;
 mod history;
 mod metrics;
 mod mutation;

@@ -16,12 +16,16 @@ use crate::state::AppState;
 use crate::{certificates, console, distributions, edge, executions, history, origins, policies, templates};
 
 const PAGE: &[(&str, &str)] = &[("limit", "page size, 1–100 (default 50)"), ("nextToken", "from the previous page")];
-const STATUS_PAGE: &[(&str, &str)] = &[
-    ("status", "only those in this status"),
-    ("limit", "page size, 1–100 (default 50)"),
-    ("nextToken", "from the previous page"),
-];
 
+const DISTRIBUTIONS: &[(&str, &str)] = &[
+    ("status", "only those in this status"),
+    ("drifted", "true: only those changed outside cfm; false: only those not"),
+    ("templateId", "only those made from this template"),
+    ("originId", "only those serving from this origin"),
+    ("tag", "key=value: only those with this tag"),
+    PAGE[0],
+    PAGE[1],
+];
 const EDGE_FUNCTIONS: &[(&str, &str)] = &[("distributionId", "only this distribution's"), PAGE[0], PAGE[1]];
 const EXECUTIONS: &[(&str, &str)] = &[
     ("workflow", "only this workflow's"),
@@ -86,7 +90,14 @@ pub(crate) fn all() -> (Router<AppState>, Value) {
         .get(
             "/distributions",
             distributions::list,
-            read("listDistributions", "distributions", "Distributions, newest first").query(STATUS_PAGE),
+            read("listDistributions", "distributions", "Distributions, newest first").query(DISTRIBUTIONS),
+        )
+        .get(
+            "/fleet",
+            crate::fleet::fleet,
+            read("fleet", "distributions", "The fleet at a glance").answers(
+                "{distributions: {total, byStatus, drifted, busy, failed, routed, withAlarms, withAliasRecords}, origins: {total, byStatus}, edgeFunctions: {total, byStatus}, certificates: {issued, expiringSoon, expired}}",
+            ),
         )
         .post(
             "/distributions",

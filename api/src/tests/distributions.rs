@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::Api;
 
 /// An active origin in the fake table.
-async fn active_origin(api: &Api) -> OriginId {
+pub(super) async fn active_origin(api: &Api) -> OriginId {
     let id = OriginId::generate(None);
     let spec = OriginRequest {
         name: Some("o".into()),

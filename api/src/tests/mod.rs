@@ -5,6 +5,7 @@ mod access;
 mod distributions;
 mod edge;
 mod executions;
+mod fleet;
 mod openapi;
 mod origins;
 mod policies;

@@ -94,6 +94,18 @@ pub(crate) enum DistributionsCommand {
         /// Only those in this status (CREATING, IN_PROGRESS, DEPLOYED, UPDATING, DELETING, FAILED).
         #[arg(long)]
         status: Option<String>,
+        /// Only those changed outside cfm (true) or not (false).
+        #[arg(long)]
+        drifted: Option<bool>,
+        /// Only those made from this template.
+        #[arg(long)]
+        template: Option<String>,
+        /// Only those serving from this origin.
+        #[arg(long)]
+        origin: Option<String>,
+        /// Only those with this tag: key=value.
+        #[arg(long)]
+        tag: Option<String>,
         #[command(flatten)]
         page: Page,
     },
@@ -193,9 +205,17 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: Distributio
             }
             mutate(client, output, Method::POST, "/distributions", Some(&spec), &mutation).await
         }
-        D::List { status, page } => {
-            let status = status.map(|s| format!("&status={}", segment(&s))).unwrap_or_default();
-            print(output, &client.get(&format!("/distributions?{}{status}", page.query())).await?)
+        D::List { status, drifted, template, origin, tag, page } => {
+            let filters = [
+                ("status", status),
+                ("drifted", drifted.map(|d| d.to_string())),
+                ("templateId", template),
+                ("originId", origin),
+                ("tag", tag),
+            ];
+            let query: String =
+                filters.iter().filter_map(|(k, v)| Some(format!("&{k}={}", segment(v.as_ref()?)))).collect();
+            print(output, &client.get(&format!("/distributions?{}{query}", page.query())).await?)
         }
         D::Get { id } => print(output, &client.get(&format!("/distributions/{id}")).await?),
         D::Status { id } => print(output, &client.get(&format!("/distributions/{id}/status")).await?),

@@ -103,6 +103,9 @@ enum Command {
         #[command(subcommand)]
         command: ExecutionsCommand,
     },
+    /// The fleet at a glance: distributions by status, drifted, busy and failed; origins, edge
+    /// functions and certificates.
+    Fleet,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +171,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Templates { command } => templates::run(&connect()?, cli.output, command).await,
         Command::Certificates { command } => certificates::run(&connect()?, cli.output, command).await,
         Command::Executions { command } => executions::run(&connect()?, cli.output, command).await,
+        Command::Fleet => print(cli.output, &connect()?.get("/fleet").await?),
     }
 }
 

@@ -4,6 +4,7 @@
 mod alarm;
 mod cdn;
 mod draft;
+mod filter;
 mod invalidation;
 mod record;
 mod request;
@@ -17,6 +18,7 @@ pub use cdn::{
     Replaced, drifted, route_lines, tags,
 };
 pub use draft::{DistributionDraft, DistributionSpec, ViewerCertificate};
+pub use filter::{DistributionFilter, FilterRequest};
 pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS};
 pub use record::{CloudFrontRef, DeployStatus, DistributionRecord, DistributionStatus, TemplateRef};
 pub use request::DistributionRequest;

@@ -2,7 +2,7 @@
 //! cfm's terms.
 
 use async_trait::async_trait;
-use cfm_domain::distribution::{CdnConfig, CdnOrigin, CloudFrontRef, LiveDistribution};
+use cfm_domain::distribution::{CdnConfig, CdnOrigin, CloudFrontRef, ListedDistribution, LiveDistribution};
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
 use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId, OaiId};
 
@@ -96,6 +96,8 @@ pub trait Cdn: Send + Sync {
     ) -> PortResult<CloudFrontRef>;
     /// The distribution as CloudFront has it now.
     async fn distribution(&self, id: &CloudFrontId) -> PortResult<Option<LiveDistribution>>;
+    /// Every distribution of the account, as its list shows them (all pages, 100 a call).
+    async fn list_distributions(&self) -> PortResult<Vec<ListedDistribution>>;
     /// Changes a distribution with compare-and-swap on its ETag (re-reading on 412).
     async fn update_distribution(&self, id: &CloudFrontId, change: &CdnChange) -> PortResult<Applied>;
     /// Deletes a distribution with a fresh ETag.

@@ -11,7 +11,7 @@ use crate::claim::Busy;
 use crate::edge::{EdgeBinding, RoutingMode};
 use crate::origin::{CustomOrigin, OriginKind, OriginRecord};
 use crate::policy::{PolicyRecord, PolicyRef};
-use crate::values::{DistributionId, Hostname, OacId, OaiId, ObjectKey};
+use crate::values::{CloudFrontId, DistributionId, Hostname, OacId, OaiId, ObjectKey};
 
 /// The tag naming the cfm distribution on the CloudFront resource.
 pub const DISTRIBUTION_TAG: &str = "cfm:distribution-id";
@@ -307,6 +307,18 @@ pub struct LiveSettings {
     pub cache_policy_id: Option<String>,
     /// Where requests go ([`route_lines`]).
     pub routes: Vec<String>,
+}
+
+/// A distribution as CloudFront's list shows it: enough to tell whether its config changed
+/// since cfm last read it, without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedDistribution {
+    /// CloudFront's id.
+    pub id: CloudFrontId,
+    /// `InProgress` or `Deployed`.
+    pub status: DeployStatus,
+    /// Changes whenever its config does (CloudFront's `LastModifiedTime`).
+    pub revision: String,
 }
 
 /// A distribution as CloudFront has it now.

@@ -14,8 +14,8 @@ mod settings;
 
 pub use alarm::{Alarms, AlarmsRequest, ErrorRateAlarm, Percent};
 pub use cdn::{
-    CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, EdgeAssociation, LiveDistribution, LiveSettings, OriginAccess,
-    Replaced, drifted, route_lines, tags,
+    CdnBehavior, CdnConfig, CdnOrigin, DISTRIBUTION_TAG, EdgeAssociation, ListedDistribution, LiveDistribution,
+    LiveSettings, OriginAccess, Replaced, drifted, route_lines, tags,
 };
 pub use draft::{DistributionDraft, DistributionSpec, ViewerCertificate};
 pub use filter::{DistributionFilter, FilterRequest};

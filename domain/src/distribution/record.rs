@@ -86,6 +86,10 @@ pub struct DistributionRecord {
     /// CloudFront's own status when last seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudfront_status: Option<DeployStatus>,
+    /// CloudFront's revision of the config the last reconcile read (`LastModifiedTime`): while
+    /// the list shows the same, the config is not read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudfront_revision: Option<String>,
     /// Settings found changed outside cfm by the last reconcile.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drift: Vec<String>,
@@ -140,6 +144,7 @@ impl DistributionRecord {
             status: DistributionStatus::Creating,
             cloudfront: None,
             cloudfront_status: None,
+            cloudfront_revision: None,
             drift: Vec::new(),
             template,
             retiring: Vec::new(),

@@ -7,7 +7,12 @@ moto 5.2.5 differs from AWS here in ways cfm's multi-origin distributions depend
 - A default cache behaviour may target an origin *group* on AWS; moto refuses any target that
   is not an origin (``NoSuchOrigin``). A path behaviour's target moto does not check at all;
   AWS refuses one that is neither an origin nor a group.
+- A distribution's ``LastModifiedTime`` never moves (a constant from 2021); AWS sets it at
+  creation and on every config change, and cfm's reconcile reads a config again only when it
+  moved.
 """
+
+from datetime import datetime, timezone
 
 from moto.cloudfront import models
 from moto.cloudfront.exceptions import OriginDoesNotExist
@@ -45,6 +50,29 @@ def _group_targets(original):
     return __init__
 
 
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _stamped(original):
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.last_modified_time = _now()
+
+    return __init__
+
+
+def _stamp_updates(original):
+    def update_distribution(self, dist_config, _id, if_match):
+        dist, location, etag = original(self, dist_config, _id, if_match)
+        dist.last_modified_time = _now()
+        return dist, location, etag
+
+    return update_distribution
+
+
 def apply() -> None:
+    models.Distribution.__init__ = _stamped(models.Distribution.__init__)
+    models.CloudFrontBackend.update_distribution = _stamp_updates(models.CloudFrontBackend.update_distribution)
     models.Origin.__init__ = _keep_access(models.Origin.__init__)
     models.DistributionConfig.__init__ = _group_targets(models.DistributionConfig.__init__)

@@ -216,6 +216,17 @@ class Distributions(unittest.TestCase):
         self.assertEqual(config["DefaultCacheBehavior"]["TargetOriginId"], "failover")
         self.assertEqual(config["OriginGroups"]["Items"][0]["Members"]["Quantity"], 2)
 
+    def test_a_config_change_moves_the_last_modified_time(self):
+        cf = client("cloudfront")
+        made = cf.create_distribution(DistributionConfig=multi_origin_config("stamped"))["Distribution"]
+        got = cf.get_distribution_config(Id=made["Id"])
+        config, etag = got["DistributionConfig"], got["ETag"]
+        config["Comment"] = "changed"
+        cf.update_distribution(Id=made["Id"], DistributionConfig=config, IfMatch=etag)
+        listed = [d for d in cf.list_distributions()["DistributionList"]["Items"] if d["Id"] == made["Id"]]
+        self.assertGreater(listed[0]["LastModifiedTime"], made["LastModifiedTime"])
+        self.assertGreater(made["LastModifiedTime"].year, 2021, "set at creation")
+
     def test_a_target_that_is_neither_origin_nor_group_is_refused(self):
         cf = client("cloudfront")
         with self.assertRaises(ClientError) as caught:

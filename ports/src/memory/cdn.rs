@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use cfm_domain::distribution::OriginAccess;
-use cfm_domain::distribution::{CdnConfig, CloudFrontRef, DeployStatus, LiveDistribution};
+use cfm_domain::distribution::{CdnConfig, CloudFrontRef, DeployStatus, ListedDistribution, LiveDistribution};
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord, PolicySpec};
 use cfm_domain::values::{Checked, CloudFrontId, DistributionArn, InvalidationId, InvalidationPath, OacId, OaiId};
 
@@ -25,6 +25,8 @@ pub struct FakeDistribution {
     pub status: DeployStatus,
     /// Invalidations made, by caller reference.
     pub invalidations: BTreeMap<String, InvalidationId>,
+    /// Moves on with every config change.
+    pub revision: u64,
 }
 
 #[derive(Debug, Default)]
@@ -122,6 +124,7 @@ impl MemoryCdn {
     pub fn edit(&self, id: &str, edit: impl FnOnce(&mut CdnConfig)) {
         if let Some(d) = guard(&self.state).distributions.get_mut(id) {
             edit(&mut d.config);
+            d.revision += 1;
         }
     }
 }
@@ -176,6 +179,7 @@ impl Cdn for MemoryCdn {
                         caller_reference: caller_reference.to_owned(),
                         status: DeployStatus::InProgress,
                         invalidations: BTreeMap::new(),
+                        revision: 0,
                     },
                 );
                 id
@@ -196,6 +200,17 @@ impl Cdn for MemoryCdn {
             caller_reference: d.caller_reference.clone(),
             settings: d.config.settings(),
         }))
+    }
+
+    async fn list_distributions(&self) -> PortResult<Vec<ListedDistribution>> {
+        self.faults.check("list_distributions")?;
+        let state = guard(&self.state);
+        let listed = state.distributions.iter().map(|(id, d)| ListedDistribution {
+            id: CloudFrontId::parse(id).expect("an id"),
+            status: d.status,
+            revision: d.revision.to_string(),
+        });
+        Ok(listed.collect())
     }
 
     async fn update_distribution(&self, id: &CloudFrontId, change: &CdnChange) -> PortResult<Applied> {
@@ -219,6 +234,7 @@ impl Cdn for MemoryCdn {
         }
         d.config = config;
         d.status = DeployStatus::InProgress;
+        d.revision += 1;
         Ok(Applied::Changed)
     }
 

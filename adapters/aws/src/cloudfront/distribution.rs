@@ -1,7 +1,7 @@
 //! Distribution and invalidation calls, with CloudFront's compare-and-swap on ETags.
 
 use aws_sdk_cloudfront::types::{DistributionConfigWithTags, InvalidationBatch, Paths};
-use cfm_domain::distribution::{CdnConfig, CloudFrontRef, DeployStatus, LiveDistribution};
+use cfm_domain::distribution::{CdnConfig, CloudFrontRef, DeployStatus, ListedDistribution, LiveDistribution};
 use cfm_domain::values::{Checked, CloudFrontId, DistributionArn, InvalidationId, InvalidationPath};
 use cfm_domain::vocabulary::Vocabulary;
 use cfm_ports::cdn::{Applied, CdnChange, Deletion};
@@ -9,6 +9,9 @@ use cfm_ports::{ErrorKind, PortResult, ServiceError};
 
 use super::{CAS_ATTEMPTS, CloudFrontCdn, convert, routes};
 use crate::classify::{aws, build_error, error_code, unexpected};
+
+/// Distributions read per ListDistributions call.
+const LIST_PAGE: i32 = 100;
 
 fn reference(id: &str, arn: &str, domain_name: &str) -> PortResult<CloudFrontRef> {
     Ok(CloudFrontRef {
@@ -82,6 +85,34 @@ impl CloudFrontCdn {
             match list.next_marker() {
                 Some(next) if list.is_truncated() => marker = Some(next.to_owned()),
                 _ => return Ok(None),
+            }
+        }
+    }
+
+    /// Every distribution of the account from its list, 100 a call.
+    pub(super) async fn list_all(&self) -> PortResult<Vec<ListedDistribution>> {
+        let mut listed = Vec::new();
+        let mut marker = None;
+        loop {
+            let out = self
+                .client
+                .list_distributions()
+                .max_items(LIST_PAGE)
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(aws("ListDistributions"))?;
+            let Some(list) = out.distribution_list() else { return Ok(listed) };
+            for d in list.items() {
+                listed.push(ListedDistribution {
+                    id: CloudFrontId::parse(d.id()).map_err(|_| unexpected(&format!("distribution id {}", d.id())))?,
+                    status: DeployStatus::parse(d.status()).unwrap_or(DeployStatus::InProgress),
+                    revision: d.last_modified_time().to_string(),
+                });
+            }
+            match list.next_marker() {
+                Some(next) if list.is_truncated() => marker = Some(next.to_owned()),
+                _ => return Ok(listed),
             }
         }
     }

@@ -13,7 +13,7 @@ mod policy;
 mod routes;
 
 use async_trait::async_trait;
-use cfm_domain::distribution::{CdnConfig, CloudFrontRef, LiveDistribution};
+use cfm_domain::distribution::{CdnConfig, CloudFrontRef, ListedDistribution, LiveDistribution};
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
 use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId, OaiId};
 use cfm_ports::PortResult;
@@ -56,6 +56,10 @@ impl Cdn for CloudFrontCdn {
 
     async fn delete_oac(&self, id: &OacId) -> PortResult<OacDeletion> {
         self.delete_oac_by_id(id).await
+    }
+
+    async fn list_distributions(&self) -> PortResult<Vec<ListedDistribution>> {
+        self.list_all().await
     }
 
     async fn create_distribution(

@@ -29,6 +29,31 @@ async fn changes_made_outside_cfm_are_reported_once() {
 }
 
 #[tokio::test]
+async fn a_steady_fleet_is_checked_from_cloudfronts_list_alone() {
+    let world = World::new();
+    let mut ids = Vec::new();
+    for name in ["steady-a", "steady-b", "steady-c"] {
+        ids.push(world.deployed_distribution(name, json!({"name": name})).await.0);
+    }
+    let first = world.ok("ReconcileDistributions", &execution("reconcile", "s1"), &reconcile_input()).await;
+    assert_eq!((first.output["checked"].clone(), first.output["configsRead"].clone()), (json!(3), json!(3)));
+    // Nothing changed: no config is read (a read would fail now).
+    world.memory.cdn.faults.fail("distribution", cfm_ports::ErrorKind::Unavailable);
+    let steady = world.ok("ReconcileDistributions", &execution("reconcile", "s2"), &reconcile_input()).await;
+    assert_eq!((steady.output["checked"].clone(), steady.output["configsRead"].clone()), (json!(3), json!(0)));
+    assert!(steady.events.is_empty());
+    // One edited outside cfm: only its config is read, and its drift found.
+    let cloudfront =
+        world.record::<DistributionRecord>(ids[1].as_str()).await.unwrap().cloudfront.unwrap().cloudfront_id;
+    world.memory.cdn.edit(cloudfront.as_str(), |config| config.comment = "edited".into());
+    let found = world.fails("ReconcileDistributions", &execution("reconcile", "s3"), &reconcile_input()).await;
+    assert!(found.1.contains("injected"), "the edited one's config is read: {found:?}");
+    let found = world.ok("ReconcileDistributions", &execution("reconcile", "s4"), &reconcile_input()).await;
+    assert_eq!(found.output["configsRead"], 1);
+    assert_eq!(found.events.iter().map(|e| e.detail_type).collect::<Vec<_>>(), ["DistributionDriftDetected"]);
+}
+
+#[tokio::test]
 async fn a_record_left_claimed_by_an_ended_execution_is_settled_from_cloudfront() {
     let world = World::new();
     let (id, _) = world.deployed_distribution("stuck-bucket", json!({"name": "stuck"})).await;

@@ -186,17 +186,8 @@ mod tests {
 
     #[test]
     fn a_certificate_serves_only_its_account_when_issued_and_covering() {
-        let cert = Certificate {
-            arn: CertificateArn::parse("arn:aws:acm:us-east-1:123456789012:certificate/x").unwrap(),
-            domain_name: "*.example.com".into(),
-            domains: vec!["*.example.com".into()],
-            status: CertificateStatus::Issued,
-            r#type: None,
-            not_after: None,
-            in_use_by: vec![],
-            validation_records: vec![],
-            failure_reason: None,
-        };
+        let arn = "arn:aws:acm:us-east-1:123456789012:certificate/x";
+        let cert = crate::fixtures::certificate(arn, &["*.example.com"], CertificateStatus::Issued);
         let alias = |h: &str| Hostname::parse(h).unwrap();
         assert_eq!(cert.refuses(&[alias("cdn.example.com")]), None);
         assert_eq!(foreign(&cert.arn, "123456789012"), None);

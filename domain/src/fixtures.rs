@@ -1,10 +1,11 @@
 //! Ready-made records for tests (here and, with the `fixtures` feature, in other crates).
 
+use crate::certificate::{Certificate, CertificateStatus};
 use crate::claim::Claim;
 use crate::origin::{OriginRecord, OriginRequest, OriginStatus};
 use crate::policy::{PolicyId, PolicyRecord, PolicyRequest, PolicyStatus};
 use crate::record::Claimed;
-use crate::values::{Checked, ExecutionArn, OacId, OriginId, Timestamp};
+use crate::values::{CertificateArn, Checked, ExecutionArn, OacId, OriginId, Timestamp};
 
 /// An active origin with `id`, made from an origin request's JSON; an S3 one has an OAC.
 pub fn origin(id: &str, request: serde_json::Value) -> OriginRecord {
@@ -43,4 +44,19 @@ pub fn policy(id: &str, cloudfront_id: &str, request: serde_json::Value) -> Poli
     record.cloudfront_id = Some(cloudfront_id.to_owned());
     record.finish(arn.as_str(), PolicyStatus::Active).unwrap();
     record
+}
+
+/// An ACM certificate `arn` in `status` covering `domains` (the first is its domain name).
+pub fn certificate(arn: &str, domains: &[&str], status: CertificateStatus) -> Certificate {
+    Certificate {
+        arn: CertificateArn::parse(arn).unwrap(),
+        domain_name: domains[0].to_owned(),
+        domains: domains.iter().map(|d| (*d).to_owned()).collect(),
+        status,
+        r#type: None,
+        not_after: None,
+        in_use_by: vec![],
+        validation_records: vec![],
+        failure_reason: None,
+    }
 }

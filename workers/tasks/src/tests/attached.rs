@@ -1,10 +1,10 @@
 //! A distribution's alias records in Route 53 and its 5xx alarm in CloudWatch, kept in line
 //! with its spec by `SyncAliasRecordsAndAlarm` through create, update and delete.
 
-use cfm_domain::certificate::{Certificate, CertificateStatus};
+use cfm_domain::certificate::CertificateStatus;
 use cfm_domain::distribution::DistributionRecord;
 use cfm_domain::dns::RecordSet;
-use cfm_domain::values::{CertificateArn, Checked};
+use cfm_domain::fixtures;
 use serde_json::{Value, json};
 
 use super::{ACCOUNT, World, caught, execution, request, with};
@@ -19,18 +19,9 @@ fn world_with_zone() -> (World, Value) {
     world.memory.dns.add_zone(ZONE, "example.com.");
     world.memory.dns.put_set(ZONE, "cname.example.com.", "CNAME", None);
     world.memory.dns.put_set(ZONE, "taken.example.com.", "A", Some(FOREIGN));
-    let arn = CertificateArn::parse(&format!("arn:aws:acm:us-east-1:{ACCOUNT}:certificate/dns")).unwrap();
-    world.memory.certificates.put(Certificate {
-        arn: arn.clone(),
-        domain_name: "*.example.com".into(),
-        domains: vec!["*.example.com".into(), "www.example.org".into()],
-        status: CertificateStatus::Issued,
-        r#type: None,
-        not_after: None,
-        in_use_by: vec![],
-        validation_records: vec![],
-        failure_reason: None,
-    });
+    let arn = format!("arn:aws:acm:us-east-1:{ACCOUNT}:certificate/dns");
+    let domains = ["*.example.com", "www.example.org"];
+    world.memory.certificates.put(fixtures::certificate(&arn, &domains, CertificateStatus::Issued));
     (world, json!({"certificateArn": arn}))
 }
 
@@ -130,15 +121,7 @@ async fn compensation_removes_the_records_and_the_alarm_it_made() {
     let origin = world.active_origin("comp-dns-bucket").await;
     let run = execution("create-distribution", "comp-dns");
     let input = world.creating_distribution(&run, &origin, spec).await;
-    for task in [
-        "ValidateDistribution",
-        "CreateDistribution",
-        "GrantOriginAccess",
-        "RecordDistribution",
-        "SyncAliasRecordsAndAlarm",
-    ] {
-        world.ok(task, &run, &input).await;
-    }
+    world.create_until_deploying(&run, &input).await;
     assert_eq!(world.memory.dns.sets(ZONE).len(), 4, "two aliases beside the two foreign records");
     assert_eq!(world.memory.metrics.alarms().len(), 1);
 

@@ -4,7 +4,7 @@
 use cfm_domain::certificate::{Certificate, CertificateStatus};
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};
 use cfm_domain::origin::OriginRecord;
-use cfm_domain::values::{CertificateArn, Checked};
+
 use cfm_events::ErrorName;
 use serde_json::{Value, json};
 
@@ -15,17 +15,8 @@ fn poll() -> Value {
 }
 
 fn certificate(account: &str, status: CertificateStatus) -> Certificate {
-    Certificate {
-        arn: CertificateArn::parse(&format!("arn:aws:acm:us-east-1:{account}:certificate/c1")).unwrap(),
-        domain_name: "*.example.com".into(),
-        domains: vec!["*.example.com".into()],
-        status,
-        r#type: None,
-        not_after: None,
-        in_use_by: vec![],
-        validation_records: vec![],
-        failure_reason: None,
-    }
+    let arn = format!("arn:aws:acm:us-east-1:{account}:certificate/c1");
+    cfm_domain::fixtures::certificate(&arn, &["*.example.com"], status)
 }
 
 #[tokio::test]

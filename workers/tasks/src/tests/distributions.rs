@@ -4,7 +4,6 @@
 use cfm_domain::certificate::{Certificate, CertificateStatus};
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus};
 use cfm_domain::origin::OriginRecord;
-
 use cfm_events::ErrorName;
 use serde_json::{Value, json};
 

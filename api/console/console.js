@@ -1,5 +1,5 @@
-// The cfm console: executions (list, state graph, steps) and resources (record, live status,
-// history), from the same API the CLI uses, with the caller's bearer token. No build, no CDN.
+// The cfm console: the fleet at a glance, executions (list, state graph, steps) and resources
+// (record, live status, history, metrics), from the same API the CLI uses, with the caller's bearer token. No build, no CDN.
 "use strict";
 
 const BASE = location.pathname.replace(/\/console\/?$/, "");
@@ -267,6 +267,23 @@ async function resource(kind, id) {
     el("h2", {}, "History"), table(["When", "Event", "By", ""], rows));
 }
 
+// --- the fleet ---------------------------------------------------------------------------
+// `GET /fleet`: the counts, one row each.
+async function fleet() {
+  const summary = await api("/fleet");
+  const counts = (kind, values) => Object.entries(values).map(([name, count]) =>
+    el("tr", { "data-count": `${kind}.${name}` }, el("td", {}, kind), el("td", {}, name), el("td", {}, String(count))));
+  const { byStatus, ...distributions } = summary.distributions;
+  const rows = [
+    counts("distributions", distributions),
+    counts("distributions by status", byStatus),
+    counts("origins by status", summary.origins.byStatus),
+    counts("edge functions by status", summary.edgeFunctions.byStatus),
+    counts("certificates", summary.certificates),
+  ];
+  show(el("h1", {}, "Fleet"), table(["Of", "What", "Count"], rows.flat()));
+}
+
 // --- routing -------------------------------------------------------------------------------
 function signIn() {
   const box = el("textarea", { id: "token", placeholder: "bearer token" });
@@ -282,7 +299,8 @@ async function route() {
   const [path, query] = (location.hash.slice(1) || "/executions").split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   try {
-    if (parts[0] === "executions" && parts[1]) await execution(parts[1]);
+    if (parts[0] === "fleet") await fleet();
+    else if (parts[0] === "executions" && parts[1]) await execution(parts[1]);
     else if (parts[0] === "resources" && parts[2]) await resource(parts[1], parts[2]);
     else if (parts[0] === "resources" && parts[1]) await resources(parts[1]);
     else await executions(query || "");

@@ -74,6 +74,16 @@ test("the list filters by status", async () => {
   await shot("executions-failed");
 });
 
+test("the fleet page counts the distributions, origins and certificates", async () => {
+  await page.goto(`${api}/console#/fleet`);
+  const total = page.locator('tr[data-count="distributions.total"] td').nth(2);
+  await total.waitFor();
+  assert.ok(Number(await total.textContent()) >= 1, "the measured distribution at least");
+  assert.ok(Number(await page.locator('tr[data-count="origins by status.ACTIVE"] td').nth(2).textContent()) >= 1);
+  await page.locator('tr[data-count="certificates.expiringSoon"]').waitFor();
+  await shot("fleet");
+});
+
 test("a distribution shows its CloudFront metrics, with a trend line for each measured one", async () => {
   await page.goto(`${api}/console#/resources/distributions/${encodeURIComponent(distribution)}`);
   const requests = page.locator('tr[data-metric="requests"]');

@@ -77,8 +77,15 @@ async fn the_console_follows_executions_in_a_browser() {
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the browser tests failed:\n{report}");
     let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots");
-    for page in ["executions", "execution-succeeded", "origin", "execution-failed", "executions-failed", "distribution"]
-    {
+    for page in [
+        "executions",
+        "execution-succeeded",
+        "origin",
+        "execution-failed",
+        "executions-failed",
+        "distribution",
+        "fleet",
+    ] {
         assert!(kept.join(format!("{page}.png")).exists(), "screenshot {page}: {report}");
     }
 }

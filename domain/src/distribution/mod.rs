@@ -11,6 +11,7 @@ mod request;
 mod routed;
 mod routing;
 mod settings;
+mod spec_policies;
 
 pub use alarm::{Alarms, AlarmsRequest, ErrorRateAlarm, Percent};
 pub use cdn::{

@@ -16,6 +16,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  FAMILY_ACTIONS, FAMILY_DISTRIBUTION_ACTIONS, FAMILY_LIST_ACTIONS, FUNCTION_ACTIONS, IDENTITY_ACTIONS, LAMBDA_EDGE_ACTIONS,
+  POLICY_ACTIONS, POLICY_LIST_ACTIONS,
+} from './iam-actions';
 import { definitionText, familiesUsedBy, loadTopology, machinePlaceholder, pascal, queuePlaceholder, WorkerQueue } from './topology';
 
 export interface CfmStackProps extends StackProps {
@@ -40,72 +44,6 @@ const MAX_CONCURRENCY: Record<string, number> = { Distributions: 2 };
 const DEFAULT_MAX_CONCURRENCY = 5;
 /** CloudFront and ACM (for CloudFront) live in us-east-1. */
 const GLOBAL_REGION = 'us-east-1';
-
-/** The AWS actions each worker family calls (read from adapters/aws/src). */
-const FAMILY_ACTIONS: Record<string, { s3: string[]; cloudfront: string[]; acm: boolean }> = {
-  Origins: {
-    s3: [
-      's3:CreateBucket', 's3:DeleteBucket', 's3:DeleteBucketPolicy', 's3:DeleteBucketWebsite', 's3:DeleteObject',
-      's3:DeleteObjectVersion', 's3:GetBucketCORS', 's3:GetBucketPolicy', 's3:GetBucketTagging', 's3:ListBucket',
-      's3:ListBucketVersions', 's3:PutBucketCORS', 's3:PutBucketPolicy', 's3:PutBucketPublicAccessBlock',
-      's3:PutBucketTagging', 's3:PutBucketWebsite', 's3:TagResource',
-    ],
-    cloudfront: ['cloudfront:CreateOriginAccessControl', 'cloudfront:DeleteOriginAccessControl', 'cloudfront:GetOriginAccessControl'],
-    acm: false,
-  },
-  Distributions: {
-    s3: ['s3:DeleteBucketPolicy', 's3:GetBucketPolicy', 's3:GetBucketTagging', 's3:ListBucket', 's3:PutBucketPolicy'],
-    cloudfront: [
-      'cloudfront:CreateDistribution', 'cloudfront:CreateInvalidation', 'cloudfront:DeleteDistribution',
-      'cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:GetInvalidation',
-      'cloudfront:TagResource', 'cloudfront:UpdateDistribution',
-    ],
-    acm: true,
-  },
-  Certificates: { s3: [], cloudfront: [], acm: true },
-  Templates: { s3: [], cloudfront: [], acm: false },
-};
-/** Distribution actions a family calls besides its own resources'. */
-const FAMILY_DISTRIBUTION_ACTIONS: Record<string, string[]> = {
-  // a custom origin's changed settings reach the distributions that use it
-  Origins: ['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution'],
-};
-/** The cache and origin-request policy actions of the policy workflows (Distributions family). */
-const POLICY_ACTIONS = [
-  'cloudfront:CreateCachePolicy', 'cloudfront:DeleteCachePolicy', 'cloudfront:GetCachePolicyConfig', 'cloudfront:UpdateCachePolicy',
-  'cloudfront:CreateOriginRequestPolicy', 'cloudfront:DeleteOriginRequestPolicy', 'cloudfront:GetOriginRequestPolicyConfig',
-  'cloudfront:UpdateOriginRequestPolicy',
-];
-/** The CloudFront Functions routed distributions run (published and retired by the Distributions family). */
-const FUNCTION_ACTIONS = [
-  'cloudfront:CreateFunction', 'cloudfront:DeleteFunction', 'cloudfront:DescribeFunction', 'cloudfront:GetFunction',
-  'cloudfront:PublishFunction', 'cloudfront:UpdateFunction',
-];
-/** Lambda@Edge: a function per routing generation (named `cfm-…`), in us-east-1. */
-const LAMBDA_EDGE_ACTIONS = [
-  'lambda:CreateFunction', 'lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration',
-  'lambda:ListVersionsByFunction', 'lambda:PublishVersion', 'lambda:UpdateFunctionCode',
-  // CloudFront replicates the version it is associated with, on behalf of the caller.
-  'lambda:EnableReplication*', 'lambda:DisableReplication*',
-];
-/** A Lambda@Edge distribution's Origin Access Identity (one per distribution). */
-const IDENTITY_ACTIONS = [
-  'cloudfront:CreateCloudFrontOriginAccessIdentity', 'cloudfront:GetCloudFrontOriginAccessIdentity',
-  'cloudfront:DeleteCloudFrontOriginAccessIdentity',
-];
-/** Listing policies finds one by name (a redelivered create; the API's name check). */
-const POLICY_LIST_ACTIONS = ['cloudfront:ListCachePolicies', 'cloudfront:ListOriginRequestPolicies'];
-/** Actions AWS does not allow to scope to a resource (their IAM resource must be `*`). */
-export const UNSCOPABLE_ACTIONS = [
-  'acm:ListCertificates', 'acm:RequestCertificate', 'cloudfront:ListDistributions', 'cloudfront:ListOriginAccessControls',
-  'route53:ListHostedZones', 'cloudwatch:GetMetricData', ...POLICY_LIST_ACTIONS,
-];
-const FAMILY_LIST_ACTIONS: Record<string, string[]> = {
-  Origins: ['cloudfront:ListOriginAccessControls'],
-  Distributions: ['cloudfront:ListDistributions', 'route53:ListHostedZones', ...POLICY_LIST_ACTIONS],
-  Certificates: ['acm:ListCertificates', 'acm:RequestCertificate', 'route53:ListHostedZones'],
-  Templates: [],
-};
 
 export class CfmStack extends Stack {
   constructor(scope: Construct, id: string, props: CfmStackProps) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import validator = require('asl-validator');
 import { loadTopology, definitionText } from '../lib/topology';
-import { UNSCOPABLE_ACTIONS } from '../lib/cfm-stack';
+import { UNSCOPABLE_ACTIONS } from '../lib/iam-actions';
 import { policies, resources, synth, synthWith } from './helpers';
 
 const topology = loadTopology();

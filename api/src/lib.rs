@@ -8,6 +8,7 @@
 
 mod access;
 pub mod auth;
+mod bulk;
 mod certificates;
 pub mod cognito;
 mod console;

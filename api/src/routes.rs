@@ -1,6 +1,7 @@
 //! Every route with its OpenAPI operation (see [`crate::openapi`]).
 
 use axum::Router;
+use cfm_domain::bulk::{BulkInvalidationRequest, BulkUpdateRequest, RolloutRequest};
 use cfm_domain::certificate::CertificateRequest;
 use cfm_domain::distribution::{DistributionRecord, DistributionRequest, InvalidationRequest};
 use cfm_domain::edge::{EdgeFunctionRecord, PreviewRequest};
@@ -13,7 +14,7 @@ use serde_json::{Value, json};
 use crate::openapi::{Op, Routes, file, read, start};
 use crate::policies::{Cache, OriginRequest as OriginRequestKind};
 use crate::state::AppState;
-use crate::{certificates, console, distributions, edge, executions, history, origins, policies, templates};
+use crate::{bulk, certificates, console, distributions, edge, executions, history, origins, policies, templates};
 
 const PAGE: &[(&str, &str)] = &[("limit", "page size, 1–100 (default 50)"), ("nextToken", "from the previous page")];
 
@@ -26,6 +27,9 @@ const DISTRIBUTIONS: &[(&str, &str)] = &[
     PAGE[0],
     PAGE[1],
 ];
+const DRY_RUN: &[(&str, &str)] = &[("dryRun", "true: answer the plan (200) for each distribution and start nothing")];
+const BULK_ITEMS: &[(&str, &str)] =
+    &[("result", "only PENDING, RUNNING, SUCCEEDED, FAILED or SKIPPED ones"), ("nextToken", "from the previous page")];
 const EDGE_FUNCTIONS: &[(&str, &str)] = &[("distributionId", "only this distribution's"), PAGE[0], PAGE[1]];
 const EXECUTIONS: &[(&str, &str)] = &[
     ("workflow", "only this workflow's"),
@@ -260,6 +264,46 @@ pub(crate) fn all() -> (Router<AppState>, Value) {
             read("deleteTemplate", "templates", "Mark a template deleted (its versions stay)")
                 .admin()
                 .answers("the template"),
+        )
+        .post(
+            "/templates/{id}/rollout",
+            bulk::rollout,
+            start("rolloutTemplate", "bulk", "Move the template's distributions (or some) to a version")
+                .query(DRY_RUN)
+                .body::<RolloutRequest>(json!({"version": 3, "selector": {"tags": {"team": "web"}}})),
+        )
+        .post(
+            "/bulk/invalidations",
+            bulk::invalidate,
+            start("bulkInvalidate", "bulk", "Invalidate paths on many distributions")
+                .query(DRY_RUN)
+                .body::<BulkInvalidationRequest>(json!({"selector": {"tags": {"team": "web"}}, "paths": ["/index.html"]})),
+        )
+        .post(
+            "/bulk/updates",
+            bulk::update,
+            start("bulkUpdate", "bulk", "Apply one change to many distributions")
+                .query(DRY_RUN)
+                .body::<BulkUpdateRequest>(json!({"selector": {"status": "DEPLOYED"}, "patch": {"priceClass": "PriceClass_All"}})),
+        )
+        .get("/bulk", bulk::list, read("listBulkOperations", "bulk", "Bulk operations, newest first").query(PAGE))
+        .get("/bulk/{id}", bulk::get, read("getBulkOperation", "bulk", "A bulk operation and its counts"))
+        .get(
+            "/bulk/{id}/items",
+            bulk::items,
+            read("bulkItems", "bulk", "A bulk operation's items, 100 a page, with their results").query(BULK_ITEMS),
+        )
+        .post(
+            "/bulk/{id}/cancel",
+            bulk::cancel,
+            read("cancelBulkOperation", "bulk", "Start nothing more; what runs finishes, the rest is skipped")
+                .admin()
+                .answers("{bulkId, status, executionId}"),
+        )
+        .post(
+            "/bulk/{id}/retry",
+            bulk::retry,
+            start("retryBulkOperation", "bulk", "Run the failed items of an operation that is over again").query(DRY_RUN),
         )
         .get("/templates/{id}/versions", templates::versions, read("templateVersions", "templates", "Every version"))
         .post(

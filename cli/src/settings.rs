@@ -124,6 +124,7 @@ mod tests {
             },
             machines: Default::default(),
             edge_role: "arn:aws:iam::123456789012:role/s-edge-function".into(),
+            cloudfront_rates: String::new(),
         };
         let file = LocalFile {
             api_url: "http://127.0.0.1:1".into(),

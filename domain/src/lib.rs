@@ -7,6 +7,7 @@
 //! *claim* says which execution works on a resource.
 
 pub mod bucket_policy;
+pub mod bulk;
 pub mod certificate;
 pub mod claim;
 pub mod distribution;
@@ -20,6 +21,7 @@ pub mod metrics;
 pub mod origin;
 pub mod policy;
 pub mod problems;
+pub mod rate;
 pub mod record;
 pub mod template;
 pub mod values;

@@ -7,6 +7,7 @@
 //! - [`origin`], [`distribution`], [`policy`], [`template`], [`certificate`]: workflow inputs and event
 //!   details; [`schema`] publishes one JSON Schema per detail-type.
 
+pub mod bulk;
 pub mod certificate;
 pub mod distribution;
 pub mod edge;

@@ -4,6 +4,7 @@
 use schemars::schema_for;
 use serde_json::Value;
 
+use crate::bulk::{BulkOperationCompleted, BulkOperationFailed};
 use crate::certificate::{
     CertificateExpired, CertificateExpiring, CertificateIssued, CertificateValidationFailed,
     CertificateValidationRecordsCreated, CertificateValidationRequired,
@@ -83,6 +84,8 @@ pub fn all() -> Vec<(&'static str, Value)> {
         schema_of::<CertificateValidationFailed>(),
         schema_of::<CertificateExpiring>(),
         schema_of::<CertificateExpired>(),
+        schema_of::<BulkOperationCompleted>(),
+        schema_of::<BulkOperationFailed>(),
     ]
 }
 

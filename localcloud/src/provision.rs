@@ -15,6 +15,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use cfm_aws::AwsContext;
 use cfm_aws::sqs::SqsQueue;
 use cfm_aws::store::KIND_INDEX;
+use cfm_domain::rate::CloudFrontRates;
 use cfm_ports::Ports;
 use cfm_ports::tasks::Queue;
 use cfm_topology::{Topology, WorkerQueue, definition, fill_placeholders, machine_placeholder};
@@ -51,6 +52,10 @@ pub struct StackResources {
     /// The role Lambda@Edge functions run with.
     #[serde(default)]
     pub edge_role: String,
+    /// CloudFront calls per second by kind (`invalidation=50,write=25,read=200`); empty: the
+    /// local cloud's defaults.
+    #[serde(default)]
+    pub cloudfront_rates: String,
 }
 
 impl QueuePair {
@@ -63,7 +68,9 @@ impl QueuePair {
 impl StackResources {
     /// Every port over `aws`, for this stack's table and bus.
     pub fn ports(&self, aws: &AwsContext) -> Ports {
-        cfm_aws::ports(aws, &self.table, &self.event_bus, &self.edge_role)
+        let rates =
+            CloudFrontRates::parse(&self.cloudfront_rates, CloudFrontRates::LOCAL).unwrap_or(CloudFrontRates::LOCAL);
+        cfm_aws::ports(aws, &self.table, &self.event_bus, &self.edge_role, rates)
     }
 }
 
@@ -111,6 +118,7 @@ pub async fn provision(aws: &AwsContext, stack: &str) -> anyhow::Result<StackRes
         history_queue,
         machines,
         edge_role,
+        cloudfront_rates: String::new(),
     })
 }
 

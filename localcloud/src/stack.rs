@@ -33,6 +33,8 @@ pub struct StackOptions {
     pub paused_workers: bool,
     /// The API port; `None` picks a free one.
     pub api_port: Option<u16>,
+    /// CloudFront calls per second by kind, instead of the local cloud's defaults.
+    pub cloudfront_rates: Option<String>,
     /// Start the scheduled workflows this often (the local stand-in for EventBridge Scheduler).
     pub schedule_every: Option<Duration>,
 }
@@ -58,7 +60,10 @@ fn random_key() -> Vec<u8> {
 
 impl RunningStack {
     /// Starts the API and (unless paused) the workers.
-    pub async fn start(aws: &AwsContext, resources: StackResources, options: StackOptions) -> anyhow::Result<Self> {
+    pub async fn start(aws: &AwsContext, mut resources: StackResources, options: StackOptions) -> anyhow::Result<Self> {
+        if let Some(rates) = &options.cloudfront_rates {
+            resources.cloudfront_rates = rates.clone();
+        }
         let (stop, _) = watch::channel(false);
         let mut tasks = JoinSet::new();
         let tokens = LocalTokens::new(&random_key());

@@ -2,6 +2,7 @@
 //! AWS SDK and [`memory`] with in-memory fakes, so every rule can be tested on its own.
 
 pub mod buckets;
+pub mod bulk_items;
 pub mod cdn;
 pub mod certificates;
 pub mod clock;
@@ -9,6 +10,7 @@ pub mod dns;
 pub mod error;
 pub mod events;
 pub mod lambdas;
+pub mod limited;
 pub mod memory;
 pub mod metrics;
 pub mod steps;
@@ -56,6 +58,11 @@ pub struct Ports {
 }
 
 impl Ports {
+    /// The items of bulk operations.
+    pub fn bulk_items(&self) -> bulk_items::BulkItems<'_> {
+        bulk_items::BulkItems(self.store.as_ref())
+    }
+
     /// Typed access to the records.
     pub fn records(&self) -> Records<'_> {
         Records(self.store.as_ref())

@@ -137,7 +137,7 @@ fn summary(execution: &ExecutionSummary) -> serde_json::Value {
 }
 
 /// The resource an execution name (`<workflow>.<resource>.<suffix>`) is about.
-fn resource_of(name: &str) -> Option<&str> {
+pub(super) fn resource_of(name: &str) -> Option<&str> {
     let mut parts = name.split('.');
     parts.next()?;
     parts.next().filter(|r| !r.is_empty())

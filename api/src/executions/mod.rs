@@ -8,6 +8,7 @@ pub(crate) use list::list;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use cfm_domain::bulk::BulkRecord;
 use cfm_domain::values::{Checked, ExecutionArn, operation_of};
 use cfm_ports::workflows::{Execution, ExecutionStatus};
 use serde_json::{Value, json};
@@ -64,7 +65,16 @@ pub(crate) async fn get(
     _principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(view(&find(&state, &id).await?)).into_response())
+    let execution = find(&state, &id).await?;
+    let mut value = view(&execution);
+    if operation_of(&execution.name) == Some("bulk-operation")
+        && let Some(bulk) = list::resource_of(&execution.name)
+        && let Some(record) = state.ports.records().get::<BulkRecord>(bulk).await?
+    {
+        value["bulkId"] = json!(record.id);
+        value["progress"] = json!(record.progress);
+    }
+    Ok(Json(value).into_response())
 }
 
 /// `GET /executions/{id}/steps`: every state the execution entered, in order, with when it was

@@ -33,6 +33,7 @@ const WORKFLOWS: &[&str] = &[
     "delete-distribution",
     "invalidate-distribution",
     "apply-template",
+    "bulk-operation",
     "request-certificate",
     "create-policy",
     "update-policy",

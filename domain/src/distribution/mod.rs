@@ -7,7 +7,7 @@ mod draft;
 mod filter;
 mod invalidation;
 mod record;
-mod request;
+pub(crate) mod request;
 mod routed;
 mod routing;
 mod settings;

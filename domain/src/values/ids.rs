@@ -55,6 +55,10 @@ resource_id!(
     EdgeFunctionId, "edge-", "edge-function", "an edge function id (edge-…)"
 );
 resource_id!(
+    /// A bulk operation: `bulk-` and 16 hex digits.
+    BulkId, "bulk-", "bulk-operation", "a bulk operation id (bulk-…)"
+);
+resource_id!(
     /// A template: `tmpl-` and 16 hex digits.
     TemplateId, "tmpl-", "create-template", "a template id (tmpl-…)"
 );

@@ -12,7 +12,7 @@ mod time;
 pub use arn::{AccountId, CertificateArn, ExecutionArn};
 pub use cloudfront::{CloudFrontId, DistributionArn, InvalidationId, OacId, OaiId};
 pub(crate) use ids::id_part;
-pub use ids::{DistributionId, EdgeFunctionId, OriginId, TemplateId, execution_name, operation_of};
+pub use ids::{BulkId, DistributionId, EdgeFunctionId, OriginId, TemplateId, execution_name, operation_of};
 pub use names::{
     BucketName, Comment, DisplayName, Hostname, IdempotencyKey, InvalidationPath, ObjectKey, REGIONS, Region, TagKey,
     TagValue,

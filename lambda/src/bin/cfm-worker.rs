@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use cfm_aws::sqs::SqsQueue;
 use cfm_aws::{AwsContext, Endpoint};
-use cfm_lambda::{env, init_logs};
+use cfm_lambda::{cloudfront_rates, env, init_logs};
 use cfm_runtime::{Settler, TaskWorker, lambda};
 use cfm_tasks::Tasks;
 use cfm_tasks::history::HistoryProjector;
@@ -21,7 +21,7 @@ async fn main() -> anyhow::Result<()> {
     let bus = std::env::var("CFM_EVENT_BUS").unwrap_or_default();
     // Only the Distributions worker makes Lambda@Edge functions; the stack gives it the role.
     let edge_role = std::env::var("CFM_EDGE_ROLE_ARN").unwrap_or_default();
-    let ports = cfm_aws::ports(&aws, &env("CFM_TABLE")?, &bus, &edge_role);
+    let ports = cfm_aws::ports(&aws, &env("CFM_TABLE")?, &bus, &edge_role, cloudfront_rates()?);
     let settler = Settler::new(Arc::new(SqsQueue::new(&aws, &env("CFM_QUEUE_URL")?, &env("CFM_DLQ_URL")?)));
     let result = match std::env::var("CFM_WORKER").as_deref() {
         Ok("history") => lambda::run(Arc::new(HistoryProjector::new(ports.store.clone())), settler).await,

@@ -2,6 +2,7 @@
 //! [`registry!`] (a test checks that list against the topology), plus the history projector.
 //! Every handler is idempotent: SQS may deliver its message more than once.
 
+pub mod bulk;
 pub mod certificates;
 mod cx;
 pub mod distributions;
@@ -99,6 +100,9 @@ registry! {
     "CheckTemplateApply" => templates::check,
     "FinalizeTemplateApply" => templates::finalize,
     "RecordTemplateApplyFailed" => templates::record_failure,
+    "AdvanceBulkOperation" => bulk::advance,
+    "FinalizeBulkOperation" => bulk::finalize,
+    "RecordBulkOperationFailed" => bulk::record_failure,
 }
 
 /// Every task cfm's workflows run, over `ports`.

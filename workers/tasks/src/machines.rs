@@ -29,3 +29,11 @@ pub struct RetireMachine {
     /// `retire-edge-function`'s ARN.
     pub retire_edge_function: String,
 }
+
+/// `bulk-operation`'s: the `update-distribution` each changed item runs.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMachine {
+    /// `update-distribution`'s ARN.
+    pub update_distribution: String,
+}

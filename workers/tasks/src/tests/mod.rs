@@ -2,6 +2,7 @@
 //! name, on the JSON the ASL hands them), and the tests look at the fakes' state afterwards.
 
 mod attached;
+mod bulk;
 mod certificates;
 mod distributions;
 mod edge;

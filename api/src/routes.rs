@@ -1,14 +1,14 @@
 //! Every route with its OpenAPI operation (see [`crate::openapi`]).
 
 use axum::Router;
-use cfm_domain::bulk::{BulkInvalidationRequest, BulkUpdateRequest, RolloutRequest};
+use cfm_domain::bulk::{BulkInvalidationRequest, BulkRecord, BulkUpdateRequest, RolloutRequest};
 use cfm_domain::certificate::CertificateRequest;
 use cfm_domain::distribution::{DistributionRecord, DistributionRequest, InvalidationRequest};
 use cfm_domain::edge::{EdgeFunctionRecord, PreviewRequest};
 use cfm_domain::origin::{OriginRecord, OriginRequest};
 use cfm_domain::policy::PolicyRequest;
 use cfm_domain::template::{ApplyTemplateRequest, TemplateRecord, TemplateRequest};
-use cfm_domain::values::{DistributionId, EdgeFunctionId, OriginId, TemplateId};
+use cfm_domain::values::{BulkId, DistributionId, EdgeFunctionId, OriginId, TemplateId};
 use serde_json::{Value, json};
 
 use crate::openapi::{Op, Routes, file, read, start};
@@ -292,6 +292,11 @@ pub(crate) fn all() -> (Router<AppState>, Value) {
             "/bulk/{id}/items",
             bulk::items,
             read("bulkItems", "bulk", "A bulk operation's items, 100 a page, with their results").query(BULK_ITEMS),
+        )
+        .get(
+            "/bulk/{id}/history",
+            history::history::<BulkRecord, BulkId>,
+            history_of("bulkHistory", "bulk"),
         )
         .post(
             "/bulk/{id}/cancel",

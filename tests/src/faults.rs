@@ -207,22 +207,28 @@ pub struct CountOperation {
     counted: fn(&Metadata) -> bool,
     operation: &'static str,
     calls: Arc<AtomicUsize>,
+    sent: Arc<Mutex<Vec<std::time::Instant>>>,
 }
 
 impl CountOperation {
     /// Counts `operation`.
     pub fn new(operation: &'static str) -> Self {
-        Self { counted: |_| true, operation, calls: Arc::default() }
+        Self { counted: |_| true, operation, calls: Arc::default(), sent: Arc::default() }
     }
 
     /// Counts every call except Step Functions' (the task callbacks): the calls that do work.
     pub fn work() -> Self {
-        Self { counted: |m| m.service() != "SFN", operation: "", calls: Arc::default() }
+        Self { counted: |m| m.service() != "SFN", operation: "", calls: Arc::default(), sent: Arc::default() }
     }
 
     /// The count so far (read it before `shared`).
     pub fn counter(&self) -> Arc<AtomicUsize> {
         self.calls.clone()
+    }
+
+    /// When each counted call was sent (read it before `shared`).
+    pub fn sent_at(&self) -> Arc<Mutex<Vec<std::time::Instant>>> {
+        self.sent.clone()
     }
 
     /// As an interceptor.
@@ -246,6 +252,7 @@ impl Intercept for CountOperation {
         let named = self.operation.is_empty() || metadata.name() == self.operation;
         if named && (self.counted)(metadata) {
             self.calls.fetch_add(1, Ordering::SeqCst);
+            self.sent.lock().expect("not poisoned").push(std::time::Instant::now());
         }
         Ok(())
     }

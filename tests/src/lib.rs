@@ -2,6 +2,7 @@
 //! (resources prefixed with a random stack name), so tests run in parallel.
 
 pub mod faults;
+pub mod fleet;
 pub mod task_faults;
 
 use std::path::PathBuf;

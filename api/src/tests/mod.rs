@@ -2,6 +2,7 @@
 //! and that a refused request changes nothing.
 
 mod access;
+mod bulk;
 mod distributions;
 mod edge;
 mod executions;

@@ -7,38 +7,13 @@
 
 use std::time::Instant;
 
-use cfm_domain::claim::Claim;
-use cfm_domain::distribution::{
-    CdnConfig, DeployStatus, DistributionRecord, DistributionRequest, DistributionStatus, tags,
-};
 use cfm_domain::origin::OriginRecord;
-use cfm_domain::record::Claimed;
-use cfm_domain::values::{DistributionId, ExecutionArn};
+use cfm_domain::values::ExecutionArn;
 use cfm_e2e::TestStack;
 use cfm_e2e::faults::CountOperation;
 use cfm_events::TaskContext;
 use cfm_runtime::TaskHandler;
 use serde_json::json;
-
-/// Seeds `count` deployed distributions over `origin`, in CloudFront and in the table.
-async fn seed(t: &TestStack, origin: &OriginRecord, count: usize) {
-    let ports = t.ports();
-    let request: DistributionRequest = serde_json::from_value(json!({"name": "fleet", "originId": origin.id})).unwrap();
-    let spec = request.parse_create().unwrap();
-    let config = CdnConfig::desired(&spec, std::slice::from_ref(origin), &[]).unwrap();
-    let seeder = ExecutionArn::of(&t.stack.resources().machines["create-distribution"], "seed");
-    for _ in 0..count {
-        let id = DistributionId::generate(None);
-        let made = ports.cdn.create_distribution(&config, &format!("seed-{id}"), &tags(&spec, &id)).await.unwrap();
-        let now = ports.clock.now();
-        let claim = Claim::new(&seeder, "create-distribution", now);
-        let mut record = DistributionRecord::creating(id, spec.clone(), None, claim, "bench", now);
-        record.cloudfront = Some(made);
-        record.cloudfront_status = Some(DeployStatus::Deployed);
-        record.finish(seeder.as_str(), DistributionStatus::Deployed).unwrap();
-        ports.records().create(&record).await.unwrap().unwrap();
-    }
-}
 
 /// One reconcile: (seconds, ListDistributions calls, GetDistribution calls, distributions checked).
 async fn reconcile(t: &TestStack, name: &str) -> (f64, usize, usize, u64) {
@@ -66,7 +41,7 @@ async fn main() {
     let origin_id = t.origin("us-east-1").await;
     let origin: OriginRecord = t.ports().records().get(&origin_id).await.unwrap().unwrap();
     let started = Instant::now();
-    seed(&t, &origin, size).await;
+    cfm_e2e::fleet::seed(&t, &origin, size, json!({})).await;
     eprintln!("seeded {size} distributions in {:.1} s", started.elapsed().as_secs_f64());
     println!("| distributions | run | seconds | ListDistributions | GetDistribution |");
     println!("|---|---|---|---|---|");

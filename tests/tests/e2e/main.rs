@@ -4,6 +4,7 @@
 mod aliases;
 mod auth;
 mod bad_input;
+mod bulk;
 mod certificates;
 mod cli;
 mod concurrency;

@@ -85,6 +85,7 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: ExecutionsC
 pub(crate) async fn follow(client: &ApiClient, output: Output, execution: &str) -> anyhow::Result<()> {
     let started = Instant::now();
     let live = output == Output::Text && std::io::stderr().is_terminal();
+    let mut shown = String::new();
     let view = client
         .wait(execution, |followed| match followed {
             Followed::Step(step) if output == Output::Text => {
@@ -95,8 +96,16 @@ pub(crate) async fn follow(client: &ApiClient, output: Output, execution: &str) 
             }
             Followed::Running(view) if live => {
                 let state = view["currentState"].as_str().unwrap_or("starting");
-                eprint!("\r\x1b[2K  … {state} ({:.0} s)", started.elapsed().as_secs_f64());
+                let items = progress_line(view).map(|p| format!(", {p}")).unwrap_or_default();
+                eprint!("\r\x1b[2K  … {state} ({:.0} s{items})", started.elapsed().as_secs_f64());
                 let _ = std::io::stderr().flush();
+            }
+            // Not on a terminal: a line each time a bulk operation's counts move.
+            Followed::Running(view) if output == Output::Text => {
+                if let Some(line) = progress_line(view).filter(|l| *l != shown) {
+                    println!("  {line}");
+                    shown = line;
+                }
             }
             _ => {}
         })
@@ -106,7 +115,10 @@ pub(crate) async fn follow(client: &ApiClient, output: Output, execution: &str) 
     }
     match output {
         Output::Json => print(output, &view)?,
-        Output::Text => println!("{}: {}", execution, view["status"].as_str().unwrap_or_default()),
+        Output::Text => {
+            let items = progress_line(&view).map(|p| format!(" ({p})")).unwrap_or_default();
+            println!("{}: {}{items}", execution, view["status"].as_str().unwrap_or_default());
+        }
     }
     if view["status"] != "SUCCEEDED" {
         anyhow::bail!(
@@ -117,4 +129,11 @@ pub(crate) async fn follow(client: &ApiClient, output: Output, execution: &str) 
         );
     }
     Ok(())
+}
+
+/// A bulk operation's counts as `n of N done, f failed, s skipped`.
+fn progress_line(view: &serde_json::Value) -> Option<String> {
+    let p = view.get("progress")?;
+    let n = |f: &str| p[f].as_u64().unwrap_or(0);
+    Some(format!("{} of {} done, {} failed, {} skipped", n("done"), n("total"), n("failed"), n("skipped")))
 }

@@ -1,6 +1,7 @@
 //! The `cfm` command line: the parsed arguments, one module per resource, and what every
 //! command shares (starting a workflow, following it, printing).
 
+mod bulk;
 mod certificates;
 mod distributions;
 mod edge;
@@ -16,6 +17,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use reqwest::Method;
 use serde_json::Value;
 
+use bulk::BulkCommand;
 use certificates::CertificatesCommand;
 use distributions::DistributionsCommand;
 use edge::EdgeCommand;
@@ -98,6 +100,11 @@ enum Command {
         #[command(subcommand)]
         command: CertificatesCommand,
     },
+    /// One invalidation, change or template rollout over many distributions.
+    Bulk {
+        #[command(subcommand)]
+        command: BulkCommand,
+    },
     /// Workflow executions.
     Executions {
         #[command(subcommand)]
@@ -170,6 +177,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Edge { command } => edge::run(&connect()?, cli.output, command).await,
         Command::Templates { command } => templates::run(&connect()?, cli.output, command).await,
         Command::Certificates { command } => certificates::run(&connect()?, cli.output, command).await,
+        Command::Bulk { command } => bulk::run(&connect()?, cli.output, command).await,
         Command::Executions { command } => executions::run(&connect()?, cli.output, command).await,
         Command::Fleet => print(cli.output, &connect()?.get("/fleet").await?),
     }

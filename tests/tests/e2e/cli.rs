@@ -107,3 +107,30 @@ async fn the_cli_drives_the_api() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cfm local up"), "says how to start the local cloud");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_plans_and_runs_bulk_operations() {
+    let t = TestStack::default().await;
+    let origin = cfm_domain::fixtures::bucket("org-0123456789abcdef", &unique_bucket("cli-bulk"), "us-east-1");
+    let seeded = cfm_e2e::fleet::seed(&t, &origin, 3, serde_json::json!({"cli": "bulk"})).await;
+    let plan = cfm(&t, &["bulk", "invalidate", "--tag", "cli=bulk", "--path", "/index.html", "--plan"]).await;
+    let stdout = String::from_utf8_lossy(&plan.stdout);
+    assert!(plan.status.success(), "{stdout}{}", String::from_utf8_lossy(&plan.stderr));
+    assert!(stdout.contains("plan: 3 of 3 would run, 0 skipped, 0 would fail; nothing started"), "{stdout}");
+    assert!(seeded.iter().all(|id| stdout.contains(id.as_str())), "every distribution listed: {stdout}");
+
+    let run = cfm(&t, &["bulk", "invalidate", "--tag", "cli=bulk", "--path", "/index.html", "--wait"]).await;
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}{}", String::from_utf8_lossy(&run.stderr));
+    assert!(stdout.contains("SUCCEEDED (3 of 3 done, 0 failed, 0 skipped)"), "--wait ends with the counts: {stdout}");
+    assert!(stdout.contains("✓ FinalizeBulkOperation (Task"), "{stdout}");
+
+    let update = ["bulk", "update", "--ids", seeded[0].as_str(), "--patch", r#"{"priceClass":"Cheap"}"#, "--plan"];
+    let bad = cfm(&t, &update).await;
+    assert!(!bad.status.success(), "a patch that does not validate is refused");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("patch.priceClass"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}

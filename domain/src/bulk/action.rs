@@ -26,7 +26,7 @@ pub enum BulkAction {
     #[serde(rename_all = "camelCase")]
     Update {
         /// The fields to set.
-        patch: DistributionDraft,
+        patch: Box<DistributionDraft>,
     },
     /// Move each distribution made from the template to this version: the fields the version
     /// changed since the one each was made from (its own overrides of the others stay).
@@ -83,7 +83,7 @@ impl BulkAction {
     pub fn patch_for(&self, record: &DistributionRecord, versions: &Versions) -> Result<DistributionDraft, Plan> {
         match self {
             Self::Invalidate { .. } => Err(Plan::Skip("an invalidation changes no settings".into())),
-            Self::Update { patch } => Ok(patch.clone()),
+            Self::Update { patch } => Ok(patch.as_ref().clone()),
             Self::Rollout { template_id, version } => {
                 let from = match &record.template {
                     Some(made) if &made.template_id == template_id => made.version,

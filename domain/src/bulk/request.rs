@@ -79,9 +79,11 @@ impl BulkUpdateRequest {
         let selector = self.selector.parse().map_err(|p| problems.extend_under_root(p)).ok();
         let patch = self.patch.parse_patch().map_err(|p| problems.extend_under("patch", p)).ok();
         match (selector, patch) {
-            (Some(selector), Some(patch)) if problems.is_empty() => {
-                Ok(BulkPlan { given: self.selector.clone(), selector, action: BulkAction::Update { patch } })
-            }
+            (Some(selector), Some(patch)) if problems.is_empty() => Ok(BulkPlan {
+                given: self.selector.clone(),
+                selector,
+                action: BulkAction::Update { patch: Box::new(patch) },
+            }),
             _ => Err(problems),
         }
     }

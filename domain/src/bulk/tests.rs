@@ -44,7 +44,9 @@ fn deployed(settings: serde_json::Value, version: Option<u32>) -> DistributionRe
 }
 
 fn update(patch: serde_json::Value) -> BulkAction {
-    BulkAction::Update { patch: serde_json::from_value::<DistributionRequest>(patch).unwrap().parse_patch().unwrap() }
+    BulkAction::Update {
+        patch: Box::new(serde_json::from_value::<DistributionRequest>(patch).unwrap().parse_patch().unwrap()),
+    }
 }
 
 #[test]

@@ -164,6 +164,11 @@ export class CfmStack extends Stack {
         machines['create-distribution'].grantStartExecution(fn);
         machines['create-distribution'].grantExecution(fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
       }
+      if (decl.family === 'Bulk') {
+        // a bulk change runs an update-distribution execution per distribution and follows it.
+        machines['update-distribution'].grantStartExecution(fn);
+        machines['update-distribution'].grantExecution(fn, 'states:DescribeExecution');
+      }
       if (decl.family === 'Distributions') {
         // reconcile settles records whose claiming execution ended: it asks how it ended, and
         // reads origin buckets' tags (the S3 read actions are the family's already).

@@ -24,6 +24,8 @@ export const FAMILY_ACTIONS: Record<string, { s3: string[]; cloudfront: string[]
   },
   Certificates: { s3: [], cloudfront: [], acm: true },
   Templates: { s3: [], cloudfront: [], acm: false },
+  // bulk invalidations are made by the bulk worker itself; bulk changes run update-distribution
+  Bulk: { s3: [], cloudfront: ['cloudfront:CreateInvalidation'], acm: false },
 };
 /** Distribution actions a family calls besides its own resources'. */
 export const FAMILY_DISTRIBUTION_ACTIONS: Record<string, string[]> = {
@@ -65,4 +67,5 @@ export const FAMILY_LIST_ACTIONS: Record<string, string[]> = {
   Distributions: ['cloudfront:ListDistributions', 'route53:ListHostedZones', ...POLICY_LIST_ACTIONS],
   Certificates: ['acm:ListCertificates', 'acm:RequestCertificate', 'route53:ListHostedZones'],
   Templates: [],
+  Bulk: [],
 };

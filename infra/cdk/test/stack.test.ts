@@ -158,6 +158,12 @@ test('each worker family may call only its own services', () => {
   // and hands the edge functions a distribution lets go of to retire-edge-function
   assert.ok(distributions.includes('states:StartExecution'), `distributions worker: ${distributions}`);
   assert.ok(!origins.includes('states:StartExecution'), `origins worker: ${origins}`);
+  // the bulk worker invalidates and runs update-distribution, and changes nothing itself
+  const bulk = statements('BulkWorker');
+  for (const action of ['cloudfront:CreateInvalidation', 'states:StartExecution', 'states:DescribeExecution']) {
+    assert.ok(bulk.includes(action), `bulk worker lacks ${action}: ${bulk}`);
+  }
+  assert.ok(!bulk.some((a) => a === 'cloudfront:UpdateDistribution' || a.startsWith('s3:')), `bulk worker: ${bulk}`);
   // the API lists executions, machine by machine, and reads their histories
   const api = statements('ApiFunction');
   for (const action of ['states:ListExecutions', 'states:GetExecutionHistory', 'cloudwatch:GetMetricData']) assert.ok(api.includes(action), `api lacks ${action}: ${api}`);

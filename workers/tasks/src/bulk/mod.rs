@@ -23,9 +23,9 @@ use crate::error::{TaskError, TaskResult};
 use crate::input::Failed;
 use crate::machines::{UpdateMachine, WithMachines};
 
-/// How long one round works before it hands back to the state machine (well inside the
-/// task's 300 s timeout; the worker heartbeats meanwhile).
-pub const ROUND_TIME: Duration = Duration::from_secs(40);
+/// How long one round works before it hands back to the state machine (inside the worker
+/// Lambda's 60 s, with room for the last call; the worker heartbeats meanwhile).
+pub const ROUND_TIME: Duration = Duration::from_secs(30);
 /// `update-distribution` executions one bulk operation runs at once.
 pub const MAX_RUNNING: usize = 25;
 

@@ -89,7 +89,7 @@ async fn updates_run_as_their_own_executions_and_a_busy_one_is_skipped() {
     let world = World::new();
     let ids = fleet(&world, 3).await;
     let patch = serde_json::from_value::<DistributionRequest>(json!({"priceClass": "PriceClass_All"})).unwrap();
-    let action = BulkAction::Update { patch: patch.parse_patch().unwrap() };
+    let action = BulkAction::Update { patch: Box::new(patch.parse_patch().unwrap()) };
     let (run, input) = stored(&world, action, &ids).await;
     // After the plan, another change takes the third.
     world.claim_distribution(&ids[2], &execution("update-distribution", "someone-else"), "update-distribution").await;

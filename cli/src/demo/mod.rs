@@ -6,13 +6,16 @@
 //! a custom origin (with a cache policy cfm makes) and everything else from both buckets in a
 //! failover group, one that routes viewers to one of three buckets by country at the edge (and
 //! runs viewers from KR, DE and US through the code it runs), a template (two versions, the
-//! first applied with an override) and a certificate request.
+//! first applied with an override), a bulk invalidation over a small fleet, and a certificate
+//! request.
 
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use reqwest::Method;
 use serde_json::{Value, json};
+
+mod fleet;
 
 use crate::client::{ApiClient, Followed, step_line};
 use crate::settings::{Connection, home};
@@ -89,6 +92,7 @@ async fn scenario(client: &ApiClient) -> anyhow::Result<()> {
     distribution(client, &ids[0]).await?;
     multi_origin(client, &ids).await?;
     routed(client, &ids).await?;
+    fleet::fleet(client, &ids[2], suffix).await?;
     template_and_certificate(client, &ids[0]).await?;
 
     // created, updated, and (from the distribution) nothing new on the origin itself

@@ -5,7 +5,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use cfm_domain::distribution::{
-    DistributionDraft, DistributionRecord, DistributionRequest, DistributionSpec, FilterRequest, InvalidationRequest,
+    DistributionDraft, DistributionRecord, DistributionRequest, DistributionSort, DistributionSpec, FilterRequest,
+    InvalidationRequest,
 };
 use cfm_domain::edge::{CodeError, EdgeOrigin, generate, viewer_country_policy_id};
 use cfm_domain::origin::OriginRecord;
@@ -98,7 +99,7 @@ pub(crate) async fn create(
     state.mutate(mutation, preflight(&state, &spec), record).await
 }
 
-/// `?status=&drifted=&templateId=&originId=&tag=&limit=&nextToken=` on the list.
+/// `?status=&drifted=&templateId=&originId=&tag=&sort=&limit=&nextToken=` on the list.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ListQuery {
@@ -107,6 +108,7 @@ pub(crate) struct ListQuery {
     template_id: Option<String>,
     origin_id: Option<String>,
     tag: Option<String>,
+    sort: Option<String>,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -126,7 +128,39 @@ pub(crate) async fn list(
     }
     .parse()
     .map_err(ApiError::Invalid)?;
-    filtered_page::<DistributionRecord>(&state, "distributions", &query.page, |r| filter.keeps(r), view).await
+    match query.sort.as_deref() {
+        None => {
+            filtered_page::<DistributionRecord>(&state, "distributions", &query.page, |r| filter.keeps(r), view).await
+        }
+        Some(sort) => {
+            let sort = DistributionSort::parse(sort).map_err(ApiError::Invalid)?;
+            sorted_page(&state, &query.page, |r| filter.keeps(r), sort).await
+        }
+    }
+}
+
+/// One page of the list in `sort`'s order: the whole kind is read and sorted (the table keeps
+/// it newest first only), and the token is the offset.
+async fn sorted_page(
+    state: &AppState,
+    page: &PageQuery,
+    keep: impl Fn(&DistributionRecord) -> bool,
+    sort: DistributionSort,
+) -> Result<Response, ApiError> {
+    let (limit, token) = page.parse()?;
+    let offset = match token {
+        None => 0,
+        Some(token) => token
+            .strip_prefix("at-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| ApiError::invalid("nextToken", "is not a token this list returned"))?,
+    };
+    let mut records: Vec<DistributionRecord> = state.ports.records().all().await?.into_iter().filter(keep).collect();
+    sort.sort(&mut records);
+    let items: Vec<Value> = records.iter().skip(offset).take(limit as usize).map(view).collect();
+    let next = offset + items.len();
+    let token = (next < records.len()).then(|| format!("at-{next}"));
+    Ok(Json(json!({"distributions": items, "count": items.len(), "nextToken": token})).into_response())
 }
 
 /// CloudFront's current view, if it has the distribution.

@@ -24,6 +24,7 @@ const DISTRIBUTIONS: &[(&str, &str)] = &[
     ("templateId", "only those made from this template"),
     ("originId", "only those serving from this origin"),
     ("tag", "key=value: only those with this tag"),
+    ("sort", "name, status, createdAt or updatedAt; - first for descending (default: newest first)"),
     PAGE[0],
     PAGE[1],
 ];

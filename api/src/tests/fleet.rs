@@ -72,3 +72,34 @@ async fn the_fleet_summary_counts_every_kind() {
     assert_eq!(fleet.body["certificates"]["issued"], 0);
     assert_eq!(api.anonymous(Method::GET, "/fleet").await.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_list_sorts_by_name_status_and_time_in_pages() {
+    let api = Api::new();
+    let (a, b, _) = two_distributions(&api).await;
+    let page = |query: &'static str| {
+        let api = &api;
+        async move { api.admin(Method::GET, &format!("/distributions?{query}"), None).await }
+    };
+    let names = |answer: &serde_json::Value| -> Vec<String> {
+        answer["distributions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["spec"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&page("sort=name").await.body), ["a", "b"]);
+    assert_eq!(names(&page("sort=-name").await.body), ["b", "a"]);
+    let first = page("sort=name&limit=1").await.body;
+    assert_eq!((names(&first), first["nextToken"].as_str()), (vec!["a".to_owned()], Some("at-1")));
+    let second = page("sort=name&limit=1&nextToken=at-1").await.body;
+    assert_eq!((names(&second), second["nextToken"].clone()), (vec!["b".to_owned()], serde_json::Value::Null));
+    let drifted = page("sort=-createdAt&drifted=true").await.body;
+    assert_eq!(drifted["distributions"][0]["id"], b.as_str());
+    assert_eq!(page("sort=name").await.body["distributions"][0]["id"], a.as_str());
+    let bad = page("sort=size").await;
+    assert_eq!((bad.status, bad.fields()), (StatusCode::BAD_REQUEST, vec!["sort"]));
+    let token = page("sort=name&nextToken=junk").await;
+    assert_eq!((token.status, token.fields()), (StatusCode::BAD_REQUEST, vec!["nextToken"]));
+}

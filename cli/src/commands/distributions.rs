@@ -106,6 +106,9 @@ pub(crate) enum DistributionsCommand {
         /// Only those with this tag: key=value.
         #[arg(long)]
         tag: Option<String>,
+        /// Order by name, status, createdAt or updatedAt (- first for descending).
+        #[arg(long, allow_hyphen_values = true)]
+        sort: Option<String>,
         #[command(flatten)]
         page: Page,
     },
@@ -205,13 +208,14 @@ pub(crate) async fn run(client: &ApiClient, output: Output, command: Distributio
             }
             mutate(client, output, Method::POST, "/distributions", Some(&spec), &mutation).await
         }
-        D::List { status, drifted, template, origin, tag, page } => {
+        D::List { status, drifted, template, origin, tag, sort, page } => {
             let filters = [
                 ("status", status),
                 ("drifted", drifted.map(|d| d.to_string())),
                 ("templateId", template),
                 ("originId", origin),
                 ("tag", tag),
+                ("sort", sort),
             ];
             let query: String =
                 filters.iter().filter_map(|(k, v)| Some(format!("&{k}={}", segment(v.as_ref()?)))).collect();

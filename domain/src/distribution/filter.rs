@@ -72,6 +72,57 @@ impl DistributionFilter {
     }
 }
 
+/// The order of a sorted fleet list: by a field, ascending, or descending with a leading `-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DistributionSort {
+    by: SortKey,
+    descending: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Name,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl DistributionSort {
+    /// `name`, `status`, `createdAt` or `updatedAt`, `-` first for descending; else the problem.
+    pub fn parse(text: &str) -> Result<Self, Problems> {
+        let (descending, key) = match text.strip_prefix('-') {
+            Some(key) => (true, key),
+            None => (false, text),
+        };
+        let by = match key {
+            "name" => SortKey::Name,
+            "status" => SortKey::Status,
+            "createdAt" => SortKey::CreatedAt,
+            "updatedAt" => SortKey::UpdatedAt,
+            _ => {
+                let mut p = Problems::new();
+                p.add("sort", "must be name, status, createdAt or updatedAt, with - first for descending");
+                return Err(p);
+            }
+        };
+        Ok(Self { by, descending })
+    }
+
+    /// Sorts `records` in this order (ties by id, so pages are stable).
+    pub fn sort(&self, records: &mut [DistributionRecord]) {
+        records.sort_by(|a, b| {
+            let order = match self.by {
+                SortKey::Name => a.spec.name.as_str().cmp(b.spec.name.as_str()),
+                SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
+                SortKey::CreatedAt => a.meta.created_at.cmp(&b.meta.created_at),
+                SortKey::UpdatedAt => a.meta.updated_at.cmp(&b.meta.updated_at),
+            };
+            let order = if self.descending { order.reverse() } else { order };
+            order.then_with(|| a.id.cmp(&b.id))
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +139,13 @@ mod tests {
         let fields: Vec<_> = request.parse().unwrap_err().list().iter().map(|p| p.field.clone()).collect();
         assert_eq!(fields, ["status", "drifted", "templateId", "originId", "tag"]);
         assert_eq!(FilterRequest::default().parse().unwrap(), DistributionFilter::default());
+    }
+
+    #[test]
+    fn sorts_parse_and_order() {
+        assert!(DistributionSort::parse("-updatedAt").unwrap().descending);
+        let fields: Vec<_> =
+            DistributionSort::parse("size").unwrap_err().list().iter().map(|p| p.field.clone()).collect();
+        assert_eq!(fields, ["sort"]);
     }
 }

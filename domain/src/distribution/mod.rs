@@ -19,7 +19,7 @@ pub use cdn::{
     LiveSettings, OriginAccess, Replaced, drifted, route_lines, tags,
 };
 pub use draft::{DistributionDraft, DistributionSpec, ViewerCertificate};
-pub use filter::{DistributionFilter, FilterRequest};
+pub use filter::{DistributionFilter, DistributionSort, FilterRequest};
 pub use invalidation::{InvalidationRequest, MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS};
 pub use record::{CloudFrontRef, DeployStatus, DistributionRecord, DistributionStatus, TemplateRef};
 pub use request::DistributionRequest;

@@ -5,7 +5,7 @@
 //! CloudFront is read by pages of its list (100 distributions a call), not one call per
 //! distribution: the list gives each one's status and the revision of its config, and only a
 //! config whose revision moved since the last reconcile is read again to look for drift. A
-//! steady fleet of 10,000 costs 100 list calls.
+//! steady fleet of 10,000 costs 100 list calls. Records are checked in batches of 16 at once.
 
 use std::collections::HashMap;
 
@@ -48,28 +48,21 @@ pub async fn reconcile(
     let (mut checked, mut read) = (0, 0);
     let listed: HashMap<String, ListedDistribution> =
         cx.ports.cdn.list_distributions().await?.into_iter().map(|d| (d.id.to_string(), d)).collect();
-    for record in cx.records().all::<DistributionRecord>().await? {
-        if record.is_busy() {
-            for recovered in settling.distribution(&record).await? {
-                output = output.with_event(recovered);
-            }
-            continue;
+    let records = cx.records().all::<DistributionRecord>().await?;
+    // Records are checked in batches of FAN_OUT at once: the config reads a change needs, and
+    // the writes, overlap, while the shared CloudFront rate limit still paces the reads.
+    for batch in records.chunks(FAN_OUT) {
+        let mut checks = Vec::with_capacity(batch.len());
+        for record in batch {
+            checks.push(check(&settling, &listed, record));
         }
-        let Some(id) = record.cloudfront_id().filter(|_| record.status != DistributionStatus::Failed) else { continue };
-        checked += 1;
-        let Some(seen) = listed.get(id.as_str()) else {
-            warn!(distribution = %record.id, cloudfront = %id, "the distribution is gone from CloudFront");
-            continue;
-        };
-        let drift = if record.cloudfront_revision.as_ref() == Some(&seen.revision) {
-            record.drift.clone()
-        } else {
-            read += 1;
-            let Some(live) = cx.ports.cdn.distribution(id).await? else { continue };
-            drift_of(cx, &record, &live).await
-        };
-        for event in sync(cx, &system, &record, seen, drift).await? {
-            output = output.with_event(event);
+        for checked_one in futures::future::join_all(checks).await {
+            let Checked { events, counted, config_read } = checked_one?;
+            checked += usize::from(counted);
+            read += usize::from(config_read);
+            for event in events {
+                output = output.with_event(event);
+            }
         }
     }
     let others = [settling.origins().await?, settling.policies().await?, settling.edge_functions().await?];
@@ -78,6 +71,46 @@ pub async fn reconcile(
     }
     output.output = json!({ "checked": checked, "configsRead": read, "events": output.events.len() });
     Ok(output)
+}
+
+/// Records checked at once (a batch).
+const FAN_OUT: usize = 16;
+
+/// What checking one record came to.
+struct Checked {
+    events: Vec<cfm_events::OutgoingEvent>,
+    counted: bool,
+    config_read: bool,
+}
+
+/// Checks one record: a busy one is settled if its workflow ended; any other is synced with
+/// what CloudFront's list shows, its config read again only if its revision moved.
+async fn check(
+    settling: &Settling<'_>,
+    listed: &HashMap<String, ListedDistribution>,
+    record: &DistributionRecord,
+) -> TaskResult<Checked> {
+    let nothing = Checked { events: Vec::new(), counted: false, config_read: false };
+    if record.is_busy() {
+        return Ok(Checked { events: settling.distribution(record).await?, ..nothing });
+    }
+    let Some(id) = record.cloudfront_id().filter(|_| record.status != DistributionStatus::Failed) else {
+        return Ok(nothing);
+    };
+    let Some(seen) = listed.get(id.as_str()) else {
+        warn!(distribution = %record.id, cloudfront = %id, "the distribution is gone from CloudFront");
+        return Ok(Checked { counted: true, ..nothing });
+    };
+    let cx = settling.cx;
+    let (drift, config_read) = if record.cloudfront_revision.as_ref() == Some(&seen.revision) {
+        (record.drift.clone(), false)
+    } else {
+        match cx.ports.cdn.distribution(id).await? {
+            Some(live) => (drift_of(cx, record, &live).await, true),
+            None => return Ok(Checked { counted: true, config_read: true, ..nothing }),
+        }
+    };
+    Ok(Checked { events: sync(cx, settling.system, record, seen, drift).await?, counted: true, config_read })
 }
 
 /// The settings where CloudFront's config differs from what the record's spec asks for.

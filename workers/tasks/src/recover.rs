@@ -2,6 +2,7 @@
 //! console, timed out, or failed in the very state that records its outcome). The scheduled
 //! reconcile runs this; each record is settled from what AWS shows, with an event.
 
+use cfm_domain::bulk::{BulkRecord, BulkStatus};
 use cfm_domain::claim::Claim;
 use cfm_domain::distribution::{DeployStatus, DistributionRecord, DistributionStatus, LiveDistribution};
 use cfm_domain::edge::{EdgeBinding, EdgeFunctionRecord, EdgeFunctionStatus};
@@ -10,6 +11,7 @@ use cfm_domain::failure::Failure;
 use cfm_domain::origin::{OriginRecord, OriginStatus};
 use cfm_domain::policy::{PolicyRecord, PolicyStatus};
 use cfm_domain::record::Record;
+use cfm_events::bulk::BulkOperationFailed;
 use cfm_events::distribution::DistributionRecovered;
 use cfm_events::origin::OriginRecovered;
 use cfm_events::policy::PolicyRecovered;
@@ -186,6 +188,22 @@ impl Settling<'_> {
     }
 
     /// Settles every origin whose claiming execution ended; returns the events saying so.
+    /// Bulk operations whose execution ended without finishing: `FAILED`, announced. Their
+    /// items' own executions run on; a retry runs the ones that failed or were never reached.
+    pub(crate) async fn bulk_operations(&self) -> TaskResult<Vec<OutgoingEvent>> {
+        let cx = self.cx;
+        let mut events = Vec::new();
+        for record in cx.records().all::<BulkRecord>().await? {
+            let Some(claim) = record.meta.claim.held_claim().cloned() else { continue };
+            let Some(how) = ended(cx, &claim, self.stale_after).await? else { continue };
+            let failure = note(&claim, &how, "items it started run on; retry it for the rest");
+            let execution = claim.execution.as_str();
+            cx.settle_failed_as::<BulkRecord>(record.id(), execution, BulkStatus::Failed, &failure, |_| ()).await?;
+            events.push(self.recovered(&BulkOperationFailed { bulk_id: record.id.clone(), failure }));
+        }
+        Ok(events)
+    }
+
     pub(crate) async fn origins(&self) -> TaskResult<Vec<OutgoingEvent>> {
         let cx = self.cx;
         let mut events = Vec::new();

@@ -65,7 +65,12 @@ pub async fn reconcile(
             }
         }
     }
-    let others = [settling.origins().await?, settling.policies().await?, settling.edge_functions().await?];
+    let others = [
+        settling.origins().await?,
+        settling.policies().await?,
+        settling.edge_functions().await?,
+        settling.bulk_operations().await?,
+    ];
     for recovered in others.into_iter().flatten() {
         output = output.with_event(recovered);
     }

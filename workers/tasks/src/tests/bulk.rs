@@ -100,12 +100,13 @@ async fn updates_run_as_their_own_executions_and_a_busy_one_is_skipped() {
     let now = items(&world, &input).await;
     assert!(matches!(&now[2].outcome, Outcome::Skipped { reason } if reason.contains("someone-else")), "{now:?}");
     assert_eq!(now[0].changes, ["priceClass"]);
-    for (i, execution) in started.iter().enumerate() {
-        let record: DistributionRecord = world.record(ids[i].as_str()).await.unwrap();
-        assert!(record.meta.claim.holds(execution.execution_arn.as_str()), "claimed for its execution");
+    let of = |d: &DistributionId| started.iter().find(|e| e.input["distributionId"] == d.as_str()).unwrap();
+    for id in &ids[..2] {
+        let record: DistributionRecord = world.record(id.as_str()).await.unwrap();
+        assert!(record.meta.claim.holds(of(id).execution_arn.as_str()), "claimed for its execution");
     }
-    world.memory.workflows.end(&started[0].execution_arn, ExecutionStatus::Succeeded);
-    world.memory.workflows.end(&started[1].execution_arn, ExecutionStatus::Failed);
+    world.memory.workflows.end(&of(&ids[0]).execution_arn, ExecutionStatus::Succeeded);
+    world.memory.workflows.end(&of(&ids[1]).execution_arn, ExecutionStatus::Failed);
     let last = world.ok("AdvanceBulkOperation", &run, &input).await.output;
     assert_eq!(last["done"], true);
     let after = items(&world, &input).await;
@@ -140,4 +141,18 @@ async fn a_cancel_starts_nothing_more() {
     // Once it is over, it cannot be cancelled.
     let over: BulkRecord = world.record(id).await.unwrap();
     assert!(over.clone().request_cancel().is_err());
+}
+
+#[tokio::test]
+async fn reconcile_fails_an_operation_whose_execution_ended_unfinished() {
+    let world = World::new();
+    let ids = fleet(&world, 1).await;
+    // Its execution never ran (as if aborted before the first round): Step Functions has none.
+    let (_, input) = stored(&world, invalidate(), &ids).await;
+    let reconcile = execution("reconcile", "r1");
+    let out = world.ok("ReconcileDistributions", &reconcile, &json!({"staleAfterSeconds": 0})).await;
+    assert!(out.events.iter().any(|e| e.detail_type == "BulkOperationFailed"), "{:?}", out.events);
+    let record: BulkRecord = world.record(input["bulkId"].as_str().unwrap()).await.unwrap();
+    assert_eq!(record.status, BulkStatus::Failed);
+    assert!(!record.meta.claim.is_held());
 }

@@ -151,6 +151,35 @@ impl SlowDown {
     }
 }
 
+/// A worker's last calls of one kind, throttled or not. An isolated throttle is retried and
+/// leaves the rate alone; when throttles crowd the window (CloudFront is over its limit, not
+/// just noisy), the rate is slowed down for everyone.
+#[derive(Debug, Clone, Default)]
+pub struct ThrottleWindow {
+    recent: std::collections::VecDeque<bool>,
+}
+
+impl ThrottleWindow {
+    /// Calls the window holds.
+    pub const CALLS: usize = 40;
+    /// Throttles among them that slow the rate down (40%: a tenth of calls throttled at random
+    /// reaches it about once in a million windows).
+    pub const CROWDED: usize = 16;
+
+    /// Records a call; `true` when the rate should slow down now (the window starts again).
+    pub fn record(&mut self, throttled: bool) -> bool {
+        if self.recent.len() == Self::CALLS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(throttled);
+        let crowded = self.recent.iter().filter(|t| **t).count() >= Self::CROWDED;
+        if crowded {
+            self.recent.clear();
+        }
+        crowded
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +214,16 @@ mod tests {
         assert_eq!(Slots::new(4.0, 2).at(1000), 2);
         // A slow rate still rings round at least three names.
         assert_eq!(Slots::new(0.5, 1).ring(), 3);
+    }
+
+    #[test]
+    fn only_crowded_throttles_slow_the_rate_down() {
+        let mut noisy = ThrottleWindow::default();
+        // One call in ten throttled, evenly: never crowded.
+        assert!(!(0..1000).any(|i| noisy.record(i % 10 == 0)));
+        let mut storm = ThrottleWindow::default();
+        let slowed: Vec<usize> = (0..40).filter(|_| storm.record(true)).collect();
+        assert_eq!(slowed, [15, 31], "every 16 throttles in a row");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The CloudFront rate limit every cfm execution shares: [`Limited`] wraps any [`Cdn`] and lets
 //! a call through only once it has taken a slot of its kind in the table
 //! ([`cfm_domain::rate`]), so bulk work and single workflows together stay under the rate
-//! however many workers run. A call CloudFront throttles anyway halves the rate for a minute,
-//! for every worker (the slow-down is kept in the table too).
+//! however many workers run. When CloudFront throttles many of a worker's recent calls anyway,
+//! the rate halves for a minute, for every worker (the slow-down is kept in the table too); an
+//! isolated throttle is only retried.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use cfm_domain::distribution::{CdnConfig, CloudFrontRef, ListedDistribution, LiveDistribution};
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
-use cfm_domain::rate::{CallKind, CloudFrontRates, Slots, SlowDown};
+use cfm_domain::rate::{CallKind, CloudFrontRates, Slots, SlowDown, ThrottleWindow};
 use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId, OaiId};
 
 use crate::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, FunctionDeletion, OacDeletion, PolicyDeletion};
@@ -31,6 +32,7 @@ pub struct Limited {
     clock: Arc<dyn Clock>,
     rates: CloudFrontRates,
     slow_downs: Mutex<HashMap<CallKind, (Instant, u32)>>,
+    windows: Mutex<HashMap<CallKind, ThrottleWindow>>,
 }
 
 fn slow_down_key(kind: CallKind) -> String {
@@ -40,7 +42,7 @@ fn slow_down_key(kind: CallKind) -> String {
 impl Limited {
     /// `inner`, limited to `rates`, with the slots kept in `store`.
     pub fn new(inner: Arc<dyn Cdn>, store: Arc<dyn Store>, clock: Arc<dyn Clock>, rates: CloudFrontRates) -> Self {
-        Self { inner, store, clock, rates, slow_downs: Mutex::new(HashMap::new()) }
+        Self { inner, store, clock, rates, slow_downs: Mutex::new(HashMap::new()), windows: Mutex::new(HashMap::new()) }
     }
 
     fn now_ms(&self) -> i64 {
@@ -102,9 +104,9 @@ impl Limited {
     async fn call<T>(&self, kind: CallKind, call: impl Future<Output = PortResult<T>>) -> PortResult<T> {
         self.take_slot(kind).await?;
         let result = call.await;
-        if let Err(err) = &result
-            && err.kind == ErrorKind::Throttled
-        {
+        let throttled = matches!(&result, Err(err) if err.kind == ErrorKind::Throttled);
+        let crowded = self.windows.lock().expect("not poisoned").entry(kind).or_default().record(throttled);
+        if crowded {
             self.slow_down(kind).await;
         }
         result
@@ -210,14 +212,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_throttle_halves_the_rate_for_everyone() {
+    async fn a_throttle_storm_halves_the_rate_for_everyone() {
         let store = Arc::new(MemoryStore::default());
         let cdn = Arc::new(MemoryCdn::default());
-        let (a, b) = (limited(cdn.clone(), store.clone(), ""), limited(cdn, store, ""));
+        let (a, b) = (limited(cdn.clone(), store.clone(), "write=1000"), limited(cdn, store, ""));
         assert_eq!(a.divisor(Write).await.unwrap(), 1);
-        let throttled: PortResult<()> =
-            a.call(Write, async { Err(ServiceError::new(ErrorKind::Throttled, "Rate exceeded")) }).await;
-        assert!(throttled.is_err());
+        let throttle = || async { Err::<(), _>(ServiceError::new(ErrorKind::Throttled, "Rate exceeded")) };
+        assert!(a.call(Write, throttle()).await.is_err());
+        assert_eq!(a.divisor(Write).await.unwrap(), 1, "one throttle is only retried");
+        for _ in 1..ThrottleWindow::CROWDED {
+            assert!(a.call(Write, throttle()).await.is_err());
+        }
         assert_eq!(a.divisor(Write).await.unwrap(), 2);
         assert_eq!(b.divisor(Write).await.unwrap(), 2);
         assert_eq!(b.divisor(Read).await.unwrap(), 1);

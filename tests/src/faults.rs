@@ -37,6 +37,8 @@ pub struct FailOperation {
     times: usize,
     /// Whether the call is turned into a read first, so the local cloud keeps the resource.
     harmless: bool,
+    /// Fail only every n-th matching call (0: the first `times`).
+    every: usize,
     seen: Mutex<HashMap<String, usize>>,
     hits: Arc<AtomicUsize>,
 }
@@ -83,6 +85,13 @@ impl FailOperation {
         Self { harmless: true, ..Self::new(Target::Operation(operation), status, "application/json", body, times) }
     }
 
+    /// `Throttling: Rate exceeded` on every `n`-th call of CloudFront `operation`, for ever; each
+    /// is sent as a read, so the throttled call changes nothing, as on AWS.
+    pub fn cloudfront_throttling_every(operation: &'static str, n: usize) -> Self {
+        let throttling = Self::cloudfront(operation, 400, "Throttling", usize::MAX);
+        Self { harmless: true, every: n, ..throttling }
+    }
+
     /// `Throttling: Rate exceeded` on every CloudFront operation, `times` times each.
     pub fn cloudfront_throttling(times: usize) -> Self {
         Self::new(Target::Service("CloudFront"), 400, "text/xml", cloudfront_error("Throttling"), times)
@@ -114,6 +123,7 @@ impl FailOperation {
             body,
             times,
             harmless: false,
+            every: 0,
             seen: Mutex::default(),
             hits: Arc::default(),
         }
@@ -147,7 +157,7 @@ impl FailOperation {
             return false;
         }
         *count += 1;
-        true
+        self.every == 0 || (*count).is_multiple_of(self.every)
     }
 }
 

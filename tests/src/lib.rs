@@ -231,6 +231,31 @@ impl TestStack {
         }
     }
 
+    /// The states an execution entered, in order: each is a transition Step Functions Standard
+    /// bills.
+    pub async fn states_entered(&self, execution_arn: &str) -> Vec<String> {
+        let sfn = self.aws.sfn();
+        let mut entered = Vec::new();
+        let mut token = None;
+        loop {
+            let page = sfn
+                .get_execution_history()
+                .execution_arn(execution_arn)
+                .set_next_token(token)
+                .max_results(1000)
+                .send()
+                .await
+                .unwrap();
+            entered.extend(
+                page.events().iter().filter_map(|e| e.state_entered_event_details()).map(|d| d.name().to_owned()),
+            );
+            match page.next_token() {
+                Some(next) => token = Some(next.to_owned()),
+                None => return entered,
+            }
+        }
+    }
+
     /// Every execution of every state machine of this stack.
     pub async fn execution_count(&self) -> usize {
         let sfn = self.aws.sfn();

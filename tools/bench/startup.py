@@ -7,7 +7,12 @@ in-process HTTP server plays the Runtime API.
 
 local-up: time from exec of `cfm local up` until it prints that it is up (venv already installed).
 
+compare: the same for cfm-worker and the minimal Python 3 + boto3 and Node.js + AWS SDK v3
+workers in tools/bench/baselines (same seven clients, same stand-in Runtime API), with cfm's
+ratio to each.
+
 usage: startup.py worker <path-to-cfm-worker> [runs]
+       startup.py compare <path-to-cfm-worker> [runs]
        startup.py local-up <path-to-cfm> [runs]
 """
 import json
@@ -60,14 +65,20 @@ def peak_rss_kib(pid):
     return 0
 
 
-def bench_worker(binary, runs):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RuntimeApi)
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a worker killed while its next poll is held open
+
+
+def measure(command, runs):
+    """(ready ms, peak RSS MiB) of each of `runs` starts of `command`."""
+    server = QuietServer(("127.0.0.1", 0), RuntimeApi)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = dict(os.environ,
                AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}",
                AWS_LAMBDA_FUNCTION_NAME="bench", AWS_LAMBDA_FUNCTION_MEMORY_SIZE="128",
                AWS_LAMBDA_FUNCTION_VERSION="1", AWS_LAMBDA_LOG_STREAM_NAME="bench", AWS_LAMBDA_LOG_GROUP_NAME="bench",
-               AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+               AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                CFM_TABLE="bench", CFM_QUEUE_URL="http://127.0.0.1:1/q", CFM_DLQ_URL="http://127.0.0.1:1/dlq",
                CFM_EVENT_BUS="bench")
     ready, rss = [], []
@@ -75,7 +86,7 @@ def bench_worker(binary, runs):
         RuntimeApi.ready.clear()
         RuntimeApi.answered.clear()
         start = time.perf_counter()
-        proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         RuntimeApi.ready.wait(10)
         ready.append((RuntimeApi.ready_at - start) * 1000)
         RuntimeApi.answered.wait(10)
@@ -84,8 +95,31 @@ def bench_worker(binary, runs):
         proc.kill()
         proc.wait()
     server.shutdown()
+    return ready, rss
+
+
+def bench_worker(binary, runs):
+    ready, rss = measure([binary], runs)
     print(f"worker ready: median {statistics.median(ready):.1f} ms (min {min(ready):.1f}, max {max(ready):.1f}) over {runs} runs")
     print(f"worker peak RSS: median {statistics.median(rss):.1f} MiB (min {min(rss):.1f}, max {max(rss):.1f})")
+
+
+BASELINES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "baselines")
+
+
+def bench_compare(binary, runs):
+    workers = [
+        ("cfm-worker (Rust)", [binary]),
+        ("Python 3 + boto3", [os.path.join(BASELINES, "python/.venv/bin/python"), os.path.join(BASELINES, "python/worker.py")]),
+        ("Node.js + AWS SDK v3", ["node", os.path.join(BASELINES, "node/worker.mjs")]),
+    ]
+    results = [(name, *measure(command, runs)) for name, command in workers]
+    cfm_ready, cfm_rss = statistics.median(results[0][1]), statistics.median(results[0][2])
+    print(f"| worker | ready (median of {runs}) | min | max | peak RSS (median) | cfm faster to ready | cfm's memory |")
+    print("|---|---|---|---|---|---|---|")
+    for name, ready, rss in results:
+        r, m = statistics.median(ready), statistics.median(rss)
+        print(f"| {name} | {r:.1f} ms | {min(ready):.1f} ms | {max(ready):.1f} ms | {m:.1f} MiB | {r / cfm_ready:.1f}x | {cfm_rss / m:.2f}x |")
 
 
 def bench_local_up(binary, runs):
@@ -105,4 +139,4 @@ def bench_local_up(binary, runs):
 if __name__ == "__main__":
     kind, binary = sys.argv[1], sys.argv[2]
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 15
-    {"worker": bench_worker, "local-up": bench_local_up}[kind](binary, runs)
+    {"worker": bench_worker, "compare": bench_compare, "local-up": bench_local_up}[kind](binary, runs)

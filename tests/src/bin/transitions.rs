@@ -16,33 +16,8 @@ const PER_POLL: usize = 3;
 async fn transitions(t: &TestStack, execution_id: &str) -> (usize, usize) {
     let view = t.wait(execution_id).await;
     assert_eq!(view["status"], "SUCCEEDED", "{view}");
-    let arn = view["executionArn"].as_str().unwrap();
-    let sfn = t.aws.sfn();
-    let mut entered = 0;
-    let mut polls = 0;
-    let mut token = None;
-    loop {
-        let page = sfn
-            .get_execution_history()
-            .execution_arn(arn)
-            .set_next_token(token)
-            .max_results(1000)
-            .send()
-            .await
-            .unwrap();
-        for event in page.events() {
-            if let Some(details) = event.state_entered_event_details() {
-                entered += 1;
-                if details.name().starts_with("WaitFor") {
-                    polls += 1;
-                }
-            }
-        }
-        match page.next_token() {
-            Some(next) => token = Some(next.to_owned()),
-            None => return (entered, polls),
-        }
-    }
+    let entered = t.states_entered(view["executionArn"].as_str().unwrap()).await;
+    (entered.len(), entered.iter().filter(|name| name.starts_with("WaitFor")).count())
 }
 
 /// Polls a 15-minute deployment needs with a 30 s base (the AWS setting), using the workers'

@@ -20,6 +20,7 @@ use cfm_events::bulk::BulkInput;
 use cfm_ports::bulk_items::versions_for;
 use cfm_ports::store::UpdateError;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
@@ -122,6 +123,20 @@ async fn plan_or_start(
     state.mutate(mutation, store_items, record).await
 }
 
+/// Parses `body` with `plan`, selects and plans or starts.
+async fn from_body<R: DeserializeOwned>(
+    state: &AppState,
+    caller: &Caller,
+    dry: &DryRun,
+    body: &[u8],
+    plan: fn(&R) -> Result<BulkPlan, cfm_domain::Problems>,
+) -> Result<Response, ApiError> {
+    let dry_run = dry.parse()?;
+    let plan = parse(body, plan)?;
+    let records = select(state, &plan.selector).await?;
+    plan_or_start(state, caller, plan, records, dry_run, None).await
+}
+
 /// `POST /bulk/invalidations`.
 pub(crate) async fn invalidate(
     State(state): State<AppState>,
@@ -129,10 +144,7 @@ pub(crate) async fn invalidate(
     Query(dry): Query<DryRun>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    let dry_run = dry.parse()?;
-    let plan = parse(&body, BulkInvalidationRequest::parse)?;
-    let records = select(&state, &plan.selector).await?;
-    plan_or_start(&state, &caller, plan, records, dry_run, None).await
+    from_body(&state, &caller, &dry, &body, BulkInvalidationRequest::parse).await
 }
 
 /// `POST /bulk/updates`.
@@ -142,10 +154,7 @@ pub(crate) async fn update(
     Query(dry): Query<DryRun>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    let dry_run = dry.parse()?;
-    let plan = parse(&body, BulkUpdateRequest::parse)?;
-    let records = select(&state, &plan.selector).await?;
-    plan_or_start(&state, &caller, plan, records, dry_run, None).await
+    from_body(&state, &caller, &dry, &body, BulkUpdateRequest::parse).await
 }
 
 /// `POST /templates/{id}/rollout`.

@@ -51,13 +51,14 @@ async fn two_bulk_operations_at_once_share_one_rate() {
     let mut at = sent.lock().unwrap().clone();
     at.sort();
     assert_eq!(at.len(), 2 * EACH);
-    // No second holds more calls than the rate (one of slack for a call sent late in its slot).
+    // Slots start 1/RATE apart; a call leaves its slot up to a few hundred milliseconds late on
+    // a loaded machine, so a second may show a few more, and the whole run keeps the rate.
     let busiest = at
         .iter()
         .map(|start| at.iter().filter(|t| **t >= *start && **t < *start + Duration::from_secs(1)).count())
         .max()
         .unwrap();
-    assert!(busiest <= RATE + 1, "{busiest} calls in one second at {RATE} a second");
+    assert!(busiest <= RATE + 3, "{busiest} calls in one second at {RATE} a second");
     let span = at.last().unwrap().duration_since(at[0]).as_secs_f64();
     let achieved = (at.len() - 1) as f64 / span;
     assert!(achieved <= RATE as f64 * 1.1, "{achieved:.1}/s at {RATE}/s");

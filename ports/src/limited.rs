@@ -14,6 +14,7 @@ use cfm_domain::distribution::{CdnConfig, CloudFrontRef, ListedDistribution, Liv
 use cfm_domain::policy::{PolicyKind, PolicyName, PolicyRecord};
 use cfm_domain::rate::{CallKind, CloudFrontRates, Slots, SlowDown, ThrottleWindow};
 use cfm_domain::values::{CloudFrontId, InvalidationId, InvalidationPath, OacId, OaiId};
+use cfm_domain::vocabulary::Vocabulary;
 
 use crate::cdn::{Applied, Cdn, CdnChange, Deletion, FoundPolicy, FunctionDeletion, OacDeletion, PolicyDeletion};
 use crate::error::{ErrorKind, PortResult, ServiceError};
@@ -33,6 +34,8 @@ pub struct Limited {
     rates: CloudFrontRates,
     slow_downs: Mutex<HashMap<CallKind, (Instant, u32)>>,
     windows: Mutex<HashMap<CallKind, ThrottleWindow>>,
+    /// Per kind, the slot to try next; held while taking one.
+    takers: HashMap<CallKind, tokio::sync::Mutex<u64>>,
 }
 
 fn slow_down_key(kind: CallKind) -> String {
@@ -42,7 +45,16 @@ fn slow_down_key(kind: CallKind) -> String {
 impl Limited {
     /// `inner`, limited to `rates`, with the slots kept in `store`.
     pub fn new(inner: Arc<dyn Cdn>, store: Arc<dyn Store>, clock: Arc<dyn Clock>, rates: CloudFrontRates) -> Self {
-        Self { inner, store, clock, rates, slow_downs: Mutex::new(HashMap::new()), windows: Mutex::new(HashMap::new()) }
+        let takers = CallKind::ALL.iter().map(|k| (*k, tokio::sync::Mutex::new(0))).collect();
+        Self {
+            inner,
+            store,
+            clock,
+            rates,
+            slow_downs: Mutex::new(HashMap::new()),
+            windows: Mutex::new(HashMap::new()),
+            takers,
+        }
     }
 
     fn now_ms(&self) -> i64 {
@@ -63,24 +75,27 @@ impl Limited {
         Ok(divisor)
     }
 
-    /// Waits for and takes a slot of `kind`.
+    /// Waits for and takes a slot of `kind`. One caller of this process takes at a time, from
+    /// the slot after the one this process took last: so a slot costs one conditional write
+    /// unless another process wants it too, and the calls themselves still overlap.
     async fn take_slot(&self, kind: CallKind) -> PortResult<()> {
         let owner = uuid::Uuid::new_v4().simple().to_string();
         let started = Instant::now();
-        let mut next = 0;
+        let taker = self.takers.get(&kind).expect("a taker per kind");
+        let mut next = taker.lock().await;
         while started.elapsed() < MAX_WAIT {
             let divisor = self.divisor(kind).await?;
             let slots = Slots::new(self.rates.of(kind), divisor);
-            let slot = slots.at(self.now_ms()).max(next);
+            let slot = slots.at(self.now_ms()).max(*next);
             let wait = slots.start_ms(slot) - self.now_ms();
             if wait > 0 {
                 tokio::time::sleep(Duration::from_millis(wait as u64)).await;
             }
             let name = format!("rate/{kind}/{divisor}/{}", slot % slots.ring());
+            *next = slot + 1;
             if self.store.take(&name, &owner, 1, self.clock.now()).await? {
                 return Ok(());
             }
-            next = slot + 1;
         }
         Err(ServiceError::new(
             ErrorKind::Throttled,

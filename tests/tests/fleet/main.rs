@@ -3,3 +3,4 @@
 
 mod bulk_scale;
 mod rate_limit;
+mod reconcile_drift;

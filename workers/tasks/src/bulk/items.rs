@@ -20,6 +20,8 @@ use crate::cx::Cx;
 use crate::error::{TaskError, TaskResult};
 use crate::machines::UpdateMachine;
 
+/// Invalidations a round sends at once.
+const FAN_OUT: usize = 8;
 /// Throttled or unavailable answers an item takes before it counts as failed.
 const MAX_THROTTLED: u32 = 5;
 
@@ -45,47 +47,101 @@ fn gone(item: &BulkItem) -> Outcome {
     Outcome::Failed { cause: format!("distribution {} no longer exists", item.distribution_id) }
 }
 
+/// What an item's step is, decided before anything is called.
+enum Move {
+    /// Nothing now.
+    Stay,
+    /// Settled without a call.
+    To(Outcome),
+    /// Invalidate it (throttled so far this often).
+    Invalidate(u32),
+    /// Start its update.
+    Start,
+    /// See how its execution stands.
+    Check(ExecutionArn),
+}
+
 impl Round<'_> {
-    /// Moves `item` on if it can move now.
-    pub(super) async fn step(&mut self, item: &mut BulkItem) -> TaskResult<()> {
-        let next = match &item.outcome {
-            Outcome::Running { execution } if self.last => Some(Outcome::Failed {
+    /// Moves every item of a chunk on that can move now. Invalidations go out `FAN_OUT` at
+    /// once, so the calls' latency overlaps and the shared rate limit is what paces them.
+    pub(super) async fn step_all(&mut self, items: &mut [BulkItem]) -> TaskResult<()> {
+        let mut batch = Vec::new();
+        for i in 0..items.len() {
+            match self.decide(&items[i]) {
+                Move::Stay => {}
+                Move::To(next) => self.settle(&mut items[i], next),
+                Move::Invalidate(throttled) => {
+                    batch.push((i, throttled));
+                    if batch.len() == FAN_OUT {
+                        self.invalidate_batch(items, &mut batch).await?;
+                    }
+                }
+                Move::Start => {
+                    let next = self.start(&mut items[i]).await?;
+                    self.settle(&mut items[i], next);
+                }
+                Move::Check(execution) => {
+                    if let Some(next) = self.check(&items[i], &execution).await? {
+                        self.settle(&mut items[i], next);
+                    }
+                }
+            }
+        }
+        self.invalidate_batch(items, &mut batch).await
+    }
+
+    fn decide(&mut self, item: &BulkItem) -> Move {
+        match &item.outcome {
+            Outcome::Running { execution } if self.last => Move::To(Outcome::Failed {
                 cause: format!("{} was still running when the operation ran out of rounds", execution.name()),
             }),
-            Outcome::Running { execution } => self.check(item, &execution.clone()).await?,
+            Outcome::Running { execution } => Move::Check(execution.clone()),
             Outcome::Pending { .. } if self.cancel => {
-                Some(Outcome::Skipped { reason: "cancelled before it started".into() })
+                Move::To(Outcome::Skipped { reason: "cancelled before it started".into() })
             }
-            Outcome::Pending { .. } if self.last => Some(Outcome::Failed {
+            Outcome::Pending { .. } if self.last => Move::To(Outcome::Failed {
                 cause: "not reached before the operation ran out of rounds; a retry runs it".into(),
             }),
             Outcome::Pending { .. } if Instant::now() >= self.deadline => {
                 self.more_now = true;
-                None
+                Move::Stay
             }
-            Outcome::Pending { .. } if self.action.runs_updates() && self.running >= MAX_RUNNING => None,
-            Outcome::Pending { throttled } => {
-                let throttled = *throttled;
-                match self.action {
-                    BulkAction::Invalidate { .. } => Some(self.invalidate(item, throttled).await?),
-                    _ => Some(self.start(item).await?),
-                }
-            }
-            _ => None,
-        };
-        if let Some(next) = next {
-            let was_running = matches!(item.outcome, Outcome::Running { .. });
-            let runs = matches!(next, Outcome::Running { .. });
-            self.running = self.running + usize::from(runs) - usize::from(was_running);
-            self.progressed |= next != item.outcome;
-            item.outcome = next;
+            Outcome::Pending { .. } if self.action.runs_updates() && self.running >= MAX_RUNNING => Move::Stay,
+            Outcome::Pending { .. } if self.action.runs_updates() => Move::Start,
+            Outcome::Pending { throttled } => Move::Invalidate(*throttled),
+            _ => Move::Stay,
         }
+    }
+
+    /// Records `next` as where `item` stands.
+    fn settle(&mut self, item: &mut BulkItem, next: Outcome) {
+        let was_running = matches!(item.outcome, Outcome::Running { .. });
+        let runs = matches!(next, Outcome::Running { .. });
+        self.running = self.running + usize::from(runs) - usize::from(was_running);
+        self.progressed |= next != item.outcome;
+        item.outcome = next;
+    }
+
+    /// Invalidates the batch's items at once and settles each.
+    async fn invalidate_batch(&mut self, items: &mut [BulkItem], batch: &mut Vec<(usize, u32)>) -> TaskResult<()> {
+        let mut calls = Vec::with_capacity(batch.len());
+        for &(i, throttled) in batch.iter() {
+            calls.push(self.invalidate(&items[i], throttled));
+        }
+        let outcomes = futures::future::join_all(calls).await;
+        for (&(i, _), outcome) in batch.iter().zip(outcomes) {
+            let next = outcome?;
+            self.more_now |= matches!(next, Outcome::Pending { .. });
+            self.settle(&mut items[i], next);
+        }
+        batch.clear();
         Ok(())
     }
 
     /// Invalidates the item's distribution. The caller reference comes from the execution and
-    /// the distribution, so a redelivered round finds the batch it already made.
-    async fn invalidate(&mut self, item: &BulkItem, throttled: u32) -> TaskResult<Outcome> {
+    /// the distribution, so a redelivered round finds the batch it already made. A throttled
+    /// or unavailable answer leaves it pending, for the next round.
+    async fn invalidate(&self, item: &BulkItem, throttled: u32) -> TaskResult<Outcome> {
         let BulkAction::Invalidate { paths } = self.action else { unreachable!("only invalidations") };
         let Some(record) = self.cx.records().get::<DistributionRecord>(item.distribution_id.as_str()).await? else {
             return Ok(gone(item));
@@ -98,7 +154,6 @@ impl Round<'_> {
         match self.cx.ports.cdn.create_invalidation(id, paths, &reference).await {
             Ok(made) => Ok(Outcome::Succeeded { detail: made.as_str().to_owned() }),
             Err(err) if err.is_retryable() && throttled + 1 < MAX_THROTTLED => {
-                self.more_now = true;
                 Ok(Outcome::Pending { throttled: throttled + 1 })
             }
             Err(err) if err.kind == ErrorKind::NotFound => Ok(gone(item)),

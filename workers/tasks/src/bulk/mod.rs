@@ -69,9 +69,7 @@ pub async fn advance(
     for n in record.open_chunk..record.chunks.len() as u32 {
         let mut items = cx.ports.bulk_items().chunk(&record.id, n).await?;
         let before = items.clone();
-        for item in &mut items {
-            round.step(item).await?;
-        }
+        round.step_all(&mut items).await?;
         if items == before {
             continue;
         }

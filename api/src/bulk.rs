@@ -74,7 +74,9 @@ async fn select(state: &AppState, selector: &Selector) -> Result<Vec<Distributio
             .collect(),
     };
     if chosen.is_empty() {
-        return Err(ApiError::Unprocessable("the selector matches no distribution".into()));
+        return Err(ApiError::Unprocessable(
+            "the selector matches no distribution: check its distributionIds, tags, templateId, originId and status (GET /distributions takes the same filters)".into(),
+        ));
     }
     if chosen.len() > MAX_ITEMS {
         return Err(ApiError::Unprocessable(format!(
@@ -240,8 +242,8 @@ fn show(record: &BulkRecord) -> Value {
     let mut value = view(record);
     if let Some(map) = value.as_object_mut() {
         map.remove("chunks");
-        map.remove("openChunk");
     }
+    value["progress"] = json!(record.progress());
     value["executionId"] = json!(record.meta.claim.last().map(|c| c.execution.name()));
     value
 }

@@ -12,6 +12,13 @@ use serde_json::{Value, json};
 
 use crate::TestStack;
 
+/// An active S3 origin made through `create-origin`, as its record: what a seeded fleet serves
+/// from (reconcile's drift check reads it).
+pub async fn origin(t: &TestStack) -> OriginRecord {
+    let id = t.origin("us-east-1").await;
+    t.ports().records().get(&id).await.unwrap().expect("the origin's record")
+}
+
 /// Seeds `count` deployed distributions over `origin` with `tags`, in CloudFront and in the
 /// table, as create-distribution would have left them.
 pub async fn seed(t: &TestStack, origin: &OriginRecord, count: usize, tags_of_each: Value) -> Vec<DistributionId> {

@@ -72,7 +72,7 @@ pub(crate) async fn get(
         && let Some(record) = state.ports.records().get::<BulkRecord>(bulk).await?
     {
         value["bulkId"] = json!(record.id);
-        value["progress"] = json!(record.progress);
+        value["progress"] = json!(record.progress());
     }
     Ok(Json(value).into_response())
 }

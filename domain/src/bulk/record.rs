@@ -174,11 +174,6 @@ pub struct BulkRecord {
     pub selector: SelectorRequest,
     /// The counts of each chunk of its items, as of the last chunk a round went through.
     pub chunks: Vec<Progress>,
-    /// Chunks before this one are settled: a round starts here.
-    #[serde(default)]
-    pub open_chunk: u32,
-    /// The counts of every item (the sum of the chunks').
-    pub progress: Progress,
     /// Whether a stop was asked for.
     #[serde(default)]
     pub cancel_requested: bool,
@@ -209,8 +204,6 @@ impl BulkRecord {
             action,
             selector,
             chunks: items.chunks(CHUNK_SIZE).map(Progress::of).collect(),
-            open_chunk: 0,
-            progress: Progress::of(items),
             cancel_requested: false,
             retry_of,
             meta: RecordMeta::new(&execution_name, actor, now).claimed(claim),
@@ -222,13 +215,21 @@ impl BulkRecord {
         format!("bulk/{id}/{n}")
     }
 
-    /// Chunk `n` now counts `progress`: the totals and the first open chunk follow.
+    /// Chunk `n` now counts `progress`.
     pub fn chunk_counted(&mut self, n: u32, progress: Progress) {
         if let Some(slot) = self.chunks.get_mut(n as usize) {
             *slot = progress;
         }
-        self.progress = self.chunks.iter().fold(Progress::default(), |sum, p| sum.plus(*p));
-        self.open_chunk = self.chunks.iter().position(|p| !p.settled()).unwrap_or(self.chunks.len()) as u32;
+    }
+
+    /// The counts of every item.
+    pub fn progress(&self) -> Progress {
+        self.chunks.iter().fold(Progress::default(), |sum, p| sum.plus(*p))
+    }
+
+    /// The first chunk not yet settled: chunks before it need no more rounds.
+    pub fn open_chunk(&self) -> u32 {
+        self.chunks.iter().position(|p| !p.settled()).unwrap_or(self.chunks.len()) as u32
     }
 
     /// Asks it to stop. Asking again changes nothing; an operation that is over cannot stop.
@@ -247,7 +248,7 @@ impl BulkRecord {
     pub fn ended_status(&self) -> BulkStatus {
         if self.cancel_requested {
             BulkStatus::Cancelled
-        } else if self.progress.failed > 0 {
+        } else if self.progress().failed > 0 {
             BulkStatus::CompletedWithFailures
         } else {
             BulkStatus::Succeeded

@@ -17,7 +17,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
-  FAMILY_ACTIONS, FAMILY_DISTRIBUTION_ACTIONS, FAMILY_LIST_ACTIONS, FUNCTION_ACTIONS, IDENTITY_ACTIONS, LAMBDA_EDGE_ACTIONS,
+  CHILD_WORKFLOWS, FAMILY_ACTIONS, FAMILY_DISTRIBUTION_ACTIONS, FAMILY_LIST_ACTIONS, FUNCTION_ACTIONS, IDENTITY_ACTIONS, LAMBDA_EDGE_ACTIONS,
   POLICY_ACTIONS, POLICY_LIST_ACTIONS,
 } from './iam-actions';
 import { definitionText, familiesUsedBy, loadTopology, machinePlaceholder, pascal, queuePlaceholder, WorkerQueue } from './topology';
@@ -159,15 +159,12 @@ export class CfmStack extends Stack {
       dlq.grantSendMessages(fn);
       for (const machine of Object.values(machines)) machine.grantTaskResponse(fn);
       this.grantFamilyActions(fn, decl.family);
-      if (decl.family === 'Templates') {
-        // apply-template's worker starts and watches create-distribution executions.
-        machines['create-distribution'].grantStartExecution(fn);
-        machines['create-distribution'].grantExecution(fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
-      }
-      if (decl.family === 'Bulk') {
-        // a bulk change runs an update-distribution execution per distribution and follows it.
-        machines['update-distribution'].grantStartExecution(fn);
-        machines['update-distribution'].grantExecution(fn, 'states:DescribeExecution');
+      // apply-template's worker starts and watches create-distribution executions; a bulk
+      // change runs an update-distribution execution per distribution and follows it.
+      const child = CHILD_WORKFLOWS[decl.family];
+      if (child) {
+        machines[child.workflow].grantStartExecution(fn);
+        machines[child.workflow].grantExecution(fn, ...child.reads);
       }
       if (decl.family === 'Distributions') {
         // reconcile settles records whose claiming execution ended: it asks how it ended, and

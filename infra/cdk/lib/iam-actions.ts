@@ -27,6 +27,11 @@ export const FAMILY_ACTIONS: Record<string, { s3: string[]; cloudfront: string[]
   // bulk invalidations are made by the bulk worker itself; bulk changes run update-distribution
   Bulk: { s3: [], cloudfront: ['cloudfront:CreateInvalidation'], acm: false },
 };
+/** The workflow a family's tasks start through the Step Functions API, and what they read of it. */
+export const CHILD_WORKFLOWS: Record<string, { workflow: string; reads: string[] }> = {
+  Templates: { workflow: 'create-distribution', reads: ['states:DescribeExecution', 'states:GetExecutionHistory'] },
+  Bulk: { workflow: 'update-distribution', reads: ['states:DescribeExecution'] },
+};
 /** Distribution actions a family calls besides its own resources'. */
 export const FAMILY_DISTRIBUTION_ACTIONS: Record<string, string[]> = {
   // a custom origin's changed settings reach the distributions that use it

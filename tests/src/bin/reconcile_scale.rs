@@ -7,7 +7,6 @@
 
 use std::time::Instant;
 
-use cfm_domain::origin::OriginRecord;
 use cfm_domain::values::ExecutionArn;
 use cfm_e2e::TestStack;
 use cfm_e2e::faults::CountOperation;
@@ -38,8 +37,7 @@ async fn reconcile(t: &TestStack, name: &str) -> (f64, usize, usize, u64) {
 async fn main() {
     let size: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let t = TestStack::default().await;
-    let origin_id = t.origin("us-east-1").await;
-    let origin: OriginRecord = t.ports().records().get(&origin_id).await.unwrap().unwrap();
+    let origin = cfm_e2e::fleet::origin(&t).await;
     let started = Instant::now();
     cfm_e2e::fleet::seed(&t, &origin, size, json!({})).await;
     eprintln!("seeded {size} distributions in {:.1} s", started.elapsed().as_secs_f64());

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use cfm::client::Followed;
-use cfm_domain::origin::OriginRecord;
 use cfm_e2e::TestStack;
 use cfm_e2e::faults::{CountOperation, FailOperation};
 use cfm_localcloud::StackOptions;
@@ -46,8 +45,7 @@ async fn a_thousand_distributions_are_invalidated_and_only_the_failed_run_again(
     let made = calls.counter();
     let options = StackOptions { worker_interceptors: vec![failing.shared(), calls.shared()], ..Default::default() };
     let t = TestStack::start(options).await;
-    let origin_id = t.origin("us-east-1").await;
-    let origin: OriginRecord = t.ports().records().get(&origin_id).await.unwrap().unwrap();
+    let origin = cfm_e2e::fleet::origin(&t).await;
     cfm_e2e::fleet::seed(&t, &origin, FLEET, json!({"fleet": "big"})).await;
 
     let body = json!({"selector": {"tags": {"fleet": "big"}}, "paths": ["/index.html", "/assets/*"]});

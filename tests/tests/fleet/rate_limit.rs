@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use cfm_domain::origin::OriginRecord;
 use cfm_e2e::TestStack;
 use cfm_e2e::faults::CountOperation;
 use cfm_localcloud::StackOptions;
@@ -23,8 +22,7 @@ async fn two_bulk_operations_at_once_share_one_rate() {
         ..Default::default()
     };
     let t = TestStack::start(options).await;
-    let origin_id = t.origin("us-east-1").await;
-    let origin: OriginRecord = t.ports().records().get(&origin_id).await.unwrap().unwrap();
+    let origin = cfm_e2e::fleet::origin(&t).await;
     for group in ["a", "b"] {
         cfm_e2e::fleet::seed(&t, &origin, EACH, json!({"group": group})).await;
     }

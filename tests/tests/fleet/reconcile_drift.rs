@@ -1,7 +1,6 @@
 //! Reconcile over a fleet: a few distributions changed outside cfm are found, and only their
 //! configs are read again.
 
-use cfm_domain::origin::OriginRecord;
 use cfm_e2e::TestStack;
 use serde_json::{Value, json};
 
@@ -24,8 +23,7 @@ async fn drifted(t: &TestStack) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconcile_finds_the_few_changed_and_reads_only_their_configs() {
     let t = TestStack::default().await;
-    let origin_id = t.origin("us-east-1").await;
-    let origin: OriginRecord = t.ports().records().get(&origin_id).await.unwrap().unwrap();
+    let origin = cfm_e2e::fleet::origin(&t).await;
     let ids = cfm_e2e::fleet::seed(&t, &origin, FLEET, json!({"fleet": "drift"})).await;
     let first = t.reconcile().await;
     assert_eq!(first["output"]["reconciled"]["checked"], FLEET, "{first}");

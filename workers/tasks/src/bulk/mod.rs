@@ -61,12 +61,12 @@ pub async fn advance(
         deadline: Instant::now() + ROUND_TIME,
         last: pace.last_round(),
         cancel: record.cancel_requested,
-        running: record.progress.running,
+        running: record.progress().running,
         progressed: false,
         more_now: false,
     };
-    let mut progress = record.progress;
-    for n in record.open_chunk..record.chunks.len() as u32 {
+    let mut progress = record.progress();
+    for n in record.open_chunk()..record.chunks.len() as u32 {
         let mut items = cx.ports.bulk_items().chunk(&record.id, n).await?;
         let before = items.clone();
         round.step_all(&mut items).await?;
@@ -86,7 +86,7 @@ pub async fn advance(
             .map_err(|e| TaskError::Conflict(e.to_string()))?;
         // A cancel asked for meanwhile stops the rest of this round too.
         round.cancel = updated.cancel_requested;
-        progress = updated.progress;
+        progress = updated.progress();
     }
     let done = progress.settled();
     Ok(output(pace.next(done, round.progressed, round.more_now && !done)))
@@ -97,7 +97,7 @@ fn output(pace: Pace) -> TaskOutput {
 }
 
 fn completed(record: &BulkRecord) -> BulkOperationCompleted {
-    let p = record.progress;
+    let p = record.progress();
     BulkOperationCompleted {
         bulk_id: record.id.clone(),
         kind: record.action.kind().to_owned(),
